@@ -1,0 +1,1 @@
+"""CLI subcommands. Each module exposes `register(subparsers)`; `sse_dash.cli` lists them."""

@@ -1,0 +1,57 @@
+"""Where things live. Every command and the app resolve paths here so that
+SSE_DASH_DATA_DIR / SSE_DASH_CATALOG behave the same everywhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CATALOG_DIR = REPO_ROOT / "catalogs"
+OFFICIAL_CATALOG = CATALOG_DIR / "official.toml"
+DEV_CATALOG = CATALOG_DIR / "dev.toml"
+WAREHOUSE_NAME = "sse.duckdb"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("SSE_DASH_DATA_DIR") or (REPO_ROOT / "data")).resolve()
+
+
+def warehouse_path() -> Path:
+    return data_dir() / WAREHOUSE_NAME
+
+
+def downloads_dir() -> Path:
+    return data_dir() / "downloads"
+
+
+def shared_data_dir() -> Path:
+    """The development data folder (../shared/data next to the repository)."""
+    return Path(
+        os.environ.get("SSE_DASH_SHARED_DATA") or (REPO_ROOT.parent / "shared" / "data")
+    ).resolve()
+
+
+def catalog_path(explicit: str | os.PathLike | None = None) -> Path:
+    """Explicit option > SSE_DASH_CATALOG > official catalogue."""
+    chosen = explicit or os.environ.get("SSE_DASH_CATALOG")
+    return Path(chosen).resolve() if chosen else OFFICIAL_CATALOG
+
+
+def mirror_dir() -> Path | None:
+    """Optional local mirror (intranet): files named like the official ones are taken from here."""
+    value = os.environ.get("SSE_DASH_MIRROR")
+    return Path(value).resolve() if value else None
+
+
+def tile_url() -> str | None:
+    """Map tile template; SSE_DASH_TILES='none' disables tiles (data layers still draw)."""
+    value = os.environ.get("SSE_DASH_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    return None if value.strip().lower() in ("", "none", "off") else value
+
+
+def tile_attribution() -> str:
+    return os.environ.get(
+        "SSE_DASH_TILES_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    )

@@ -1,0 +1,169 @@
+"""QPV membership and distance engine, shared by the SIRENE pipeline and « Adresse en QPV ? ».
+
+Point-in-polygon on the membership geometry (never simplified, never by commune code) with a
+shapely STRtree: bounding-box candidates, then prepared `contains_xy`. Distances are in metres,
+computed in a metric CRS chosen per zone (Lambert-93 for metropolitan France, local UTM overseas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from scipy.spatial import cKDTree
+
+# Exact nearest-QPV search up to this distance; beyond it, the nearest densified boundary vertex
+# (spacing FAR_SPACING_M) gives the distance with an error of at most FAR_SPACING_M / 2.
+EXACT_RADIUS_M = 2000.0
+FAR_SPACING_M = 20.0
+
+# (name, EPSG, lon_min, lon_max, lat_min, lat_max): metric CRS per territory.
+ZONES: tuple[tuple[str, int, float, float, float, float], ...] = (
+    ("metropole", 2154, -5.8, 10.0, 41.0, 51.6),
+    ("antilles", 5490, -63.5, -60.5, 14.0, 18.5),  # 971, 972, 977, 978 (RGAF09 / UTM 20N)
+    ("guyane", 2972, -55.0, -51.0, 1.5, 6.5),  # RGFG95 / UTM 22N
+    ("reunion", 2975, 54.9, 56.0, -21.6, -20.7),  # RGR92 / UTM 40S
+    ("mayotte", 4471, 44.8, 45.5, -13.2, -12.4),  # RGM04 / UTM 38S
+    ("saint_pierre", 4467, -56.7, -55.9, 46.6, 47.3),  # RGSPM06 / UTM 21N
+    ("polynesie", 3297, -155.0, -134.0, -28.5, -7.0),  # RGPF / UTM 6S
+)
+
+
+def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Index into ZONES for each point, -1 outside every French zone (or missing)."""
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    out = np.full(lon.shape, -1, dtype=np.int8)
+    for i, (_, _, x0, x1, y0, y1) in enumerate(ZONES):
+        hit = (out == -1) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+        out[hit] = i
+    return out
+
+
+_TRANSFORMERS: dict[int, Transformer] = {}
+
+
+def to_metric(epsg: int, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    tr = _TRANSFORMERS.get(epsg)
+    if tr is None:
+        tr = _TRANSFORMERS[epsg] = Transformer.from_crs(4326, epsg, always_xy=True)
+    return tr.transform(lon, lat)
+
+
+@dataclass
+class _ZoneIndex:
+    tree: shapely.STRtree
+    geoms: np.ndarray  # metric polygons, prepared
+    rows: np.ndarray  # index into QpvIndex.codes
+    kd: cKDTree  # densified boundary vertices, for far points
+    kd_owner: np.ndarray  # vertex -> index into geoms
+
+    @classmethod
+    def build(cls, metric: np.ndarray, rows: np.ndarray) -> _ZoneIndex:
+        shapely.prepare(metric)
+        dense = shapely.segmentize(shapely.boundary(metric), FAR_SPACING_M)
+        counts = shapely.get_num_coordinates(dense)
+        coords = shapely.get_coordinates(dense)
+        owner = np.repeat(np.arange(len(metric)), counts)
+        return cls(shapely.STRtree(metric), metric, rows, cKDTree(coords), owner)
+
+
+@dataclass
+class Assignment:
+    """Per-point results; `inside` is None where the point is in no QPV."""
+
+    zone: np.ndarray  # int8, -1 = outside France / no coordinates
+    inside: np.ndarray  # object: QPV code or None
+    nearest: np.ndarray  # object: nearest QPV code (== inside when inside)
+    distance_m: np.ndarray  # float64, 0 inside, NaN when no QPV in the zone / no coordinates
+
+
+class QpvIndex:
+    """Build once (per warehouse and geography), query many times."""
+
+    def __init__(self, codes, geoms_wgs84, names=None):
+        self.codes = np.asarray(codes, dtype=object)
+        self.names = np.asarray(names if names is not None else codes, dtype=object)
+        geoms = np.asarray(geoms_wgs84, dtype=object)
+        valid = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+        reps = shapely.point_on_surface(np.where(valid, geoms, None))
+        zx = np.where(valid, shapely.get_x(reps), np.nan)
+        zy = np.where(valid, shapely.get_y(reps), np.nan)
+        zones = zone_of(zx, zy)
+        self._zones: dict[int, _ZoneIndex] = {}
+        for z in np.unique(zones[zones >= 0]):
+            rows = np.flatnonzero(zones == z)
+            epsg = ZONES[z][1]
+            tr = _TRANSFORMERS.get(epsg) or Transformer.from_crs(4326, epsg, always_xy=True)
+            _TRANSFORMERS[epsg] = tr
+            metric = shapely.transform(
+                geoms[rows], lambda xy, tr=tr: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
+            )
+            self._zones[int(z)] = _ZoneIndex.build(metric, rows)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def from_warehouse(cls, con, geography: str = "2024") -> QpvIndex:
+        cur = con.cursor()
+        try:
+            rows = cur.execute(
+                "SELECT code, name, ST_AsWKB(geom) FROM qpv WHERE geography = ? AND geom IS NOT NULL ORDER BY code",
+                [geography],
+            ).fetchall()
+        finally:
+            cur.close()
+        codes = [r[0] for r in rows]
+        names = [r[1] for r in rows]
+        geoms = (
+            shapely.from_wkb([bytes(r[2]) for r in rows]) if rows else np.array([], dtype=object)
+        )
+        return cls(codes, geoms, names)
+
+    def assign(self, lon, lat, *, with_distance: bool = True) -> Assignment:
+        lon = np.asarray(lon, dtype="float64").ravel()
+        lat = np.asarray(lat, dtype="float64").ravel()
+        n = lon.size
+        zone = zone_of(lon, lat)
+        inside = np.full(n, None, dtype=object)
+        nearest = np.full(n, None, dtype=object)
+        dist = np.full(n, np.nan)
+        for z, zi in self._zones.items():
+            idx = np.flatnonzero(zone == z)
+            if idx.size == 0:
+                continue
+            x, y = to_metric(ZONES[z][1], lon[idx], lat[idx])
+            pts = shapely.points(x, y)
+            p_i, t_i = zi.tree.query(pts)
+            if p_i.size:
+                hit = shapely.contains_xy(zi.geoms[t_i], x[p_i], y[p_i])
+                p_hit, t_hit = p_i[hit], t_i[hit]
+                # a point in two overlapping QPV takes the first code (sorted), deterministic
+                order = np.lexsort((zi.rows[t_hit], p_hit))[::-1]
+                codes_hit = self.codes[zi.rows[t_hit[order]]]
+                inside[idx[p_hit[order]]] = codes_hit
+            if with_distance:
+                in_mask = inside[idx] != None  # noqa: E711 (element-wise on an object array)
+                nearest[idx[in_mask]] = inside[idx[in_mask]]
+                dist[idx[in_mask]] = 0.0
+                out = np.flatnonzero(~in_mask)
+                if out.size:
+                    q_i, t_n = zi.tree.query_nearest(
+                        pts[out], max_distance=EXACT_RADIUS_M, all_matches=False
+                    )
+                    nearest[idx[out[q_i]]] = self.codes[zi.rows[t_n]]
+                    dist[idx[out[q_i]]] = shapely.distance(pts[out][q_i], zi.geoms[t_n])
+                    far = np.setdiff1d(out, out[q_i], assume_unique=True)
+                    if far.size:
+                        d, v = zi.kd.query(np.column_stack([x[far], y[far]]))
+                        nearest[idx[far]] = self.codes[zi.rows[zi.kd_owner[v]]]
+                        dist[idx[far]] = d
+        return Assignment(zone=zone, inside=inside, nearest=nearest, distance_m=dist)
+
+    def name_of(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        hit = np.flatnonzero(self.codes == code)
+        return self.names[hit[0]] if hit.size else None

@@ -1,0 +1,77 @@
+"""Named SQL queries: one query per file in sse_dash/sql/, values always bound as parameters.
+
+Identifiers (column names, levels) can never be bound, so they go through `ident()`, which
+accepts only names from an explicit allow-list (the pattern of datasette's filters)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class UnknownQuery(KeyError):
+    pass
+
+
+class ForbiddenIdentifier(ValueError):
+    pass
+
+
+@functools.cache
+def load(name: str) -> str:
+    """Text of sse_dash/sql/<name>.sql."""
+    if not _NAME_RE.match(name):
+        raise UnknownQuery(name)
+    try:
+        return resources.files("sse_dash.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UnknownQuery(name) from exc
+
+
+def ident(value: str, allowed: Iterable[str]) -> str:
+    """Return `value` quoted as an identifier if it belongs to `allowed`, else refuse."""
+    allowed = set(allowed)
+    if value not in allowed:
+        raise ForbiddenIdentifier(f"identifiant refusé : {value!r}")
+    return '"' + value.replace('"', '""') + '"'
+
+
+def render(name: str, identifiers: Mapping[str, str] | None = None) -> str:
+    """Query text with {placeholders} filled by identifiers already checked with `ident()`."""
+    text = load(name)
+    return text.format(**identifiers) if identifiers else text
+
+
+def df(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | list | None = None,
+    identifiers: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Run a named query on a fresh cursor and return a DataFrame."""
+    cur = con.cursor()
+    try:
+        return cur.execute(render(name, identifiers), params or {}).df()
+    finally:
+        cur.close()
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | list | None = None,
+    identifiers: Mapping[str, str] | None = None,
+) -> list[tuple]:
+    cur = con.cursor()
+    try:
+        return cur.execute(render(name, identifiers), params or {}).fetchall()
+    finally:
+        cur.close()
