@@ -1,0 +1,190 @@
+"""Core modules: French formatting, named queries + identifier allow-list, DuckDB extension
+loading without network, and the QPV membership/distance engine on hand-made geometries."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pytest
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Polygon
+
+from sse_dash import db, fmt, queries
+from sse_dash.qpv_index import ZONES, QpvIndex, zone_of
+
+NBSP = "\u202f"
+
+
+# ----------------------------------------------------------------------------- formatting
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (12345.6, 1, f"12{NBSP}345,6"),
+        (1234567, 0, f"1{NBSP}234{NBSP}567"),
+        (0.5, 2, "0,50"),
+        (-1234.5, 1, f"-1{NBSP}234,5"),
+    ],
+)
+def test_number_fr(value, decimals, expected):
+    assert fmt.number(value, decimals) == expected
+
+
+def test_number_en_and_missing():
+    assert fmt.number(12345.6, 1, lang="en") == "12,345.6"
+    assert fmt.number(None) == "–"
+    assert fmt.number(float("nan")) == "–"
+
+
+def test_percent_and_distance():
+    assert fmt.percent(12.34) == f"12,3{NBSP}%"
+    assert fmt.percent(0.1234, ratio=True) == f"12,3{NBSP}%"
+    assert fmt.percent(12.34, lang="en") == "12.3%"
+    assert fmt.distance(250.4) == "250 m"
+    assert fmt.distance(12345) == "12,3 km"
+
+
+# ----------------------------------------------------------------------------- named queries
+def test_query_loader_rejects_bad_names():
+    with pytest.raises(queries.UnknownQuery):
+        queries.load("../etc/passwd")
+    with pytest.raises(queries.UnknownQuery):
+        queries.load("does_not_exist_anywhere")
+
+
+def test_ident_allow_list():
+    assert queries.ident("family", {"family", "naf_section"}) == '"family"'
+    for evil in ['family"; DROP TABLE x; --', "nope", ""]:
+        with pytest.raises(queries.ForbiddenIdentifier):
+            queries.ident(evil, {"family"})
+
+
+# ----------------------------------------------------------------------------- DuckDB
+def test_spatial_loads_from_wheel_without_network():
+    con = db.connect(None)
+    assert db.extension_path("spatial").exists()
+    wkt = con.execute("SELECT ST_AsText(ST_Point(2.35, 48.85))").fetchone()[0]
+    assert wkt.startswith("POINT")
+    # Lambert-93 -> WGS84 offline, lon/lat order
+    lon, lat = con.execute(
+        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_Point(652000, 6862000), "
+        "'EPSG:2154', 'EPSG:4326', always_xy := true) AS p)"
+    ).fetchone()
+    assert 2.3 < lon < 2.4 and 48.8 < lat < 48.9
+
+
+def test_read_only_warehouse_missing(tmp_path):
+    with pytest.raises(db.WarehouseMissing):
+        db.open_warehouse(tmp_path / "absent.duckdb")
+
+
+def test_table_exists(tmp_path):
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    con.execute("CREATE TABLE qpv (code VARCHAR)")
+    assert db.table_exists(con, "qpv")
+    assert not db.table_exists(con, "qpv'; DROP TABLE qpv; --")
+
+
+# ----------------------------------------------------------------------------- QPV engine
+_TO_L93 = Transformer.from_crs(4326, 2154, always_xy=True)
+_TO_WGS = Transformer.from_crs(2154, 4326, always_xy=True)
+
+
+def _wgs(poly_l93):
+    return shapely.transform(
+        poly_l93, lambda xy: np.column_stack(_TO_WGS.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+def _pt(x, y):
+    return _TO_WGS.transform(x, y)
+
+
+@pytest.fixture(scope="module")
+def index():
+    # Saint-Denis-ish area in Lambert-93 metres; A has a hole, B is a multipolygon.
+    x0, y0 = 652000.0, 6870000.0
+    a = Polygon(
+        [(x0, y0), (x0 + 1000, y0), (x0 + 1000, y0 + 1000), (x0, y0 + 1000)],
+        [[(x0 + 400, y0 + 400), (x0 + 600, y0 + 400), (x0 + 600, y0 + 600), (x0 + 400, y0 + 600)]],
+    )
+    b = MultiPolygon(
+        [
+            Polygon(
+                [(x0 + 3000, y0), (x0 + 3500, y0), (x0 + 3500, y0 + 500), (x0 + 3000, y0 + 500)]
+            ),
+            Polygon(
+                [(x0 + 5000, y0), (x0 + 5500, y0), (x0 + 5500, y0 + 500), (x0 + 5000, y0 + 500)]
+            ),
+        ]
+    )
+    idx = QpvIndex(
+        ["QN09301M", "QN09302M", "QN09303M"], [_wgs(a), _wgs(b), None], ["A", "B", "vide"]
+    )
+    return idx, x0, y0
+
+
+def test_inside_outside_a_few_metres(index):
+    idx, x0, y0 = index
+    pts = [
+        _pt(x0 + 3, y0 + 500),
+        _pt(x0 - 3, y0 + 500),
+        _pt(x0 + 500, y0 + 500),
+        _pt(x0 + 395, y0 + 500),
+    ]
+    a = idx.assign([p[0] for p in pts], [p[1] for p in pts])
+    assert list(a.inside) == [
+        "QN09301M",
+        None,
+        None,
+        "QN09301M",
+    ]  # 3 m in, 3 m out, hole, 5 m from hole
+    assert a.distance_m[0] == 0
+    assert a.distance_m[1] == pytest.approx(3, abs=0.05)
+    assert a.distance_m[2] == pytest.approx(
+        100, abs=0.05
+    )  # centre of the hole: 100 m from its edge
+    assert list(a.nearest) == ["QN09301M"] * 4
+
+
+def test_multipolygon_and_nearest(index):
+    idx, x0, y0 = index
+    pts = [_pt(x0 + 5250, y0 + 250), _pt(x0 + 4200, y0 + 250), _pt(x0 + 1800, y0 + 250)]
+    a = idx.assign([p[0] for p in pts], [p[1] for p in pts])
+    assert a.inside[0] == "QN09302M"
+    assert a.inside[1] is None and a.nearest[1] == "QN09302M"
+    assert a.distance_m[1] == pytest.approx(700, abs=0.05)
+    assert a.nearest[2] == "QN09301M" and a.distance_m[2] == pytest.approx(800, abs=0.05)
+
+
+def test_far_points_use_densified_vertices_within_tolerance(index):
+    idx, x0, y0 = index
+    lon, lat = _pt(x0 + 500, y0 - 10_000)  # 10 km south of A's bottom edge
+    a = idx.assign([lon], [lat])
+    assert a.nearest[0] == "QN09301M"
+    assert a.distance_m[0] == pytest.approx(10_000, abs=10.5)
+
+
+def test_missing_and_outside_france(index):
+    idx, *_ = index
+    a = idx.assign([np.nan, -73.99, 2.35], [np.nan, 40.73, 48.85])
+    assert list(a.zone[:2]) == [-1, -1]
+    assert a.inside[0] is None and math.isnan(a.distance_m[0])
+    assert a.inside[1] is None and math.isnan(a.distance_m[1])
+    assert a.zone[2] == 0
+
+
+def test_zones_cover_overseas():
+    names = [
+        ZONES[z][0]
+        for z in zone_of([55.45, -61.55, -52.33, 45.17, 2.35], [-20.88, 16.25, 4.93, -12.78, 48.85])
+    ]
+    assert names == ["reunion", "antilles", "guyane", "mayotte", "metropole"]
+
+
+def test_empty_index_returns_nothing():
+    idx = QpvIndex([], [])
+    a = idx.assign([2.35], [48.85])
+    assert a.inside[0] is None and math.isnan(a.distance_m[0])
