@@ -157,7 +157,7 @@ class QpvIndex:
                     dist[idx[out[q_i]]] = shapely.distance(pts[out][q_i], zi.geoms[t_n])
                     far = np.setdiff1d(out, out[q_i], assume_unique=True)
                     if far.size:
-                        d, v = zi.kd.query(np.column_stack([x[far], y[far]]))
+                        d, v = zi.kd.query(np.column_stack([x[far], y[far]]), workers=-1)
                         nearest[idx[far]] = self.codes[zi.rows[zi.kd_owner[v]]]
                         dist[idx[far]] = d
         return Assignment(zone=zone, inside=inside, nearest=nearest, distance_m=dist)
