@@ -1,0 +1,150 @@
+"""Source lines for exported charts, maps and briefing packs, read from the warehouse
+`provenance` and `meta` tables so that every file says where its figures come from and of
+which vintage (« Source : INSEE SIRENE, juin 2026 ; ANCT QPV 2024 »)."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from sse_dash import db, queries
+
+SIRENE_ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
+QPV_ROLES = ("qpv",)
+QPV_INDICATOR_ROLES = ("qpv_indicators",)
+GEOGRAPHY_ROLES = (
+    "regions_cog",
+    "departements_cog",
+    "communes_cog",
+    "epci_cog",
+    "regions_geom",
+    "departements_geom",
+    "communes_geom",
+    "epci_geom",
+)
+SYNTHETIC_NOTICE = "Données SIRENE synthétiques (fictives)"
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-\d{2})?$")
+# Publisher strings in catalogues are long (« ANCT (SIG Ville) — copie simplifiée tierce »):
+# the source line keeps the part before the first qualifier.
+_PUBLISHER_CUT = re.compile(r"\s*(?:\(|,|;| — | – | - ).*$")
+
+
+def format_vintage(vintage: str | None) -> str:
+    """`2026-06` or `2026-06-01` -> `juin 2026`; anything else is kept as written."""
+    text = (vintage or "").strip()
+    match = _ISO_MONTH.match(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{MONTHS_FR[int(match.group(2)) - 1]} {match.group(1)}"
+    return text
+
+
+def short_publisher(publisher: str | None) -> str:
+    return _PUBLISHER_CUT.sub("", (publisher or "").strip()) or (publisher or "").strip()
+
+
+def _label(role: str, publisher: str, vintage: str) -> str:
+    """One readable source item for a provenance row."""
+    vintage = format_vintage(vintage)
+    if role in SIRENE_ROLES:
+        return f"INSEE SIRENE, {vintage}" if vintage else "INSEE SIRENE"
+    pub = short_publisher(publisher)
+    if role in QPV_INDICATOR_ROLES:
+        base = f"{pub}, indicateurs QPV"
+    elif role in QPV_ROLES and "QPV" not in vintage:
+        base = f"{pub} QPV"
+    else:
+        base = pub
+    if not vintage or vintage in base:
+        return base
+    # « ANCT QPV 2024 (décret …) »: the vintage already names the dataset, no comma needed.
+    sep = " " if vintage.startswith(("QPV", "COG")) else ", "
+    return f"{base}{sep}{vintage}"
+
+
+def provenance_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """All provenance rows as dicts (empty when the table does not exist)."""
+    if not db.table_exists(con, "provenance"):
+        return []
+    cur = con.cursor()
+    try:
+        cur.execute(queries.render("brief_provenance"))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+    finally:
+        cur.close()
+
+
+def sources_for(con: duckdb.DuckDBPyConnection, roles: tuple[str, ...] | list[str]) -> list[str]:
+    """Deduplicated source items for the datasets with these catalogue roles, in role order."""
+    rows = provenance_rows(con)
+    items: list[str] = []
+    for role in roles:
+        for row in rows:
+            if row["role"] != role:
+                continue
+            item = _label(role, row.get("publisher") or "", row.get("vintage") or "")
+            if item and item not in items:
+                items.append(item)
+    return items
+
+
+def source_line(sources: list[str]) -> str:
+    """« Source : A ; B » (« Sources : » when several)."""
+    if not sources:
+        return ""
+    head = "Source" if len(sources) == 1 else "Sources"
+    return f"{head}\u00a0: " + " ; ".join(sources)
+
+
+def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the warehouse says its SIRENE part is synthetic (meta sirene_synthetic)."""
+    if not db.table_exists(con, "meta"):
+        return False
+    found = queries.rows(con, "brief_meta_value", {"key": "sirene_synthetic"})
+    return bool(found) and str(found[0][0]).strip().lower() == "true"
+
+
+def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    if not db.table_exists(con, "meta"):
+        return None
+    found = queries.rows(con, "brief_meta_value", {"key": key})
+    return str(found[0][0]) if found and found[0][0] is not None else None
+
+
+def source_records(
+    con: duckdb.DuckDBPyConnection, roles: tuple[str, ...] | list[str] | None = None
+) -> list[dict]:
+    """Rows for the « Sources » sheet of an XLSX export (French column names)."""
+    out = []
+    for row in provenance_rows(con):
+        if roles is not None and row["role"] not in roles:
+            continue
+        retrieved = row.get("retrieved_at")
+        out.append(
+            {
+                "Jeu de données": row.get("title") or row.get("dataset_id"),
+                "Producteur": row.get("publisher") or "",
+                "Millésime": format_vintage(row.get("vintage")),
+                "Licence": row.get("licence") or "",
+                "Source": row.get("source") or "",
+                "Récupéré le": None if retrieved is None else str(retrieved)[:19],
+                "Synthétique": "oui" if row.get("synthetic") is True else "non",
+            }
+        )
+    return out
