@@ -1,0 +1,1 @@
+"""File exports (CSV/XLSX) shared by the pages and the CLI."""

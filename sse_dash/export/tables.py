@@ -1,0 +1,97 @@
+"""Tables to files that open cleanly in French Excel: CSV `;` + UTF-8 BOM + decimal comma, and
+typed XLSX. Both neutralise text cells that a spreadsheet would run as a formula (CSV injection):
+a leading `=`, `+`, `-` or `@` gets a `'` prefix, while real numbers stay numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A text cell that is a plain number (e.g. "-1.68" or "-1,68") is not a formula: leave it alone.
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+XLSX_MAX_CELL = 32_767
+
+
+def neutralise(value):
+    """Prefix `'` to a text that a spreadsheet would interpret as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        if not _PLAIN_NUMBER.match(value):
+            return "'" + value
+    return value
+
+
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for col in out.columns[
+        [not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t) for t in out.dtypes]
+    ]:
+        series = out[col]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[col] = series.map(neutralise, na_action="ignore")
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """`;`-separated, UTF-8 with BOM, decimal comma: what French Excel expects."""
+    text = _neutralised(df).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def _cell(value):
+    """Python value openpyxl can store with its type (numbers stay numbers, text stays text)."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    text = neutralise(str(value))
+    return text[:XLSX_MAX_CELL]
+
+
+def _write_sheet(wb, title: str, df: pd.DataFrame) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title=title[:31])
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in df.columns:
+        cell = WriteOnlyCell(ws, value=_cell(str(name)))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    columns = [df[c].to_numpy(dtype=object) for c in df.columns]
+    for values in zip(*columns, strict=True):
+        ws.append([_cell(v) for v in values])
+
+
+def to_xlsx_bytes(
+    df: pd.DataFrame, sheet_name: str = "Résultats", sources: list[dict] | None = None
+) -> bytes:
+    """Typed XLSX with a frozen header; `sources` (list of dicts) adds a « Sources » sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    _write_sheet(wb, sheet_name, df)
+    if sources:
+        _write_sheet(wb, "Sources", pd.DataFrame(sources))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,475 @@
+"""Coordinates -> QPV results, for one point or a whole file.
+
+Membership and distances come from `sse_dash.qpv_index.QpvIndex` (exact polygons, never the
+commune code). The reference (indexes, names, communes) is built once per warehouse file and
+kept while the file's modification time is unchanged."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from sse_dash import config, db, fmt, queries
+from sse_dash.qpv_index import QpvIndex, zone_of
+from sse_dash.qpvcheck import InputError
+from sse_dash.qpvcheck import mapping as mp
+from sse_dash.qpvcheck.geocoder import (
+    GeocoderError,
+    GeoResult,
+    Progress,
+    quality_warnings,
+)
+
+NEAR_M = 300.0
+NOT_LOADED_2015 = "géographie 2015 non chargée pour ce secteur"
+OUTSIDE_2015 = "hors QPV 2015"
+YES, NO = "oui", "non"
+RESULT_COLUMNS = [
+    "statut",
+    "libelle_geocode",
+    "score",
+    "type",
+    "lon",
+    "lat",
+    "code_commune",
+    "en_qpv_2024",
+    "code_qpv",
+    "nom_qpv",
+    "distance_m",
+    "qpv_le_plus_proche",
+    "a_moins_de_300m",
+    "qpv_2015",
+]
+NUMERIC_RESULTS = ("score", "lon", "lat", "distance_m")
+
+
+def _dep_of(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = str(code)
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+class Reference:
+    """Everything a check needs from the warehouse, in memory (read-only once built)."""
+
+    def __init__(self, con):
+        self.idx24 = QpvIndex.from_warehouse(con, "2024")
+        self.idx15 = QpvIndex.from_warehouse(con, "2015")
+        attrs = queries.df(con, "qpvcheck_qpv")
+        self.qpv_names: dict[tuple[str, str], str] = {
+            (g, c): n for g, c, n in zip(attrs.geography, attrs.code, attrs.name, strict=True)
+        }
+        self.qpv_communes: dict[str, list[str]] = {}
+        for code, geo, communes in zip(
+            attrs.code, attrs.geography, attrs.commune_codes, strict=True
+        ):
+            if geo == "2024":
+                self.qpv_communes[code] = [str(c) for c in communes] if communes is not None else []
+        self.deps_2015 = {
+            str(d) for d in attrs.loc[attrs.geography == "2015", "dep_code"].dropna().unique()
+        }
+        names = queries.df(con, "qpvcheck_communes")
+        self.commune_names = dict(zip(names.code.astype(str), names.name, strict=True))
+        self.aliases: dict[str, str] = {}
+        if db.table_exists(con, "commune_aliases"):
+            al = queries.df(con, "qpvcheck_commune_aliases")
+            self.aliases = dict(zip(al.alias_code, al.commune_code, strict=True))
+        geoms = queries.df(con, "qpvcheck_commune_geoms")
+        self._commune_codes = geoms.code.astype(str).to_numpy(dtype=object)
+        polys = shapely.from_wkb([bytes(b) for b in geoms.wkb]) if len(geoms) else np.array([])
+        self._commune_geoms = np.asarray(polys, dtype=object)
+        self._commune_tree: shapely.STRtree | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ helpers
+    def commune_name(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        return self.commune_names.get(code) or self.commune_names.get(self.aliases.get(code, ""))
+
+    def qpv_name(self, code: str | None, geography: str = "2024") -> str | None:
+        return self.qpv_names.get((geography, code)) if code else None
+
+    def communes_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Commune code containing each point (display outlines), None where unknown."""
+        out = np.full(len(lon), None, dtype=object)
+        if not len(self._commune_geoms) or not len(lon):
+            return out
+        with self._lock:
+            if self._commune_tree is None:
+                shapely.prepare(self._commune_geoms)
+                self._commune_tree = shapely.STRtree(self._commune_geoms)
+        ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+        if ok.size:
+            p, t = self._commune_tree.query(shapely.points(lon[ok], lat[ok]), predicate="within")
+            out[ok[p]] = self._commune_codes[t]
+        return out
+
+    # ------------------------------------------------------------------ core
+    def assign(self, lon, lat, citycode=None) -> pd.DataFrame:
+        """Result columns (from code_commune on) for arrays of WGS84 points; NaN = unknown."""
+        lon = np.asarray(lon, dtype="float64")
+        lat = np.asarray(lat, dtype="float64")
+        n = lon.size
+        has = np.isfinite(lon) & np.isfinite(lat)
+        a24 = self.idx24.assign(lon, lat)
+        commune = np.full(n, None, dtype=object)
+        if citycode is not None:
+            cc = np.asarray(citycode, dtype=object)
+            commune[:] = np.where(pd.isna(cc), None, cc)
+        missing = has & pd.isna(commune)
+        if missing.any():
+            commune[missing] = self.communes_at(lon[missing], lat[missing])
+        inside = a24.inside
+        in_qpv = inside != None  # noqa: E711
+        dist = np.round(a24.distance_m, 0)
+        names24 = {c: self.qpv_name(c) for c in set(inside[in_qpv])}
+        out = pd.DataFrame(
+            {
+                "code_commune": commune,
+                "en_qpv_2024": np.where(has, np.where(in_qpv, YES, NO), None),
+                "code_qpv": inside,
+                "nom_qpv": np.array([names24.get(c) for c in inside], dtype=object),
+                "distance_m": dist,
+                "qpv_le_plus_proche": a24.nearest,
+                "a_moins_de_300m": np.where(
+                    np.isfinite(dist), np.where(dist <= NEAR_M, YES, NO), None
+                ),
+                "qpv_2015": self._status_2015(lon, lat, commune, has),
+            }
+        )
+        return out
+
+    def _status_2015(self, lon, lat, commune, has) -> np.ndarray:
+        n = len(lon)
+        out = np.full(n, None, dtype=object)
+        out[has] = NOT_LOADED_2015
+        if not len(self.idx15):
+            return out
+        deps = np.array([_dep_of(c) for c in commune], dtype=object)
+        covered = has & np.isin(deps.astype(str), list(self.deps_2015))
+        out[covered] = OUTSIDE_2015
+        inside15 = self.idx15.assign(lon, lat, with_distance=False).inside
+        hit = inside15 != None  # noqa: E711
+        out[hit] = inside15[hit]
+        return out
+
+
+# ---------------------------------------------------------------------- reference cache
+_CACHE: dict[tuple[str, float], Reference] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_reference(path: str | Path | None = None) -> Reference:
+    """Reference of the warehouse at `path` (default: the configured one), cached by mtime."""
+    path = Path(path or config.warehouse_path())
+    if not path.exists():
+        raise InputError(
+            "Entrepôt de données introuvable : lancez d'abord « python -m sse_dash data build »."
+        )
+    key = (str(path.resolve()), path.stat().st_mtime)
+    with _CACHE_LOCK:
+        ref = _CACHE.get(key)
+        if ref is None:
+            con = db.open_warehouse(path)
+            try:
+                ref = Reference(con)
+            finally:
+                con.close()
+            for old in [k for k in _CACHE if k[0] == key[0]]:
+                del _CACHE[old]
+            _CACHE[key] = ref
+    return ref
+
+
+# ---------------------------------------------------------------------- single check
+@dataclass
+class SingleResult:
+    lon: float
+    lat: float
+    source: str  # "adresse", "coordonnées", "clic"
+    in_qpv: bool
+    code: str | None
+    name: str | None
+    communes: list[tuple[str, str]]
+    commune_code: str | None
+    nearest_code: str | None
+    nearest_name: str | None
+    distance_m: float
+    within_300: bool
+    qpv_2015: str
+    geocoded: GeoResult | None = None
+    alternatives: list[GeoResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary_fr(self) -> str:
+        if self.in_qpv:
+            return f"Oui : dans le QPV {self.name} ({self.code})."
+        if self.nearest_code is None:
+            return "Non : aucun QPV 2024 dans ce territoire."
+        return (
+            f"Non : QPV le plus proche {self.nearest_name} ({self.nearest_code}) "
+            f"à {fmt.distance(self.distance_m)}."
+        )
+
+
+_COORD_TEXT = re.compile(r"^[\s\d.,;+\-°]*$")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+
+
+def looks_like_coordinates(text: str) -> bool:
+    return bool(_COORD_TEXT.match(text)) and len(_NUMBER.findall(text)) == 2
+
+
+def parse_coordinates(text: str) -> tuple[float, float]:
+    """`2.35, 48.85`, `48,85 ; 2,35` or `652000 6862000` -> two floats (order not checked)."""
+    if not _COORD_TEXT.match(text):
+        raise InputError("Saisissez deux nombres : longitude et latitude, ou X et Y Lambert-93.")
+    numbers = _NUMBER.findall(text)
+    if len(numbers) != 2:
+        raise InputError(
+            "Saisissez exactement deux nombres : longitude et latitude (ex. 2,35 ; 48,85) "
+            "ou X et Y Lambert-93 (ex. 652000 ; 6862000)."
+        )
+    return tuple(float(n.replace(",", ".")) for n in numbers)  # type: ignore[return-value]
+
+
+def check_coordinates(ref: Reference, a: float, b: float, source: str = "coordonnées"):
+    """Two numbers in any supported order/CRS -> SingleResult, or InputError (French)."""
+    lon, lat, status = mp.locate(np.array([a], dtype=float), np.array([b], dtype=float))
+    if status[0] in (mp.UNREADABLE, mp.MISSING):
+        raise InputError("Coordonnées illisibles : saisissez deux nombres.")
+    if status[0] == mp.OUTSIDE:
+        raise InputError(
+            "Coordonnées hors de France : saisissez longitude puis latitude en degrés (WGS84, "
+            "ex. 2,35 ; 48,85) ou X puis Y en mètres (Lambert-93, ex. 652000 ; 6862000)."
+        )
+    notes = []
+    if status[0] == mp.SWAPPED:
+        notes.append(
+            "Longitude et latitude semblaient inversées : elles ont été remises dans l'ordre."
+        )
+    if abs(a) > 1000 or abs(b) > 1000:
+        notes.append("Coordonnées lues en Lambert-93 (mètres) et converties en WGS84.")
+    return check_point(ref, float(lon[0]), float(lat[0]), source=source, notes=notes)
+
+
+def check_point(
+    ref: Reference,
+    lon: float,
+    lat: float,
+    *,
+    source: str = "coordonnées",
+    citycode: str | None = None,
+    notes: list[str] | None = None,
+) -> SingleResult:
+    row = ref.assign(np.array([lon]), np.array([lat]), None if citycode is None else [citycode])
+    r = row.iloc[0]
+    code = r.code_qpv
+    commune_codes = ref.qpv_communes.get(code, []) if code else []
+    if not commune_codes and r.code_commune:
+        commune_codes = [r.code_commune]
+    nearest = r.qpv_le_plus_proche
+    dist = float(r.distance_m)
+    return SingleResult(
+        lon=lon,
+        lat=lat,
+        source=source,
+        in_qpv=code is not None,
+        code=code,
+        name=ref.qpv_name(code),
+        communes=[(c, ref.commune_name(c) or c) for c in commune_codes],
+        commune_code=r.code_commune,
+        nearest_code=nearest,
+        nearest_name=ref.qpv_name(nearest),
+        distance_m=dist,
+        within_300=bool(np.isfinite(dist) and dist <= NEAR_M),
+        qpv_2015=r.qpv_2015 or NOT_LOADED_2015,
+        notes=list(notes or []),
+    )
+
+
+def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
+    """Free text: two numbers are coordinates, anything else is an address to geocode."""
+    text = (text or "").strip()
+    if not text:
+        raise InputError("Saisissez une adresse ou des coordonnées.")
+    if looks_like_coordinates(text):
+        a, b = parse_coordinates(text)
+        return check_coordinates(ref, a, b)
+    try:
+        results = geocoder.search(text)
+    except GeocoderError as exc:
+        raise InputError(str(exc)) from exc
+    if not results:
+        raise InputError("Adresse introuvable : vérifiez l'orthographe, ajoutez la commune.")
+    best = results[0]
+    out = check_point(ref, best.lon, best.lat, source="adresse", citycode=best.citycode)
+    out.geocoded = best
+    out.alternatives = results[1:]
+    out.warnings = best.warnings
+    return out
+
+
+# ---------------------------------------------------------------------- batch
+@dataclass
+class BatchResult:
+    df: pd.DataFrame  # original columns untouched + result columns
+    summary: dict
+    result_columns: list[str]  # names actually used (renamed if the file had them already)
+    notes: list[str] = field(default_factory=list)
+
+
+def _result_names(original) -> dict[str, str]:
+    taken = {str(c) for c in original}
+    names = {}
+    for c in RESULT_COLUMNS:
+        name = c
+        while name in taken:
+            name = f"{name}_resultat"
+        names[c] = name
+    return names
+
+
+def run_batch(
+    ref: Reference,
+    df: pd.DataFrame,
+    mapping: mp.ColumnMapping,
+    geocoder=None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> BatchResult:
+    """Locate every row, assign QPV, keep every row (failures get a `statut`)."""
+    mp.validate(mapping, df.columns)
+    n = len(df)
+    label = np.full(n, None, dtype=object)
+    score = np.full(n, np.nan)
+    kind = np.full(n, None, dtype=object)
+    citycode = np.full(n, None, dtype=object)
+    notes: list[str] = []
+    if mapping.mode in mp.ADDRESS_MODES:
+        if geocoder is None or getattr(geocoder, "name", "") == "none":
+            raise InputError(
+                "Ce fichier est localisé par adresse : choisissez le géocodeur de l'IGN, "
+                "ou indiquez des colonnes de coordonnées."
+            )
+        try:
+            geo = geocoder.geocode_batch(df, mapping.used_columns(), progress, cancel)
+        except GeocoderError as exc:
+            raise InputError(str(exc)) from exc
+        geo = geo.reindex(df.index)
+        lon = geo.longitude.to_numpy(dtype="float64")
+        lat = geo.latitude.to_numpy(dtype="float64")
+        status = geo.geo_status.to_numpy(dtype=object).copy()
+        label = geo.result_label.to_numpy(dtype=object)
+        score = geo.result_score.to_numpy(dtype="float64")
+        kind = geo.result_type.to_numpy(dtype=object)
+        citycode = geo.result_citycode.to_numpy(dtype=object)
+        ok = geo.geo_ok.to_numpy(dtype=bool)
+        if not ok.any():
+            notes.append("Aucune adresse n'a pu être géocodée.")
+        low = ok & (score < 0.8)
+        approx = ok & ~low & pd.Series(kind).notna().to_numpy() & (kind != "housenumber")
+        status[low] = "à vérifier (score de géocodage faible)"
+        status[approx] = "à vérifier (localisé à la voie ou à la commune)"
+        outside = ok & (zone_of(lon, lat) < 0)
+        status[outside] = mp.OUTSIDE
+        lon, lat = np.where(outside, np.nan, lon), np.where(outside, np.nan, lat)
+    else:
+        if progress:
+            progress("Lecture des coordonnées", 0, n)
+        lon, lat, status = mp.coordinates(df, mapping)
+        swapped = int((status == mp.SWAPPED).sum())
+        if swapped:
+            notes.append(
+                f"{fmt.number(swapped)} ligne(s) avaient longitude et latitude inversées : "
+                "corrigées."
+            )
+    if progress:
+        progress("Recherche des QPV", 0, n)
+    res = ref.assign(lon, lat, citycode)
+    located = np.isfinite(lon) & np.isfinite(lat)
+    if not located.any():
+        notes.append("Aucune ligne n'a de coordonnées utilisables.")
+    names = _result_names(df.columns)
+    results = pd.DataFrame(
+        {
+            "statut": status,
+            "libelle_geocode": label,
+            "score": score,
+            "type": kind,
+            "lon": np.round(lon, 6),
+            "lat": np.round(lat, 6),
+        },
+        index=df.index,
+    )
+    for c in res.columns:
+        results[c] = res[c].to_numpy()
+    out = pd.concat([df, results.rename(columns=names)], axis=1)
+    if progress:
+        progress("Terminé", n, n)
+    return BatchResult(
+        df=out,
+        summary=summarise(results, ref, geocoded=mapping.mode in mp.ADDRESS_MODES),
+        result_columns=[names[c] for c in RESULT_COLUMNS],
+        notes=notes,
+    )
+
+
+def summarise(results: pd.DataFrame, ref: Reference, geocoded: bool) -> dict:
+    located = results.lon.notna()
+    in_qpv = results.en_qpv_2024 == YES
+    near = (results.a_moins_de_300m == YES) & ~in_qpv
+    by_qpv = (
+        results.loc[in_qpv]
+        .groupby("code_qpv")
+        .size()
+        .rename("lignes")
+        .reset_index()
+        .sort_values(["lignes", "code_qpv"], ascending=[False, True])
+    )
+    by_qpv.insert(1, "nom_qpv", [ref.qpv_name(c) for c in by_qpv.code_qpv])
+    by_status = results.statut.value_counts().rename_axis("statut").rename("lignes").reset_index()
+    return {
+        "rows": int(len(results)),
+        "located": int(located.sum()),
+        "geocoded": int(located.sum()) if geocoded else None,
+        "in_qpv": int(in_qpv.sum()),
+        "near_300": int(near.sum()),
+        "by_qpv": by_qpv.reset_index(drop=True),
+        "by_status": by_status,
+    }
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """The summary as French sentences (CLI and page)."""
+    rows = summary["rows"]
+    lines = [f"Lignes : {fmt.number(rows)}"]
+    if summary["geocoded"] is not None:
+        lines.append(f"Géocodées : {fmt.number(summary['geocoded'])}")
+    lines.append(f"Localisées : {fmt.number(summary['located'])}")
+    share = summary["in_qpv"] / rows * 100 if rows else 0
+    lines.append(f"En QPV 2024 : {fmt.number(summary['in_qpv'])} ({fmt.percent(share)})")
+    lines.append(f"Hors QPV à moins de 300 m : {fmt.number(summary['near_300'])}")
+    for r in summary["by_qpv"].head(10).itertuples():
+        lines.append(f"  {r.code_qpv} {r.nom_qpv or ''} : {fmt.number(r.lignes)}")
+    return lines
+
+
+__all__ = [
+    "Reference",
+    "get_reference",
+    "check_text",
+    "check_coordinates",
+    "check_point",
+    "run_batch",
+    "quality_warnings",
+]

@@ -1,0 +1,2 @@
+-- Commune names for the result labels.
+SELECT code, name FROM communes
