@@ -1,0 +1,1 @@
+"""The warehouse build (`python -m sse_dash data build`) and its status report."""
