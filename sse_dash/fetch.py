@@ -354,6 +354,11 @@ def _attempt(
             what = {404: "introuvable", 403: "accès refusé", 410: "supprimé", 401: "accès refusé"}
             extra = f" ({what[status]})" if status in what else ""
             raise _Fail(f"HTTP {status}{extra}")
+        if resp.headers.get("Content-Type", "").lower().startswith("text/html"):
+            raise _Fail(  # a landing page, a login page or a proxy's error page, not data
+                "la réponse est une page web (HTML), pas un fichier de données : l'adresse "
+                "pointe vers une page de présentation ou un portail d'accès"
+            )
 
         start = 0
         if status == 206:

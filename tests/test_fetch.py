@@ -61,6 +61,13 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_error(429, retry_after="0")
             else:
                 self._send_file(honour_range=True)
+        elif path == "/page.html":
+            body = b"<html><body>Bienvenue</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif path == "/down.bin":
             self._send_error(503)
         else:
@@ -205,6 +212,13 @@ def test_truncated_body_is_an_error_and_previous_file_intact(server, tmp_path, n
     assert dest.read_bytes() == OLD
     assert len(server.calls) == 3 and len(no_wait) == 2
     assert "3 tentatives" in str(err.value)
+
+
+def test_html_page_is_not_data(server, tmp_path):
+    dest = tmp_path / "page.csv"
+    with pytest.raises(FetchError, match="page web"):
+        download(server.url + "/page.html", dest)
+    assert not dest.exists() and not fetch.part_path(dest).exists()
 
 
 def test_checksum_mismatch_keeps_previous_file(server, tmp_path):
