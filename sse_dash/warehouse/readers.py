@@ -97,8 +97,19 @@ CODE_BY_ROLE = {
 }
 
 
+# INSEE COG CSV `TYPECOM` -> the names used by the Etalab package (and by the warehouse).
+COG_TYPES = {
+    "COM": "commune-actuelle",
+    "COMD": "commune-deleguee",
+    "COMA": "commune-associee",
+    "ARM": "arrondissement-municipal",
+}
+
+
 def normalise_codes(df: pd.DataFrame, role: str) -> pd.DataFrame:
     """Zero-pad every code column in place; codes become plain Python strings or None."""
+    if role == "communes_cog" and "type" in df.columns:
+        df["type"] = [COG_TYPES.get(str(t).upper(), t) if t is not None else t for t in df["type"]]
     for col, fn in CODE_NORMALISERS.items():
         if col in df.columns:
             df[col] = pd.Series([fn(v) for v in df[col]], index=df.index, dtype=object)
@@ -366,6 +377,7 @@ def locate_points(df: pd.DataFrame, ds: Dataset, gaz: Gazetteer) -> pd.DataFrame
       département and région;
     - else precision `aucune`. Rows are never dropped."""
     n = len(df)
+    df = normalise_codes(df.reset_index(drop=True).copy(), ds.role)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
@@ -391,6 +403,7 @@ def locate_points(df: pd.DataFrame, ds: Dataset, gaz: Gazetteer) -> pd.DataFrame
         if fill.any():
             lon[fill] = shapely.get_x(g[fill])
             lat[fill] = shapely.get_y(g[fill])
+    lon, lat = np.array(lon, dtype="float64"), np.array(lat, dtype="float64")  # writable
     has_xy = ~np.isnan(lon) & ~np.isnan(lat)
 
     commune = [gaz.current(c) for c in df["commune_code"]] if "commune_code" in df else [None] * n

@@ -1,0 +1,45 @@
+"""Shared fixtures. `dev_warehouse` builds the dev catalogue (real data in ../shared/data) once
+per test session; tests needing it are skipped when that folder is absent, except in CI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sse_dash import config
+
+OFFICIAL_FIXTURES = Path(__file__).parent / "fixtures" / "official"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = config.shared_data_dir()
+    if not (path / "admin").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"Données de développement absentes en CI : {path}")
+        pytest.skip(
+            f"données de développement absentes ({path}) : tests sur données réelles ignorés"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def dev_warehouse(shared_data, tmp_path_factory) -> Path:
+    """Path of sse.duckdb built from catalogs/dev.toml (synthetic SIRENE at scale `test`)."""
+    from sse_dash.catalog import load_catalog
+    from sse_dash.warehouse.build import build
+
+    data_dir = tmp_path_factory.mktemp("dev_data")
+    return build(load_catalog(config.DEV_CATALOG), data_dir, options={"synth_scale": "test"})
+
+
+@pytest.fixture(scope="session")
+def dev_data_dir(dev_warehouse) -> Path:
+    return dev_warehouse.parent
+
+
+@pytest.fixture
+def official_fixtures() -> Path:
+    return OFFICIAL_FIXTURES
