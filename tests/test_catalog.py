@@ -1,0 +1,153 @@
+"""The catalogues: the official one must mirror the dev one role for role and column for column
+(so a build works with either), and the loader must refuse malformed catalogues in French."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sse_dash.catalog import FORMATS, ROLES, CatalogError, load_catalog
+from sse_dash.config import DEV_CATALOG, OFFICIAL_CATALOG
+from sse_dash.fetch import target_name
+
+SIRENE_ROLES = {"sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation"}
+# Official point layers carry a GeoJSON geometry instead of lon/lat attribute columns.
+GEOMETRY_ONLY = {"lon", "lat"}
+
+
+@pytest.fixture(scope="module")
+def official():
+    return load_catalog(OFFICIAL_CATALOG)
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return load_catalog(DEV_CATALOG)
+
+
+def canonical_columns(catalog, role: str) -> set[str]:
+    return {col for ds in catalog.by_role(role) for col in ds.columns}
+
+
+def test_both_catalogues_load(official, dev):
+    assert official.name == "officiel" and len(official.datasets) >= 18
+    assert dev.name == "dev"
+
+
+def test_official_datasets_are_remote_https_with_licence_and_publisher(official):
+    for ds in official.datasets:
+        assert ds.urls, ds.id
+        assert ds.path is None, ds.id
+        assert all(u.startswith("https://") for u in ds.urls), ds.id
+        assert ds.licence.strip() and ds.publisher.strip() and ds.vintage.strip(), ds.id
+        assert ds.format in FORMATS and ds.role in ROLES
+        assert Path(target_name(ds)).suffix, ds.id  # a usable local file name
+
+
+def test_pinned_checksums_are_well_formed(official):
+    pinned = [ds for ds in official.datasets if ds.sha256]
+    assert pinned  # the versioned COG files are pinned
+    for ds in pinned:
+        assert re.fullmatch(r"[0-9a-f]{64}", ds.sha256), ds.id
+        assert isinstance(ds.size, int) and ds.size > 0, ds.id
+
+
+def test_official_covers_dev_roles_with_same_canonical_columns(official, dev):
+    dev_roles = {ds.role for ds in dev.datasets}
+    official_roles = {ds.role for ds in official.datasets}
+    assert dev_roles <= official_roles
+    for role in sorted(dev_roles):
+        dev_cols = canonical_columns(dev, role)
+        off_cols = canonical_columns(official, role)
+        assert off_cols <= dev_cols, (role, off_cols - dev_cols)
+        assert dev_cols - GEOMETRY_ONLY <= off_cols, (role, dev_cols - off_cols)
+
+
+def test_official_sirene_uses_official_column_names(official):
+    for role in SIRENE_ROLES:
+        (ds,) = official.by_role(role)
+        assert ds.columns == {} and ds.format == "parquet"
+
+
+def test_official_qpv_layers(official):
+    qpv = {ds.options["geography"]: ds for ds in official.by_role("qpv")}
+    assert set(qpv) == {"2024", "2015"}
+    q24 = qpv["2024"]
+    assert q24.options["precision"] == "full"
+    assert q24.member == "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
+    assert q24.columns["code"] == "code_qp" and q24.columns["epci_code"] == "siren_epci"
+    assert any("5a561801c751df42d7fca9b6" in s for s in (q24.homepage, *q24.urls))
+
+
+def test_sources_without_official_file_are_optional_and_explained(official):
+    """No confirmed official file for these: the build may skip them, the notes say why."""
+    for role in ("qpv_indicators", "ptce", "ess_share"):
+        for ds in official.by_role(role):
+            assert ds.options.get("optional") is True, ds.id
+            assert "SSE_DASH_MIRROR" in ds.notes and "catalogue local" in ds.notes, ds.id
+
+
+# ---------------------------------------------------------------- loader errors
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text('[catalog]\nname = "test"\n' + body, encoding="utf-8")
+    return path
+
+
+VALID = """
+[[dataset]]
+id = "x"
+role = "qpv"
+title = "X"
+publisher = "P"
+licence = "L"
+vintage = "2024"
+format = "geojson"
+"""
+
+
+def test_valid_minimal_local_catalogue(tmp_path):
+    cat = load_catalog(write(tmp_path, VALID + 'path = "qpv.geojson"\n'))
+    (ds,) = cat.datasets
+    assert ds.local_path() == tmp_path / "qpv.geojson"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('path = "a"\ncolour = "bleu"\n', "clés inconnues"),
+        ("", "indiquer « urls »"),
+    ],
+)
+def test_loader_rejects_bad_entries(tmp_path, extra, message):
+    with pytest.raises(CatalogError, match=message) as err:
+        load_catalog(write(tmp_path, VALID + extra))
+    assert "mine.toml" in str(err.value) and "(x)" in str(err.value)
+
+
+def test_loader_rejects_unknown_role_format_and_duplicates(tmp_path):
+    bad_role = VALID.replace('role = "qpv"', 'role = "cantines"') + 'path = "a"\n'
+    with pytest.raises(CatalogError, match="rôle inconnu « cantines »"):
+        load_catalog(write(tmp_path, bad_role))
+    bad_format = VALID.replace('format = "geojson"', 'format = "dbf"') + 'path = "a"\n'
+    with pytest.raises(CatalogError, match="format inconnu"):
+        load_catalog(write(tmp_path, bad_format))
+    twice = (VALID + 'path = "a"\n') * 2
+    with pytest.raises(CatalogError, match="identifiant en double"):
+        load_catalog(write(tmp_path, twice))
+    no_licence = VALID.replace('licence = "L"\n', "") + 'path = "a"\n'
+    with pytest.raises(CatalogError, match="« licence » est obligatoire"):
+        load_catalog(write(tmp_path, no_licence))
+
+
+def test_loader_missing_or_unreadable_file(tmp_path):
+    with pytest.raises(CatalogError, match="Catalogue introuvable"):
+        load_catalog(tmp_path / "absent.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[dataset]\nid = ", encoding="utf-8")
+    with pytest.raises(CatalogError, match="Catalogue illisible"):
+        load_catalog(broken)
