@@ -1,0 +1,239 @@
+"""SIRENE -> `establishments` + ref_* + `agg_territory`, inside the warehouse connection.
+
+DuckDB reads only the needed columns of the three files and keeps only active establishments of
+SSE units (a few % of the 44 M rows); coordinates are then resolved and assigned to QPVs in
+chunks of `chunk_rows` so memory stays bounded whatever the scale."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sse_dash import queries
+from sse_dash.qpv_index import QpvIndex
+from sse_dash.sirene import aggregates, mappings
+from sse_dash.sirene.geo import KNOWN_EPSG, LAMBERT93, OVERSEAS_EPSG, to_wgs84
+
+CHUNK_ROWS = 250_000
+EMPLOYER_BANDS = [b[0] for b in mappings.SIZE_BANDS if b[2] is not None and b[2] >= 1]
+GEO_TABLE = pa.schema(
+    [
+        ("rn", pa.int64()),
+        ("lon", pa.float64()),
+        ("lat", pa.float64()),
+        ("geo_source", pa.string()),
+        ("qpv24", pa.string()),
+        ("qpv15", pa.string()),
+        ("qpv24_nearest", pa.string()),
+        ("qpv24_distance_m", pa.float64()),
+    ]
+)
+
+
+class PipelineError(ValueError):
+    """A SIRENE input cannot be used (French message)."""
+
+
+@dataclass
+class Sources:
+    """Where to read the three files: local paths or URLs (read through httpfs)."""
+
+    units: str
+    establishments: str
+    geolocation: str
+
+
+@dataclass
+class Result:
+    establishments: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _scope(scope: str | None) -> tuple[str | None, str | None]:
+    if not scope:
+        return None, None
+    kind, _, value = scope.partition(":")
+    if kind == "dep" and value:
+        return value, None
+    if kind == "reg" and value:
+        return None, value
+    raise PipelineError(f"Périmètre invalide « {scope} » : attendu dep:93 ou reg:11.")
+
+
+def write_ref_tables(con) -> None:
+    for name, frame in mappings.ref_frames().items():
+        con.register("sirene_ref_frame", frame)
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {queries.ident(name, mappings.ref_frames())} AS "  # noqa: S608
+                "SELECT * FROM sirene_ref_frame"
+            )
+        finally:
+            con.unregister("sirene_ref_frame")
+
+
+def resolve_coordinates(lon, lat, gx, gy, gepsg, sx, sy, deps):
+    """lon/lat and geo_source per row: the geolocation file's WGS84 columns, else its x/y in the
+    CRS named by `epsg`, else the stock's Lambert coordinates (CRS inferred from the
+    département), else none."""
+    n = len(lon)
+    out_lon = np.asarray(lon, dtype="float64").copy()
+    out_lat = np.asarray(lat, dtype="float64").copy()
+    source = np.full(n, "none", dtype=object)
+    ok = ~np.isnan(out_lon) & ~np.isnan(out_lat)
+    source[ok] = "geolocalisation"
+    gx = np.asarray(gx, dtype="float64")
+    gy = np.asarray(gy, dtype="float64")
+    gepsg = np.asarray(gepsg, dtype="float64")
+    for code in KNOWN_EPSG:
+        m = ~ok & (gepsg == code) & ~np.isnan(gx) & ~np.isnan(gy)
+        if m.any():
+            out_lon[m], out_lat[m] = to_wgs84(code, gx[m], gy[m])
+            source[m] = "geolocalisation"
+            ok |= m
+    sx = np.asarray(sx, dtype="float64")
+    sy = np.asarray(sy, dtype="float64")
+    deps = np.asarray(deps, dtype=object)
+    stock_epsg = np.full(n, LAMBERT93, dtype=np.int64)
+    for dep, code in OVERSEAS_EPSG.items():
+        stock_epsg[deps == dep] = code
+    stock_epsg[np.array([d is not None and str(d).startswith("98") for d in deps], dtype=bool)] = 0
+    for code in np.unique(stock_epsg):
+        m = ~ok & (stock_epsg == code) & ~np.isnan(sx) & ~np.isnan(sy) & (code != 0)
+        if m.any():
+            out_lon[m], out_lat[m] = to_wgs84(int(code), sx[m], sy[m])
+            source[m] = "lambert93"
+            ok |= m
+    out_lon[~ok] = np.nan
+    out_lat[~ok] = np.nan
+    return out_lon, out_lat, source
+
+
+def _col(table: pa.Table, name: str) -> np.ndarray:
+    return table.column(name).to_numpy(zero_copy_only=False)
+
+
+def _nan(table: pa.Table, name: str) -> np.ndarray:
+    return np.asarray(table.column(name).to_pandas(), dtype="float64")
+
+
+def build(
+    con,
+    sources: Sources,
+    *,
+    employers_only: bool = False,
+    scope: str | None = None,
+    progress=None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Result:
+    """Create establishments, ref_* and agg_territory in `con` from the three SIRENE files."""
+    dep, reg = _scope(scope)
+    res = Result()
+    t0 = time.perf_counter()
+
+    def tick(label: str, done: float, total: float | None) -> None:
+        if progress:
+            progress(label, done, total)
+
+    write_ref_tables(con)
+    tick("SIRENE : unités légales de l'ESS", 0, None)
+    con.execute(queries.load("sirene_load_units"), {"units": sources.units})
+    tick("SIRENE : établissements actifs", 0, None)
+    con.execute(
+        queries.load("sirene_load_establishments"),
+        {
+            "establishments": sources.establishments,
+            "geolocation": sources.geolocation,
+            "employers_only": bool(employers_only),
+            "employer_bands": EMPLOYER_BANDS,
+            "dep": dep,
+            "reg": reg,
+        },
+    )
+    res.timings["read"] = time.perf_counter() - t0
+    n = con.execute("SELECT count(*) FROM sirene_raw").fetchone()[0]
+
+    # classification maps, computed in Python from the distinct codes (single source of truth)
+    cats = [r[0] for r in con.execute("SELECT DISTINCT legal_category FROM sirene_raw").fetchall()]
+    fam = pd.DataFrame(
+        {"legal_category": cats, "family": [mappings.family_of(c) for c in cats]},
+        columns=["legal_category", "family"],
+    ).astype(str)
+    nafs = [r[0] for r in con.execute("SELECT DISTINCT naf FROM sirene_raw").fetchall()]
+    naf = pd.DataFrame(
+        {"naf": nafs, "section": [mappings.naf_section(c) for c in nafs]},
+        columns=["naf", "section"],
+    ).astype(object)
+    for name, frame in (("sirene_family_map", fam), ("sirene_naf_map", naf)):
+        con.register("sirene_map_frame", frame)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {queries.ident(name, ['sirene_family_map', 'sirene_naf_map'])} "  # noqa: S608
+            "AS SELECT * FROM sirene_map_frame"
+        )
+        con.unregister("sirene_map_frame")
+
+    t1 = time.perf_counter()
+    idx24 = QpvIndex.from_warehouse(con, "2024")
+    idx15 = QpvIndex.from_warehouse(con, "2015")
+    res.timings["qpv_index"] = time.perf_counter() - t1
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE sirene_geo (rn BIGINT, lon DOUBLE, lat DOUBLE, "
+        "geo_source VARCHAR, qpv24 VARCHAR, qpv15 VARCHAR, qpv24_nearest VARCHAR, "
+        "qpv24_distance_m DOUBLE)"
+    )
+    t2 = time.perf_counter()
+    for lo in range(0, max(n, 1), chunk_rows):
+        chunk = con.execute(
+            queries.load("sirene_geo_chunk"), {"lo": lo, "hi": lo + chunk_rows}
+        ).fetch_arrow_table()
+        if chunk.num_rows == 0:
+            break
+        lon, lat, source = resolve_coordinates(
+            _nan(chunk, "geo_lon"),
+            _nan(chunk, "geo_lat"),
+            _nan(chunk, "geo_x"),
+            _nan(chunk, "geo_y"),
+            _nan(chunk, "geo_epsg"),
+            _nan(chunk, "stock_x"),
+            _nan(chunk, "stock_y"),
+            _col(chunk, "dep_code"),
+        )
+        a24 = idx24.assign(lon, lat)
+        in15 = (
+            idx15.assign(lon, lat, with_distance=False).inside
+            if len(idx15)
+            else np.full(len(lon), None, dtype=object)
+        )
+        out = pa.Table.from_arrays(
+            [
+                chunk.column("rn"),
+                pa.array(lon, mask=np.isnan(lon)),
+                pa.array(lat, mask=np.isnan(lat)),
+                pa.array(source, type=pa.string()),
+                pa.array(a24.inside, type=pa.string()),
+                pa.array(in15, type=pa.string()),
+                pa.array(a24.nearest, type=pa.string()),
+                pa.array(a24.distance_m, mask=np.isnan(a24.distance_m)),
+            ],
+            schema=GEO_TABLE,
+        )
+        con.register("sirene_geo_chunk_arrow", out)
+        con.execute("INSERT INTO sirene_geo SELECT * FROM sirene_geo_chunk_arrow")
+        con.unregister("sirene_geo_chunk_arrow")
+        tick("SIRENE : localisation et QPV", min(lo + chunk_rows, n), n)
+    res.timings["assign"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    con.execute(queries.load("sirene_build_establishments"))
+    aggregates.build(con)
+    for tmp in ("sirene_raw", "sirene_geo", "sirene_units", "sirene_family_map", "sirene_naf_map"):
+        con.execute(f"DROP TABLE IF EXISTS {queries.ident(tmp, [tmp])}")
+    res.timings["tables"] = time.perf_counter() - t3
+    res.establishments = con.execute("SELECT count(*) FROM establishments").fetchone()[0]
+    res.timings["total"] = time.perf_counter() - t0
+    tick("SIRENE : terminé", res.establishments, res.establishments)
+    return res

@@ -1,0 +1,54 @@
+-- The canonical `establishments` table (docs/warehouse.md). Names and coordinates of
+-- non-diffusible establishments are never stored; they are still counted.
+CREATE OR REPLACE TABLE establishments AS
+WITH r AS (
+    SELECT
+        *,
+        coalesce(ul_diffusion, 'O') NOT IN ('P', 'N')
+            AND coalesce(et_diffusion, 'O') NOT IN ('P', 'N') AS diffusible,
+        coalesce(
+            nullif(enseigne, '[ND]'),
+            nullif(usual_name, '[ND]'),
+            nullif(ul_name, '[ND]'),
+            nullif(ul_sigle, '[ND]'),
+            nullif(nullif(ul_person, ''), '[ND]')
+        ) AS any_name
+    FROM sirene_raw
+)
+SELECT
+    r.siret,
+    r.siren,
+    CASE WHEN r.diffusible THEN r.any_name END AS name,
+    r.diffusible,
+    coalesce(f.family, 'autre') AS family,
+    r.legal_category,
+    r.naf,
+    n.section AS naf_section,
+    coalesce(b.code, 'NN') AS size_band,
+    coalesce(b.size_class, 'NN') AS size_class,
+    coalesce(b.estimate, 0.0) AS employees_est,
+    coalesce(b.min_employees >= 1, false) AS employer,
+    r.created,
+    r.commune_code,
+    r.commune_raw AS commune_code_raw,
+    c.epci_code,
+    c.ept_code,
+    r.dep_code,
+    r.reg_code,
+    CASE WHEN r.diffusible THEN g.lon END AS lon,
+    CASE WHEN r.diffusible THEN g.lat END AS lat,
+    r.qualite_xy AS geo_quality,
+    g.geo_source,
+    g.qpv24,
+    g.qpv15,
+    g.qpv24_nearest,
+    g.qpv24_distance_m,
+    coalesce(g.qpv24_distance_m <= 300, false) AS near_qpv300,
+    r.insee_plg_qp24
+FROM r
+JOIN sirene_geo AS g ON g.rn = r.rn
+LEFT JOIN sirene_family_map AS f ON f.legal_category = r.legal_category
+LEFT JOIN sirene_naf_map AS n ON n.naf = r.naf
+LEFT JOIN ref_size_bands AS b ON b.code = r.size_band_raw
+LEFT JOIN communes AS c ON c.code = r.commune_code
+ORDER BY r.siret
