@@ -1,0 +1,558 @@
+"""Briefing pack for a council meeting: one PPTX (python-pptx) or PDF file per territory with
+key figures and their references, charts, a static map, the QPV table and the sources.
+
+PDF library: matplotlib's `PdfPages`. The static map and the charts are already matplotlib
+drawings, so the PDF and the PPTX show exactly the same figures from one code path, with no
+second drawing stack (reportlab/fpdf2 would need the charts re-drawn or embedded as bitmaps);
+the output is vector, fonts are embedded as TrueType (text stays searchable and extractable),
+and matplotlib is a well-maintained, widely packaged library that needs no browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from sse_dash import db, fmt, queries
+from sse_dash.export import provenance, static_map
+from sse_dash.export.provenance import MONTHS_FR, SYNTHETIC_NOTICE
+from sse_dash.export.territory import Territory, france, parent, resolve
+
+FORMATS = {".pptx", ".pdf"}
+QPV_ROWS_PER_PAGE = 14
+QPV_MAX_PAGES = 3
+BAR_COLOUR = "#2a6f97"
+REF_COLOURS = ("#2a6f97", "#89c2d9", "#c9c9c9")
+REQUIRED_TABLES = ("territories", "agg_territory", "ref_families")
+
+
+class BriefUnavailable(RuntimeError):
+    """The warehouse cannot produce a briefing pack (French message)."""
+
+
+@dataclass
+class KeyFigures:
+    territory: Territory
+    establishments: float | None
+    employer_establishments: float | None
+    employees_est: float | None
+    in_qpv: float | None
+    near_qpv300: float | None
+
+    def per_10k(self) -> float | None:
+        pop = self.territory.population
+        if not pop or self.establishments is None:
+            return None
+        return self.establishments / float(pop) * 10_000
+
+    def share(self, value: float | None) -> float | None:
+        if not self.establishments or value is None:
+            return None
+        return value / self.establishments * 100
+
+
+@dataclass
+class Section:
+    """One slide / PDF page."""
+
+    kind: str  # title, table, chart, map, text
+    title: str
+    subtitle: str = ""
+    table: pd.DataFrame | None = None
+    draw: Callable[[Axes], None] | None = None
+    lines: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class BriefData:
+    territory: Territory
+    references: list[Territory]
+    figures: list[KeyFigures]
+    by_family: pd.DataFrame
+    by_sector: pd.DataFrame
+    by_size: pd.DataFrame
+    qpv_table: pd.DataFrame
+    layers: static_map.MapLayers
+    sources: list[str]
+    synthetic: bool
+    generated: dt.date
+
+
+def french_date(day: dt.date) -> str:
+    """`22 novembre 2026` (1er for the first of the month)."""
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def _key_figures(con: duckdb.DuckDBPyConnection, territory: Territory) -> KeyFigures:
+    code = None if territory.level == "france" else territory.code
+    row = queries.rows(con, "brief_key_figures", {"level": territory.level, "code": code})[0]
+    _n, est, employer, employees, in_qpv, near = row
+    if not _n:
+        est = employer = employees = in_qpv = near = 0
+    return KeyFigures(territory, est, employer, employees, in_qpv, near)
+
+
+def collect(
+    con: duckdb.DuckDBPyConnection, territory_id: str, *, today: dt.date | None = None
+) -> BriefData:
+    """Every figure of the pack, read once from the warehouse."""
+    missing = [t for t in REQUIRED_TABLES if not db.table_exists(con, t)]
+    if missing:
+        raise BriefUnavailable(
+            "l'entrepôt ne contient pas encore les établissements de l'ESS (tables manquantes : "
+            + ", ".join(missing)
+            + "). Construisez-le avec : python -m sse_dash data build"
+        )
+    territory = resolve(con, territory_id)
+    references = [t for t in (parent(con, territory), france(con)) if t is not None]
+    figures = [_key_figures(con, t) for t in [territory, *references]]
+    params = {"level": territory.level, "code": territory.code}
+    qpv_table = (
+        queries.df(con, "brief_qpv_table", params)
+        if db.table_exists(con, "qpv")
+        else pd.DataFrame()
+    )
+    sources = provenance.sources_for(
+        con,
+        provenance.SIRENE_ROLES
+        + provenance.QPV_ROLES
+        + provenance.QPV_INDICATOR_ROLES
+        + provenance.GEOGRAPHY_ROLES,
+    )
+    return BriefData(
+        territory=territory,
+        references=references,
+        figures=figures,
+        by_family=queries.df(con, "brief_by_family", params),
+        by_sector=queries.df(con, "brief_by_sector", params),
+        by_size=queries.df(con, "brief_by_size", params),
+        qpv_table=qpv_table,
+        layers=static_map.load_layers(con, territory),
+        sources=sources,
+        synthetic=provenance.is_synthetic(con),
+        generated=today or dt.date.today(),
+    )
+
+
+# --- charts (matplotlib, shared by PPTX and PDF) -------------------------------------------
+
+
+def _hbar(ax: Axes, labels: list[str], values: list[float], xlabel: str) -> None:
+    """Horizontal bars, largest on top, with French-formatted value labels."""
+    labels = [lab if len(lab) <= 48 else lab[:47] + "…" for lab in labels]
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, values, color=BAR_COLOUR)
+    ax.set_yticks(positions, labels, fontsize=9)
+    ax.set_xlabel(xlabel, fontsize=9)
+    top = max(values) if values else 0
+    for pos, value in zip(positions, values, strict=True):
+        ax.text(value + top * 0.01, pos, fmt.number(value), va="center", fontsize=8)
+    ax.set_xlim(0, top * 1.15 if top else 1)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v)))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _empty(ax: Axes) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "Aucun établissement recensé", ha="center", va="center", fontsize=12)
+
+
+def _draw_breakdown(frame: pd.DataFrame, limit: int | None = None) -> Callable[[Axes], None]:
+    def draw(ax: Axes) -> None:
+        data = frame[frame["establishments"].fillna(0) > 0]
+        if limit:
+            data = data.nlargest(limit, "establishments", keep="first")
+        if data.empty:
+            _empty(ax)
+            return
+        labels = [str(v) if v is not None else "Non renseigné" for v in data["label"]]
+        _hbar(ax, labels, [float(v) for v in data["establishments"]], "Établissements")
+
+    return draw
+
+
+def _draw_qpv_shares(brief: BriefData) -> Callable[[Axes], None]:
+    """Territory vs references: share of establishments in / near a QPV (or density for a QPV)."""
+
+    def draw(ax: Axes) -> None:
+        names = [f.territory.name for f in brief.figures]
+        if brief.territory.level == "qpv":
+            values = [f.per_10k() for f in brief.figures]
+            values = [v or 0 for v in values]
+            ax.bar(names, values, color=REF_COLOURS[: len(values)])
+            for i, v in enumerate(values):
+                ax.text(i, v, fmt.number(v, 1), ha="center", va="bottom", fontsize=9)
+            ax.set_ylabel("Établissements pour 10 000 habitants", fontsize=9)
+        else:
+            series = [
+                ("En QPV", [f.share(f.in_qpv) or 0 for f in brief.figures]),
+                (
+                    "En QPV ou à moins de 300 m",
+                    [f.share(f.near_qpv300) or 0 for f in brief.figures],
+                ),
+            ]
+            width = 0.38
+            for j, (label, values) in enumerate(series):
+                xs = [i + (j - 0.5) * width for i in range(len(names))]
+                ax.bar(xs, values, width, label=label, color=("#c0392b", "#f1948a")[j])
+                for x, v in zip(xs, values, strict=True):
+                    ax.text(x, v, fmt.percent(v), ha="center", va="bottom", fontsize=8)
+            ax.set_xticks(range(len(names)), names)
+            ax.set_ylabel("Part des établissements de l'ESS", fontsize=9)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.percent(v, 0)))
+            ax.legend(frameon=False, fontsize=9)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+    return draw
+
+
+# --- content ---------------------------------------------------------------------------------
+
+
+def _figures_table(brief: BriefData) -> pd.DataFrame:
+    rows = {
+        "Établissements de l'ESS": [fmt.number(f.establishments) for f in brief.figures],
+        "dont employeurs": [fmt.number(f.employer_establishments) for f in brief.figures],
+        "Salariés (estimation)": [fmt.number(f.employees_est) for f in brief.figures],
+        "Établissements pour 10 000 habitants": [fmt.number(f.per_10k(), 1) for f in brief.figures],
+        "Part des établissements situés en QPV": [
+            fmt.percent(f.share(f.in_qpv)) for f in brief.figures
+        ],
+        "Part en QPV ou à moins de 300 m": [
+            fmt.percent(f.share(f.near_qpv300)) for f in brief.figures
+        ],
+        "Population": [fmt.number(f.territory.population) for f in brief.figures],
+    }
+    columns = [f.territory.name for f in brief.figures]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    return table.reset_index(names="Indicateur")
+
+
+def _qpv_pages(brief: BriefData) -> list[pd.DataFrame]:
+    frame = brief.qpv_table
+    if frame is None or frame.empty:
+        return []
+    shown = frame.head(QPV_ROWS_PER_PAGE * QPV_MAX_PAGES)
+    table = pd.DataFrame(
+        {
+            "Code": shown["code"],
+            "Quartier": shown["name"],
+            "Commune": shown["commune"].fillna("–"),
+            "Population": [fmt.number(v) for v in shown["population"]],
+            "Taux de pauvreté": [fmt.percent(v) for v in shown["poverty_rate"]],
+            "Taux d'emploi": [fmt.percent(v) for v in shown["employment_rate"]],
+            "Établissements ESS": [fmt.number(v) for v in shown["establishments"]],
+            "Salariés (est.)": [fmt.number(v) for v in shown["employees_est"]],
+        }
+    )
+    return [table.iloc[i : i + QPV_ROWS_PER_PAGE] for i in range(0, len(table), QPV_ROWS_PER_PAGE)]
+
+
+def sections(brief: BriefData) -> list[Section]:
+    """The pack's pages, in order, independent of the output format."""
+    t = brief.territory
+    refs = " et ".join(r.name for r in brief.references)
+    out = [
+        Section(
+            "title",
+            f"L'économie sociale et solidaire — {t.name}",
+            subtitle=f"{t.level_label} {t.code}",
+            lines=[
+                f"Note de synthèse du {french_date(brief.generated)}",
+                "Établissements de l'ESS (SIRENE) et quartiers prioritaires de la politique "
+                "de la ville (QPV 2024)",
+            ],
+        ),
+        Section(
+            "table",
+            "Chiffres clés",
+            subtitle=f"{t.label}, comparé à {refs}" if refs else t.label,
+            table=_figures_table(brief),
+            note="Établissements actifs de l'ESS. Salariés estimés au centre des tranches "
+            "d'effectif SIRENE ; populations légales INSEE.",
+        ),
+        Section(
+            "chart",
+            "Établissements par famille de l'ESS",
+            subtitle=t.label,
+            draw=_draw_breakdown(brief.by_family),
+        ),
+        Section(
+            "chart",
+            "Principaux secteurs d'activité (sections NAF)",
+            subtitle=f"{t.label} — 10 premières sections",
+            draw=_draw_breakdown(brief.by_sector, limit=10),
+        ),
+        Section(
+            "chart",
+            "Établissements par taille (salariés)",
+            subtitle=t.label,
+            draw=_draw_breakdown(brief.by_size),
+        ),
+        Section(
+            "chart",
+            "Densité de l'ESS du quartier" if t.level == "qpv" else "L'ESS dans et près des QPV",
+            subtitle=f"{t.name} comparé à {refs}" if refs else t.name,
+            draw=_draw_qpv_shares(brief),
+        ),
+        Section(
+            "map",
+            static_map.map_title(brief.layers),
+            subtitle=t.label,
+            draw=lambda ax: static_map.draw_map(ax, brief.layers),
+            note=f"Projection {brief.layers.crs} ; contours de l'entrepôt, sans fond de carte.",
+        ),
+    ]
+    pages = _qpv_pages(brief)
+    total = len(brief.qpv_table) if brief.qpv_table is not None else 0
+    for i, page in enumerate(pages, start=1):
+        suffix = f" ({i}/{len(pages)})" if len(pages) > 1 else ""
+        shown = min(total, QPV_ROWS_PER_PAGE * QPV_MAX_PAGES)
+        note = "Classés par population décroissante."
+        if shown < total:
+            note += f" {fmt.number(shown)} QPV affichés sur {fmt.number(total)}."
+        out.append(
+            Section(
+                "table",
+                f"Quartiers prioritaires (QPV 2024){suffix}",
+                subtitle=t.label,
+                table=page,
+                note=note,
+            )
+        )
+    definitions = [
+        "ESS : associations, coopératives, mutuelles, fondations et sociétés commerciales "
+        "de l'ESS (loi du 31 juillet 2014), établissements actifs du répertoire SIRENE.",
+        "Salariés : estimation à partir des tranches d'effectif salarié de SIRENE "
+        "(centre de chaque tranche) ; ce n'est pas un décompte d'emplois.",
+        "QPV : quartiers prioritaires de la politique de la ville, géographie 2024. "
+        "« En QPV » : établissement géolocalisé dans le contour du quartier ; "
+        "« à moins de 300 m » : à 300 mètres au plus du contour.",
+        "Références : territoire parent et France entière, mêmes définitions.",
+    ]
+    sources = [f"• {s}" for s in brief.sources] or ["• (aucune provenance enregistrée)"]
+    lines = [*definitions, "", "Sources :", *sources]
+    if brief.synthetic:
+        lines += [
+            "",
+            f"{SYNTHETIC_NOTICE} : les établissements de ce document sont générés pour "
+            "la démonstration et ne décrivent aucune structure réelle.",
+        ]
+    out.append(Section("text", "Sources et définitions", lines=lines))
+    return out
+
+
+# --- PPTX ------------------------------------------------------------------------------------
+
+
+def _png(draw: Callable[[Axes], None], size: tuple[float, float], rect) -> bytes:
+    fig = Figure(figsize=size)
+    ax = fig.add_axes(rect)
+    draw(ax)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(static_map.RC):
+        fig.savefig(buf, format="png", dpi=150, facecolor="white")
+    return buf.getvalue()
+
+
+def write_pptx(brief: BriefData, out: Path) -> int:
+    """Write the pack as PPTX (16:9); returns the number of slides."""
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    blank = prs.slide_layouts[6]
+    footer = provenance.source_line(brief.sources)
+
+    def text(slide, left, top, width, height, lines, size, bold=False, colour=None, align=None):
+        box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(lines):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.text = line
+            para.font.size = Pt(size)
+            para.font.bold = bold
+            if colour:
+                para.font.color.rgb = RGBColor.from_string(colour)
+            if align:
+                para.alignment = align
+        return box
+
+    for section in sections(brief):
+        slide = prs.slides.add_slide(blank)
+        if section.kind == "title":
+            text(slide, 0.8, 2.2, 11.7, 1.4, [section.title], 34, bold=True, colour="1F3B57")
+            text(slide, 0.8, 3.6, 11.7, 0.6, [section.subtitle], 20, colour="555555")
+            text(slide, 0.8, 4.4, 11.7, 1.2, section.lines, 16)
+        else:
+            text(slide, 0.5, 0.3, 12.3, 0.7, [section.title], 26, bold=True, colour="1F3B57")
+            if section.subtitle:
+                text(slide, 0.5, 0.95, 12.3, 0.4, [section.subtitle], 14, colour="555555")
+        if section.kind == "table" and section.table is not None:
+            table = section.table
+            n_rows, n_cols = len(table) + 1, len(table.columns)
+            shape = slide.shapes.add_table(
+                n_rows, n_cols, Inches(0.5), Inches(1.5), Inches(12.3), Inches(0.4 * n_rows)
+            )
+            grid = shape.table
+            for j, name in enumerate(table.columns):
+                grid.cell(0, j).text = str(name)
+            for i, values in enumerate(table.itertuples(index=False), start=1):
+                for j, value in enumerate(values):
+                    grid.cell(i, j).text = "–" if value is None else str(value)
+            size = 14 if n_rows <= 8 else 10
+            for r in range(n_rows):
+                for c in range(n_cols):
+                    for para in grid.cell(r, c).text_frame.paragraphs:
+                        para.font.size = Pt(size)
+                        if c > 0 and r > 0 and section.title == "Chiffres clés":
+                            para.alignment = PP_ALIGN.RIGHT
+        elif section.kind == "chart" and section.draw is not None:
+            image = _png(section.draw, (12.0, 5.0), (0.3, 0.12, 0.65, 0.83))
+            slide.shapes.add_picture(io.BytesIO(image), Inches(0.6), Inches(1.45), Inches(12.0))
+        elif section.kind == "map" and section.draw is not None:
+            image = _png(section.draw, (11.0, 5.3), (0.0, 0.0, 0.68, 1.0))
+            slide.shapes.add_picture(io.BytesIO(image), Inches(1.0), Inches(1.4), Inches(11.0))
+        elif section.kind == "text":
+            text(slide, 0.5, 1.2, 12.3, 5.4, section.lines, 13)
+        if section.note:
+            text(slide, 0.5, 6.55, 12.3, 0.35, [section.note], 10, colour="555555")
+        if section.kind != "text":
+            text(slide, 0.5, 6.85, 12.3, 0.3, [footer], 9, colour="444444")
+        if brief.synthetic:
+            text(slide, 0.5, 7.1, 12.3, 0.3, [SYNTHETIC_NOTICE], 10, bold=True, colour="B00020")
+    prs.core_properties.title = f"L'économie sociale et solidaire — {brief.territory.label}"
+    prs.core_properties.language = "fr-FR"
+    prs.save(str(out))
+    return len(prs.slides)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def _pdf_table(fig: Figure, table: pd.DataFrame) -> None:
+    ax = fig.add_axes((0.04, 0.14, 0.92, 0.68))
+    ax.set_axis_off()
+    cells = [["–" if v is None else str(v) for v in row] for row in table.itertuples(index=False)]
+    drawn = ax.table(
+        cellText=cells,
+        colLabels=[str(c) for c in table.columns],
+        loc="upper center",
+        cellLoc="left",
+    )
+    drawn.auto_set_font_size(False)
+    small = len(cells) <= 8
+    drawn.set_fontsize(12 if small else 8.5)
+    drawn.scale(1, 2.4 if small else 1.7)
+    for (row, _col), cell in drawn.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        if row == 0:
+            cell.set_facecolor("#e8eef4")
+            cell.set_text_props(fontweight="bold")
+    drawn.auto_set_column_width(list(range(len(table.columns))))
+
+
+def write_pdf(brief: BriefData, out: Path) -> int:
+    """Write the pack as an A4-landscape PDF; returns the number of pages."""
+    footer = provenance.source_line(brief.sources)
+    pages = 0
+    with matplotlib.rc_context(static_map.RC), PdfPages(str(out)) as pdf:
+        for section in sections(brief):
+            fig = Figure(figsize=(11.69, 8.27))
+            if section.kind == "title":
+                fig.text(0.07, 0.62, section.title, fontsize=24, fontweight="bold", color="#1f3b57")
+                fig.text(0.07, 0.55, section.subtitle, fontsize=16, color="#555555")
+                fig.text(0.07, 0.45, "\n".join(section.lines), fontsize=12, va="top")
+            else:
+                fig.text(0.04, 0.94, section.title, fontsize=18, fontweight="bold", color="#1f3b57")
+                if section.subtitle:
+                    fig.text(0.04, 0.9, section.subtitle, fontsize=11, color="#555555")
+            if section.kind == "table" and section.table is not None:
+                _pdf_table(fig, section.table)
+            elif section.kind == "chart" and section.draw is not None:
+                section.draw(fig.add_axes((0.3, 0.16, 0.64, 0.68)))
+            elif section.kind == "map" and section.draw is not None:
+                section.draw(fig.add_axes((0.04, 0.1, 0.66, 0.76)))
+            elif section.kind == "text":
+                wrapped = [textwrap.fill(line, 150) if line else "" for line in section.lines]
+                fig.text(0.04, 0.85, "\n".join(wrapped), fontsize=9.5, va="top", linespacing=1.5)
+            if section.note:
+                fig.text(0.04, 0.075, section.note, fontsize=8, color="#555555")
+            if section.kind != "text":
+                fig.text(0.04, 0.045, footer, fontsize=7.5, color="#444444")
+            if brief.synthetic:
+                fig.text(
+                    0.04, 0.018, SYNTHETIC_NOTICE, fontsize=9, fontweight="bold", color="#b00020"
+                )
+            pdf.savefig(fig)
+            pages += 1
+        info = pdf.infodict()
+        info["Title"] = f"L'économie sociale et solidaire — {brief.territory.label}"
+        info["Subject"] = "Note de synthèse ESS et QPV"
+        info["Creator"] = "sse_dash"
+    return pages
+
+
+def build_brief(
+    con: duckdb.DuckDBPyConnection,
+    territory: str,
+    out: Path,
+    *,
+    today: dt.date | None = None,
+) -> dict:
+    """Write the pack to `out` (.pptx or .pdf by extension); returns a small report."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise BriefUnavailable(
+            f"format de sortie « {out.suffix or out.name} » non pris en charge : "
+            "choisissez un fichier .pptx ou .pdf."
+        )
+    started = time.perf_counter()
+    brief = collect(con, territory, today=today)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        pages = write_pptx(brief, tmp) if suffix == ".pptx" else write_pdf(brief, tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {
+        "territory": brief.territory.label,
+        "path": str(out),
+        "pages": pages,
+        "seconds": time.perf_counter() - started,
+        "synthetic": brief.synthetic,
+    }
+
+
+def build_brief_bytes(
+    con: duckdb.DuckDBPyConnection, territory: str, fmt_name: str = "pptx"
+) -> bytes:
+    """The pack as bytes (for download buttons)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"note.{fmt_name}"
+        build_brief(con, territory, path)
+        return path.read_bytes()
