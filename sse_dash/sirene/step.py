@@ -1,0 +1,233 @@
+"""Warehouse-build hook: `run(con, catalog, ctx)` builds the SSE tables after the geography,
+from the catalogue's three SIRENE datasets when it lists them, else from a synthetic SIRENE
+generated on the fly (flagged synthetic in provenance and meta). Real and synthetic are never
+mixed: all three roles must be present, or none."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sse_dash import db, queries
+from sse_dash.sirene import pipeline, schema, synth
+
+ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
+SYNTH_TITLE = "SIRENE synthétique (données fictives)"
+DEFAULT_SCALE = "dev"
+DEFAULT_SEED = 20240101
+
+
+def _error(message: str) -> Exception:
+    """A BuildError when the warehouse package provides it (the CLI prints it in French)."""
+    try:
+        from sse_dash.warehouse.build import BuildError
+    except ImportError:  # pragma: no cover - the warehouse package always ships it
+        return RuntimeError(message)
+    return BuildError(message)
+
+
+def _opt(ctx, name: str, default=None):
+    options = getattr(ctx, "options", None) or {}
+    return options.get(name, default)
+
+
+def set_meta(con, key: str, value: str) -> None:
+    con.execute(queries.load("sirene_meta_set"), {"key": key, "value": value})
+
+
+def _provenance(con, **row) -> None:
+    if not db.table_exists(con, "provenance"):
+        return
+    base = dict.fromkeys(
+        (
+            "dataset_id",
+            "role",
+            "title",
+            "publisher",
+            "licence",
+            "source",
+            "retrieved_at",
+            "sha256",
+            "size_bytes",
+            "vintage",
+            "rows",
+            "synthetic",
+            "notes",
+        ),
+    )
+    base.update(row)
+    con.execute(queries.load("sirene_provenance_insert"), base)
+
+
+def _row_count(con, source: str) -> int | None:
+    try:
+        return con.execute("SELECT count(*) FROM read_parquet(?)", [source]).fetchone()[0]
+    except Exception:  # noqa: BLE001 - a count is informative only
+        return None
+
+
+def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
+    """Local path, download (sse_dash.fetch), or direct remote read with httpfs when the
+    dataset's options say `read = "httpfs"` (only the needed columns travel)."""
+    from sse_dash.fetch import FetchError, fetch_dataset
+
+    paths, prov = {}, []
+    for role in ROLES:
+        ds = catalog.by_role(role)[0]
+        if ds.format != "parquet":
+            raise _error(
+                f"Jeu « {ds.id} » : format « {ds.format} » non pris en charge pour SIRENE "
+                "(utiliser les fichiers Parquet publiés par l'INSEE / data.gouv.fr)."
+            )
+        if ds.is_remote and (ds.options or {}).get("read") == "httpfs":
+            db.load_extension(con, "httpfs")
+            paths[role] = ds.urls[0]
+            prov.append(
+                dict(
+                    dataset_id=ds.id,
+                    role=role,
+                    title=ds.title,
+                    publisher=ds.publisher,
+                    licence=ds.licence,
+                    source=ds.urls[0],
+                    vintage=ds.vintage,
+                    retrieved_at=datetime.now(UTC).replace(tzinfo=None),
+                    synthetic=False,
+                    notes="lecture distante (httpfs), colonnes utiles seulement",
+                )
+            )
+            continue
+        try:
+            got = fetch_dataset(
+                ds, Path(ctx.downloads_dir), progress=getattr(ctx, "progress", None)
+            )
+        except FetchError as exc:
+            raise _error(str(exc)) from exc
+        paths[role] = str(got.path)
+        prov.append(
+            dict(
+                dataset_id=ds.id,
+                role=role,
+                title=ds.title,
+                publisher=ds.publisher,
+                licence=ds.licence,
+                source=got.source,
+                sha256=got.sha256,
+                size_bytes=got.size,
+                vintage=ds.vintage,
+                retrieved_at=got.retrieved_at.replace(tzinfo=None),
+                synthetic=False,
+                notes=ds.notes or None,
+            )
+        )
+    return (
+        pipeline.Sources(
+            paths["sirene_unites_legales"],
+            paths["sirene_etablissements"],
+            paths["sirene_geolocalisation"],
+        ),
+        prov,
+    )
+
+
+def _synthetic_sources(con, ctx) -> tuple[pipeline.Sources, list[dict]]:
+    scale = _opt(ctx, "synth_scale") or DEFAULT_SCALE
+    scope = _opt(ctx, "scope")
+    out = Path(ctx.data_dir) / "synthetic"
+    try:
+        info = synth.generate(
+            out,
+            con,
+            scale=scale,
+            seed=DEFAULT_SEED,
+            scope=scope,
+            progress=getattr(ctx, "progress", None),
+        )
+    except synth.SynthError as exc:
+        raise _error(str(exc)) from exc
+    files = info["files"]
+    prov = []
+    for role in ROLES:
+        name = schema.FILES[role][0]
+        prov.append(
+            dict(
+                dataset_id=f"{role}_synthetique",
+                role=role,
+                title=f"{SYNTH_TITLE} — {name}",
+                publisher="sse_dash (générateur synthétique)",
+                licence="Données fictives",
+                source=files[role],
+                size_bytes=Path(files[role]).stat().st_size,
+                vintage=f"synthétique, échelle {scale}, graine {DEFAULT_SEED}",
+                rows=info["rows"][role],
+                synthetic=True,
+                retrieved_at=datetime.now(UTC).replace(tzinfo=None),
+                notes="Aucun établissement réel : ne pas utiliser pour des chiffres publiés.",
+            )
+        )
+    return (
+        pipeline.Sources(
+            files["sirene_unites_legales"],
+            files["sirene_etablissements"],
+            files["sirene_geolocalisation"],
+        ),
+        prov,
+    )
+
+
+def run(con, catalog, ctx) -> None:
+    """Build establishments, ref_* and agg_territory into `con` (see module docstring)."""
+    present = [r for r in ROLES if catalog is not None and catalog.by_role(r)]
+    if present and len(present) != len(ROLES):
+        missing = ", ".join(r for r in ROLES if r not in present)
+        raise _error(
+            f"Le catalogue ne liste qu'une partie de SIRENE (manque : {missing}). "
+            "Lister les trois fichiers, ou aucun pour un SIRENE synthétique."
+        )
+    synthetic = not present
+    if synthetic:
+        sources, prov = _synthetic_sources(con, ctx)
+    else:
+        sources, prov = _real_sources(con, catalog, ctx)
+    try:
+        pipeline.build(
+            con,
+            sources,
+            employers_only=bool(_opt(ctx, "employers_only", False)),
+            scope=_opt(ctx, "scope"),
+            progress=getattr(ctx, "progress", None),
+        )
+    except pipeline.PipelineError as exc:
+        raise _error(str(exc)) from exc
+    for row in prov:
+        if row.get("rows") is None and not synthetic and not str(row["source"]).startswith("http"):
+            row["rows"] = _row_count(con, row["source"])
+        _provenance(con, **row)
+    set_meta(con, "sirene_synthetic", "true" if synthetic else "false")
+    set_meta(con, "sirene_employers_only", "true" if _opt(ctx, "employers_only") else "false")
+    set_meta(con, "sirene_scope", _opt(ctx, "scope") or "")
+
+
+def _pct(a: int, b: int) -> str:
+    return "–" if not b else f"{100 * a / b:.1f} %".replace(".", ",")
+
+
+def status_lines(con) -> list[str]:
+    """French lines for `data status` (empty when the warehouse has no SIRENE tables)."""
+    if not db.table_exists(con, "establishments"):
+        return ["Établissements ESS (SIRENE) : absents de l'entrepôt"]
+    flag = queries.rows(con, "sirene_meta_get", {"key": "sirene_synthetic"})
+    synthetic = bool(flag) and flag[0][0] == "true"
+    (n, employers, nd, no_xy, in_qpv, compared, agree) = queries.rows(con, "sirene_status")[0]
+    nb = f"{n:,}".replace(",", "\u202f")
+    lines = [
+        "Établissements ESS (SIRENE) : "
+        + (f"{nb} — ⚠ {SYNTH_TITLE}" if synthetic else f"{nb} (données INSEE réelles)"),
+        f"  employeurs : {employers:,}".replace(",", "\u202f") + f" ({_pct(employers, n)})",
+        f"  non diffusibles (comptés, jamais nommés) : {nd:,}".replace(",", "\u202f"),
+        f"  sans coordonnées : {no_xy:,}".replace(",", "\u202f"),
+        f"  dans un QPV 2024 : {in_qpv:,}".replace(",", "\u202f") + f" ({_pct(in_qpv, n)})",
+        f"  accord QPV calculé / plg_qp24 de l'INSEE : {_pct(agree, compared)} "
+        f"sur {compared:,} établissements comparables".replace(",", "\u202f"),
+    ]
+    return lines
