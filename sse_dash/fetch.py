@@ -186,6 +186,8 @@ class _Reporter:
         if self.progress is None:
             return
         step = max((total or 0) / 200, CHUNK * 4)
+        if done == self.last:
+            return  # the final forced report may repeat the last one
         if force or self.last < 0 or done - self.last >= step:
             self.last = done
             self.progress(self.label, float(done), float(total) if total else None)
@@ -581,7 +583,7 @@ def tqdm_progress(**tqdm_kwargs) -> Progress:
     """A progress callable for terminals: one tqdm bar per label, closed when complete."""
     from tqdm import tqdm
 
-    state: dict = {"bar": None, "label": None, "done": 0.0}
+    state: dict = {"bar": None, "label": None, "done": 0.0, "finished": None}
 
     def close() -> None:
         if state["bar"] is not None:
@@ -589,6 +591,8 @@ def tqdm_progress(**tqdm_kwargs) -> Progress:
         state["bar"] = state["label"] = None
 
     def progress(label: str, done: float, total: float | None) -> None:
+        if label == state["finished"] and total and done >= total:
+            return  # already drawn complete
         if label != state["label"] or done < state["done"]:
             close()
             state["bar"] = tqdm(
@@ -608,5 +612,6 @@ def tqdm_progress(**tqdm_kwargs) -> Progress:
         state["done"] = done
         if total and done >= total:
             close()
+            state["finished"] = label
 
     return progress

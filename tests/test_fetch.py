@@ -166,7 +166,9 @@ def test_success_writes_file_meta_and_reports_progress(server, tmp_path):
     meta = json.loads(fetch.meta_path(dest).read_text())
     assert meta["sha256"] == BODY_SHA and meta["etag"] == ETAG
     assert meta["source"] == server.url + "/file.bin"
+    assert seen[0] == ("file.bin", 0.0, float(len(BODY)))
     assert seen[-1] == ("file.bin", float(len(BODY)), float(len(BODY)))
+    assert len(seen) == len(set(seen))  # no duplicate reports
 
 
 def test_resume_partial_part_with_range(server, tmp_path):
@@ -388,7 +390,9 @@ def test_tqdm_progress_draws_one_bar_per_label():
     progress = fetch.tqdm_progress(file=out, mininterval=0)
     progress("Téléchargement : A", 0, 100)
     progress("Téléchargement : A", 100, 100)
+    progress("Téléchargement : A", 100, 100)  # a repeated final report draws no new bar
     progress("Téléchargement : B", 5, None)
     text = out.getvalue()
     assert "Téléchargement : A" in text and "100/100" in text
+    assert text.split("Téléchargement : B")[0].count("\n") == 1  # bar A closed exactly once
     assert "Téléchargement : B" in text
