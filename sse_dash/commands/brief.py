@@ -1,0 +1,66 @@
+"""`brief` subcommand: write the briefing pack (PPTX or PDF) of one territory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from sse_dash import config, db, fmt
+from sse_dash.cli import UserError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "brief", help="Note de synthèse d'un territoire (PPTX ou PDF) pour un conseil"
+    )
+    parser.add_argument(
+        "--territory",
+        required=True,
+        help="territoire : dep:93, reg:11, epci:<SIREN>, com:<code INSEE>, qpv:<code QPV>",
+    )
+    parser.add_argument("--out", required=True, help="fichier de sortie (.pptx ou .pdf)")
+    parser.add_argument("--warehouse", help="entrepôt DuckDB (défaut : data/sse.duckdb)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from sse_dash.export.brief import BriefUnavailable, build_brief
+    from sse_dash.export.static_map import MapUnavailable
+    from sse_dash.export.territory import UnknownTerritory, parse_id
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pptx", ".pdf"):
+        raise UserError(f"« {args.out} » : le fichier de sortie doit finir par .pptx ou .pdf.")
+    try:
+        parse_id(args.territory)
+    except UnknownTerritory as exc:
+        raise UserError(str(exc)) from None
+    path = Path(args.warehouse) if args.warehouse else config.warehouse_path()
+    try:
+        con = db.open_warehouse(path)
+    except db.WarehouseMissing:
+        raise UserError(
+            f"entrepôt introuvable ({path}). Construisez-le d'abord : python -m sse_dash data build"
+        ) from None
+    except duckdb.IOException as exc:
+        raise UserError(f"impossible d'ouvrir l'entrepôt {path} : {exc}") from None
+    try:
+        report = build_brief(con, args.territory, out)
+    except (UnknownTerritory, BriefUnavailable, MapUnavailable) as exc:
+        raise UserError(str(exc)) from None
+    except duckdb.CatalogException as exc:
+        raise UserError(
+            f"l'entrepôt {path} est incomplet ou d'un ancien schéma ({exc}). "
+            "Reconstruisez-le : python -m sse_dash data build"
+        ) from None
+    except PermissionError as exc:
+        raise UserError(f"impossible d'écrire {out} : {exc.strerror}") from None
+    finally:
+        con.close()
+    print(
+        f"Note de synthèse écrite : {report['path']} — {report['territory']}, "
+        f"{report['pages']} pages, {fmt.number(report['seconds'], 1)} s"
+        + (" (données SIRENE synthétiques)" if report["synthetic"] else "")
+    )
+    return 0
