@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A text cell that is a plain number (e.g. "-1.68" or "-1,68") is not a formula: leave it alone.
@@ -26,22 +28,49 @@ def neutralise(value):
     return value
 
 
-def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    for col in out.columns[
-        [not pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t) for t in out.dtypes]
-    ]:
-        series = out[col]
-        if series.dtype == object or pd.api.types.is_string_dtype(series):
-            out[col] = series.map(neutralise, na_action="ignore")
-    return out
+def _plain_text(value) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float | np.floating):
+        return "" if math.isnan(value) else repr(float(value)).replace(".", ",")
+    return str(value)
+
+
+def _csv_column(s: pd.Series) -> pa.Array:
+    """One column as CSV cells (Arrow strings, vectorised): decimal comma for numbers, formulas
+    neutralised, quoted when needed, empty for missing values."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        arr = pa.array(s.map({True: "oui", False: "non"}).astype(object), type=pa.string())
+    elif pd.api.types.is_numeric_dtype(s.dtype):
+        values = pa.array(s, from_pandas=True)
+        arr = pc.replace_substring(pc.cast(values, pa.string()), ".", ",")
+    else:
+        if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+            s = s.map(_plain_text)
+        arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+        starts = pc.starts_with(arr, FORMULA_PREFIXES[0])
+        for prefix in FORMULA_PREFIXES[1:]:
+            starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
+        if pc.any(starts).as_py():
+            risky = pc.and_not(starts, pc.match_substring_regex(arr, _PLAIN_NUMBER.pattern))
+            arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+    arr = pc.fill_null(arr, "")
+    need = pc.match_substring_regex(arr, r'[;"\r\n]')
+    if pc.any(need).as_py():
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+        arr = pc.if_else(need, quoted, arr)
+    return arr
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """`;`-separated, UTF-8 with BOM, decimal comma: what French Excel expects."""
-    text = _neutralised(df).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")
+    names = pd.Series([str(c) for c in df.columns], dtype=object)
+    lines = [";".join(_csv_column(names).to_pylist())]
+    if len(df.columns) and len(df):
+        columns = [_csv_column(df.iloc[:, i]) for i in range(len(df.columns))]
+        rows = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, ";")
+        lines.extend(rows.to_pylist())
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def _cell(value):

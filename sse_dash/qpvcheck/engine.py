@@ -49,13 +49,6 @@ RESULT_COLUMNS = [
 NUMERIC_RESULTS = ("score", "lon", "lat", "distance_m")
 
 
-def _dep_of(code: str | None) -> str | None:
-    if not code:
-        return None
-    code = str(code)
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 class Reference:
     """Everything a check needs from the warehouse, in memory (read-only once built)."""
 
@@ -87,6 +80,20 @@ class Reference:
         self._commune_geoms = np.asarray(polys, dtype=object)
         self._commune_tree: shapely.STRtree | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_index(cls, idx24: QpvIndex, idx15: QpvIndex | None = None) -> Reference:
+        """A reference without a warehouse (benchmarks): names from the index, no communes."""
+        ref = cls.__new__(cls)
+        ref.idx24 = idx24
+        ref.idx15 = idx15 or QpvIndex([], np.array([], dtype=object))
+        ref.qpv_names = {("2024", c): n for c, n in zip(idx24.codes, idx24.names, strict=True)}
+        ref.qpv_communes, ref.deps_2015, ref.commune_names, ref.aliases = {}, set(), {}, {}
+        ref._commune_codes = np.array([], dtype=object)
+        ref._commune_geoms = np.array([], dtype=object)
+        ref._commune_tree = None
+        ref._lock = threading.Lock()
+        return ref
 
     # ------------------------------------------------------------------ helpers
     def commune_name(self, code: str | None) -> str | None:
@@ -137,7 +144,7 @@ class Reference:
                 "en_qpv_2024": np.where(has, np.where(in_qpv, YES, NO), None),
                 "code_qpv": inside,
                 "nom_qpv": np.array([names24.get(c) for c in inside], dtype=object),
-                "distance_m": dist,
+                "distance_m": pd.array(np.where(np.isfinite(dist), dist, np.nan)).astype("Int64"),
                 "qpv_le_plus_proche": a24.nearest,
                 "a_moins_de_300m": np.where(
                     np.isfinite(dist), np.where(dist <= NEAR_M, YES, NO), None
@@ -153,8 +160,9 @@ class Reference:
         out[has] = NOT_LOADED_2015
         if not len(self.idx15):
             return out
-        deps = np.array([_dep_of(c) for c in commune], dtype=object)
-        covered = has & np.isin(deps.astype(str), list(self.deps_2015))
+        codes = pd.Series(commune, dtype=object).fillna("").astype(str)
+        deps = codes.str[:2].where(~codes.str.startswith("97"), codes.str[:3])
+        covered = has & deps.isin(self.deps_2015).to_numpy()
         out[covered] = OUTSIDE_2015
         inside15 = self.idx15.assign(lon, lat, with_distance=False).inside
         hit = inside15 != None  # noqa: E711
@@ -278,7 +286,7 @@ def check_point(
     if not commune_codes and r.code_commune:
         commune_codes = [r.code_commune]
     nearest = r.qpv_le_plus_proche
-    dist = float(r.distance_m)
+    dist = float(r.distance_m) if pd.notna(r.distance_m) else float("nan")
     return SingleResult(
         lon=lon,
         lat=lat,
@@ -412,7 +420,7 @@ def run_batch(
         index=df.index,
     )
     for c in res.columns:
-        results[c] = res[c].to_numpy()
+        results[c] = res[c].array
     out = pd.concat([df, results.rename(columns=names)], axis=1)
     if progress:
         progress("Terminé", n, n)

@@ -140,18 +140,35 @@ def _best(columns: list[str], role: str, taken: set[str]) -> str | None:
     return max(scored)[2] if scored else None
 
 
+def _as_text(values) -> pd.Series:
+    """Cells as stripped strings ("" for empty), without a Python call per cell for text."""
+    s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    if pd.api.types.infer_dtype(s, skipna=False) != "string":
+        s = s.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return s.astype(str).str.strip()
+
+
 def parse_numbers(values) -> np.ndarray:
     """Text or numbers -> float64 (NaN when unreadable): `2,35`, `652 345,2`, `-1.5`."""
-    s = pd.Series(values, dtype=object)
-    text = s.map(lambda v: "" if v is None else str(v)).str.strip()
-    text = text.str.replace(r"[\s\u00a0\u202f']", "", regex=True)
-    both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
-    # both separators: the last one is the decimal mark
-    comma_last = both & (text.str.rfind(",") > text.str.rfind("."))
-    text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
-    text = text.where(~comma_last, text.str.replace(".", "", regex=False))
-    text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
+    s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.to_numpy(dtype="float64", na_value=np.nan)
+    text = _as_text(s)
+    # fast path: plain numbers with a decimal point or comma
+    out = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(
+        dtype="float64"
+    )
+    retry = np.isnan(out) & (text != "").to_numpy()
+    if retry.any():
+        t = text[retry].str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+        both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
+        # both separators: the last one is the decimal mark
+        comma_last = both & (t.str.rfind(",") > t.str.rfind("."))
+        t = t.where(~(both & ~comma_last), t.str.replace(",", "", regex=False))
+        t = t.where(~comma_last, t.str.replace(".", "", regex=False))
+        t = t.str.replace(",", ".", regex=False)
+        out[retry] = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64")
+    return out
 
 
 def _in_l93(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -249,7 +266,7 @@ def coordinates(
 
 
 def _blank(series: pd.Series) -> np.ndarray:
-    return series.map(lambda v: v is None or str(v).strip() == "").to_numpy(dtype=bool)
+    return (_as_text(series) == "").to_numpy(dtype=bool)
 
 
 def locate(a: np.ndarray, b: np.ndarray, blank: np.ndarray | None = None):

@@ -1,0 +1,98 @@
+"""`python -m sse_dash qpv check INPUT --out OUTPUT`: the batch « Adresse en QPV ? » check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sse_dash import config
+from sse_dash.cli import UserError
+from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
+from sse_dash.qpvcheck import InputError, reader
+from sse_dash.qpvcheck import mapping as mp
+from sse_dash.qpvcheck.engine import get_reference, run_batch, summary_lines
+from sse_dash.qpvcheck.geocoder import make_geocoder
+
+OUTPUT_EXTENSIONS = (".csv", ".xlsx")
+
+
+def register(subparsers) -> None:
+    qpv = subparsers.add_parser("qpv", help="Adresses et QPV")
+    sub = qpv.add_subparsers(dest="qpv_command", required=True)
+    check = sub.add_parser(
+        "check",
+        help="Indiquer pour chaque ligne d'un CSV/XLSX si elle est dans un QPV",
+        description=f"Limites : {reader.LIMITS_TEXT}",
+    )
+    check.add_argument("input", help="fichier CSV ou XLSX")
+    check.add_argument("--out", required=True, help="fichier de sortie (.csv ou .xlsx)")
+    check.add_argument("--geocoder", choices=["ban", "none"], default=None)
+    check.add_argument("--lon")
+    check.add_argument("--lat")
+    check.add_argument("--x")
+    check.add_argument("--y")
+    check.add_argument("--address")
+    check.add_argument("--postcode")
+    check.add_argument("--city")
+    check.set_defaults(func=run_check)
+
+
+def mapping_from_args(args, df) -> mp.ColumnMapping:
+    """Explicit options win; otherwise the automatic proposal (printed so the user can check)."""
+    if args.lon or args.lat:
+        if not (args.lon and args.lat):
+            raise UserError("Indiquez --lon et --lat ensemble.")
+        return mp.ColumnMapping(mode="lonlat", lon=args.lon, lat=args.lat)
+    if args.x or args.y:
+        if not (args.x and args.y):
+            raise UserError("Indiquez --x et --y ensemble.")
+        return mp.ColumnMapping(mode="xy", x=args.x, y=args.y)
+    if args.address:
+        return mp.ColumnMapping(
+            mode="address", address=args.address, postcode=args.postcode, city=args.city
+        )
+    proposed = mp.propose(df)
+    if proposed is None:
+        raise UserError(
+            "Aucune colonne d'adresse ou de coordonnées reconnue. Précisez-la avec --address, "
+            "--lon/--lat ou --x/--y. Colonnes du fichier : " + ", ".join(map(str, df.columns))
+        )
+    return proposed
+
+
+def _progress(label: str, done: int, total: int) -> None:
+    print(f"\r{label} : {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    src, out = Path(args.input), Path(args.out)
+    if out.suffix.lower() not in OUTPUT_EXTENSIONS:
+        raise UserError("Le fichier de sortie doit se terminer par .csv ou .xlsx.")
+    if not src.is_file():
+        raise UserError(f"Fichier introuvable : {src}")
+    try:
+        reader.check_size(src.stat().st_size)
+        table = reader.read_table(src.read_bytes(), src.name)
+        print(table.describe(), file=sys.stderr)
+        mapping = mapping_from_args(args, table.df)
+        mp.validate(mapping, table.df.columns)
+        print(f"Colonnes utilisées — {mapping.describe()}", file=sys.stderr)
+        name = args.geocoder or ("ban" if mapping.mode in mp.ADDRESS_MODES else "none")
+        ref = get_reference(config.warehouse_path())
+        result = run_batch(ref, table.df, mapping, make_geocoder(name), progress=_progress)
+    except InputError as exc:
+        raise UserError(str(exc)) from exc
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    if result.summary["located"] == 0:
+        raise UserError(
+            "Aucune ligne n'a pu être localisée (adresses non géocodées ou coordonnées "
+            "inutilisables) : vérifiez les colonnes choisies."
+        )
+    data = to_csv_bytes(result.df) if out.suffix.lower() == ".csv" else to_xlsx_bytes(result.df)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print("\n".join(summary_lines(result.summary)))
+    print(f"Résultat écrit dans {out}")
+    return 0
