@@ -341,6 +341,12 @@ def _attempt(
 
     try:
         resp = session.get(url, headers=headers, stream=True, timeout=timeout)
+    except (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError) as exc:
+        raise _Fail(_network_reason(exc)) from None
+    except requests.exceptions.ConnectionError as exc:
+        # No route, no DNS, refused, firewall: retrying would only make an offline build wait
+        # minutes before saying so. The next URL (another host) is still tried.
+        raise _Fail(_network_reason(exc)) from None
     except requests.exceptions.RequestException as exc:
         raise _Retry(_network_reason(exc)) from None
     with resp:

@@ -181,6 +181,15 @@ def test_resume_partial_part_with_range(server, tmp_path):
     assert not fetch.part_path(dest).exists()
 
 
+def test_part_from_another_url_is_not_resumed(server, tmp_path):
+    dest = tmp_path / "file.bin"
+    fetch.part_path(dest).write_bytes(BODY[:5000])
+    fetch._part_meta_path(dest).write_text(json.dumps({"url": "https://ailleurs/file.bin"}))
+    got = download(server.url + "/file.bin", dest, expected_sha256=BODY_SHA)
+    assert server.calls[0][1].get("Range") is None and got.sha256 == BODY_SHA
+    assert not fetch._part_meta_path(dest).exists()
+
+
 def test_server_ignoring_range_restarts_cleanly(server, tmp_path):
     dest = tmp_path / "norange.bin"
     fetch.part_path(dest).write_bytes(b"garbage that is not a prefix")
@@ -333,7 +342,7 @@ def test_mirror_flat_folder_and_wrong_checksum(tmp_path, closed_port_url):
         fetch_dataset(replace(ds, sha256=BODY_SHA), tmp_path / "dl", mirror_dir=mirror)
 
 
-def test_connection_refused_french_message_names_dataset(tmp_path, closed_port_url):
+def test_connection_refused_french_message_names_dataset(tmp_path, closed_port_url, no_wait):
     ds = make_ds(closed_port_url + "/qpv-2024.zip", member="a/b.geojson")
     with pytest.raises(FetchError) as err:
         fetch_dataset(ds, tmp_path)
@@ -343,6 +352,7 @@ def test_connection_refused_french_message_names_dataset(tmp_path, closed_port_u
     assert "connexion impossible" in msg
     assert "SSE_DASH_MIRROR" in msg and "« qpv-2024.zip »" in msg and "path =" in msg
     assert not (tmp_path / "qpv_test" / "qpv-2024.zip").exists()
+    assert no_wait == []  # offline is reported at once, not after minutes of retries
 
 
 def test_offline_with_cached_copy_warns_and_uses_it(server, tmp_path, closed_port_url, caplog):
