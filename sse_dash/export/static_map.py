@@ -149,6 +149,14 @@ def _nice_length(span_m: float) -> float:
     return power
 
 
+def _length_label(length_m: float) -> str:
+    """`2000` -> `2 km`, `500` -> `500 m`, `1500` -> `1,5 km`."""
+    if length_m < 1000:
+        return f"{fmt.number(length_m)} m"
+    km = length_m / 1000
+    return f"{fmt.number(km, 0 if km == int(km) else 1)} km"
+
+
 def _scale_bar(ax, bounds) -> None:
     x0, y0, x1, y1 = bounds
     length = _nice_length(x1 - x0)
@@ -159,7 +167,7 @@ def _scale_bar(ax, bounds) -> None:
         Rectangle((x + length / 2, y), length / 2, height, facecolor="white", edgecolor="black")
     )
     ax.text(x, y + height * 1.8, "0", fontsize=7, ha="center")
-    ax.text(x + length, y + height * 1.8, fmt.distance(length), fontsize=7, ha="center")
+    ax.text(x + length, y + height * 1.8, _length_label(length), fontsize=7, ha="center")
 
 
 def _rate_bins(values: np.ndarray) -> list[float]:
