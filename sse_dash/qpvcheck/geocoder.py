@@ -227,7 +227,7 @@ class IgnGeocoder:
             if progress:
                 progress("Géocodage", done, total)
         if len(key):
-            mapped = pd.DataFrame([results[k] for k in key], index=key.index)
+            mapped = pd.DataFrame([{**_FAILED, **results[k]} for k in key], index=key.index)
             for c in mapped.columns:
                 out.loc[mapped.index, c] = mapped[c]
         out["geo_ok"] = out["geo_ok"].astype(bool)
@@ -313,6 +313,18 @@ def _retry_after(value: str | None, default: float) -> float:
         return max(0.0, float(value)) if value is not None else default
     except ValueError:
         return default
+
+
+_FAILED = {
+    "geo_ok": False,
+    "geo_status": NOT_FOUND,
+    "result_label": None,
+    "result_score": np.nan,
+    "result_type": None,
+    "result_citycode": None,
+    "longitude": np.nan,
+    "latitude": np.nan,
+}
 
 
 def _empty_results(index) -> pd.DataFrame:

@@ -152,11 +152,12 @@ def parse_numbers(values) -> np.ndarray:
     """Text or numbers -> float64 (NaN when unreadable): `2,35`, `652 345,2`, `-1.5`."""
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     if pd.api.types.is_numeric_dtype(s.dtype):
-        return s.to_numpy(dtype="float64", na_value=np.nan)
+        return np.array(s.to_numpy(dtype="float64", na_value=np.nan))
     text = _as_text(s)
     # fast path: plain numbers with a decimal point or comma
-    out = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(
-        dtype="float64"
+    out = np.array(
+        pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"),
+        dtype="float64",
     )
     retry = np.isnan(out) & (text != "").to_numpy()
     if retry.any():
