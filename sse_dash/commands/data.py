@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import time
 
@@ -88,6 +89,13 @@ def run_build(args) -> int:
         raise UserError(str(exc)) from exc
     except OSError as exc:
         raise UserError(f"Construction impossible (fichier ou disque) : {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - users get a message, developers SSE_DASH_DEBUG
+        if os.environ.get("SSE_DASH_DEBUG"):
+            raise
+        raise UserError(
+            f"La construction a échoué ({type(exc).__name__} : {exc}). L'entrepôt précédent "
+            "est intact. Relancez avec SSE_DASH_DEBUG=1 pour le détail technique."
+        ) from exc
     print(f"Entrepôt construit : {path} ({time.perf_counter() - start:.0f} s)")
     return 0
 

@@ -1,0 +1,292 @@
+"""The build from catalogs/dev.toml (real data in ../shared/data), checked against the sources."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from sse_dash import cli, config, db
+from sse_dash.catalog import load_catalog
+from sse_dash.warehouse.build import SIRENE_ROLES, name_search
+
+METRO_DEP = re.compile(r"^(\d{2}|2[AB])$")
+
+
+@pytest.fixture(scope="module")
+def con(dev_warehouse):
+    c = db.connect(dev_warehouse, read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(config.DEV_CATALOG)
+
+
+def one(con, sql, params=None):
+    return con.execute(sql, params or []).fetchone()
+
+
+def source(catalog, dataset_id):
+    return catalog.get(dataset_id).local_path()
+
+
+def test_qpv_2024(con):
+    total, with_geom = one(con, "SELECT count(*), count(geom) FROM qpv WHERE geography = '2024'")
+    assert (total, with_geom) == (1609, 1606)
+    deps = [
+        r[0] for r in con.execute("SELECT dep_code FROM qpv WHERE geography = '2024'").fetchall()
+    ]
+    assert sum(bool(METRO_DEP.match(d)) for d in deps) == 1362
+    missing = one(
+        con,
+        "SELECT count(*) FROM qpv WHERE geography = '2024' AND (dep_code IS NULL OR reg_code IS NULL)",
+    )[0]
+    assert missing == 0
+    # every département/région code of a QPV exists in the COG tables
+    orphans = one(
+        con,
+        "SELECT count(*) FROM qpv q LEFT JOIN departements d ON d.code = q.dep_code "
+        "WHERE d.code IS NULL",
+    )[0]
+    assert orphans == 0
+    empty = one(con, "SELECT count(*) FROM qpv WHERE geom IS NULL AND geometry_status = 'empty'")
+    assert empty[0] == 1609 - 1606
+
+
+def test_qpv_2015_rows(con):
+    assert one(con, "SELECT count(*) FROM qpv WHERE geography = '2015'")[0] == 105 + 6
+    assert one(con, "SELECT count(*) FROM qpv WHERE dep_code = '35' AND geography='2015'")[0] == 6
+
+
+def test_membership_geometry_not_simplified(con, catalog):
+    """qpv.geom keeps every vertex of the full-resolution source; geom_display is lighter."""
+    src = gpd.read_parquet(source(catalog, "qpv_2015_rennes"))
+    expected = dict(zip(src["code_qp"], shapely.get_num_coordinates(src.geometry), strict=True))
+    rows = con.execute(
+        "SELECT code, ST_NPoints(geom), ST_NPoints(geom_display) FROM qpv WHERE code LIKE 'QP035%'"
+    ).fetchall()
+    assert {code: n for code, n, _ in rows} == expected
+    assert sum(d for *_, d in rows) < sum(expected.values())
+
+
+def test_qpv_label_points_inside_and_areas(con):
+    bad = one(
+        con,
+        "SELECT count(*) FROM qpv WHERE geom IS NOT NULL AND "
+        "NOT ST_Intersects(geom, ST_Point(lon, lat))",
+    )[0]
+    assert bad == 0
+    assert one(con, "SELECT count(*) FROM qpv WHERE geom IS NOT NULL AND NOT area_m2 > 0")[0] == 0
+
+
+def test_qpv_rennes_area_matches_source(con, catalog):
+    """The Rennes source states each surface in hectares: metric areas agree within 5 %."""
+    src = pd.read_parquet(source(catalog, "qpv_2015_rennes"), columns=["code_qp", "surface_ha"])
+    got = dict(
+        con.execute("SELECT code, area_m2 / 10000 FROM qpv WHERE code LIKE 'QP035%'").fetchall()
+    )
+    for code, ha in zip(src["code_qp"], src["surface_ha"], strict=True):
+        assert got[code] == pytest.approx(ha, rel=0.05, abs=1.0)
+
+
+def test_qpv_multi_commune_lists(con, catalog):
+    """QPV spanning several current communes (arrondissements count as their city)."""
+    ind = pd.read_parquet(source(catalog, "qpv_2024_indicateurs"), columns=["code_qp", "insee_com"])
+    city = dict(
+        con.execute(
+            "SELECT alias_code, commune_code FROM commune_aliases WHERE kind = 'arrondissement'"
+        ).fetchall()
+    )
+    ind["commune"] = ind["insee_com"].map(lambda c: city.get(c, c))
+    multi = ind.groupby("code_qp")["commune"].nunique()
+    expected = set(multi[multi > 1].index)
+    got = {
+        r[0]
+        for r in con.execute(
+            "SELECT code FROM qpv WHERE geography = '2024' AND len(commune_codes) > 1"
+        ).fetchall()
+    }
+    assert got == expected
+    links = one(con, "SELECT count(*) FROM qpv_communes WHERE geography = '2024'")[0]
+    assert links >= 1609 - 3
+
+
+def test_epci_and_ept(con, catalog):
+    assert one(con, "SELECT count(*) FROM epci WHERE type <> 'EPT'")[0] == 1255
+    ept = pd.read_parquet(source(catalog, "cog_ept_membres"))
+    n_ept = ept["code_ept"].nunique()
+    assert one(con, "SELECT count(*), count(geom_display) FROM epci WHERE type = 'EPT'") == (
+        n_ept,
+        n_ept,
+    )
+    # Plaine Commune: its communes carry its code, its contour covers them
+    plaine = ept.loc[ept["nom_ept"] == "Plaine Commune"]
+    code = plaine["code_ept"].iloc[0]
+    members = sorted(plaine["code_commune"])
+    got = sorted(
+        r[0] for r in con.execute("SELECT code FROM communes WHERE ept_code = ?", [code]).fetchall()
+    )
+    assert got == members
+    uncovered = one(
+        con,
+        "SELECT count(*) FROM communes c, epci e WHERE e.code = ? AND c.ept_code = e.code "
+        "AND NOT ST_Intersects(e.geom_display, ST_PointOnSurface(c.geom_display))",
+        [code],
+    )[0]
+    assert uncovered == 0
+
+
+def test_communes_reconciliation_complete(con, catalog):
+    reconciled = one(con, "SELECT count(*) FROM build_issues WHERE kind = 'commune_reconciled'")
+    assert reconciled[0] > 0
+    silent = one(
+        con,
+        "SELECT count(*) FROM communes c WHERE c.geom_display IS NULL AND NOT EXISTS ("
+        "SELECT 1 FROM build_issues b WHERE b.kind = 'commune_unmatched' AND b.code = c.code)",
+    )[0]
+    assert silent == 0
+    cog = pd.read_parquet(source(catalog, "cog_communes"), columns=["code", "type"])
+    n_current = int((cog["type"] == "commune-actuelle").sum())
+    assert one(con, "SELECT count(*), count(DISTINCT code) FROM communes") == (n_current, n_current)
+    # every 2018 code is either a current commune, an alias, or reported
+    geo18 = pd.read_parquet(source(catalog, "contours_communes"), columns=["code"])
+    aliases = {r[0] for r in con.execute("SELECT alias_code FROM commune_aliases").fetchall()}
+    reported = {
+        r[0]
+        for r in con.execute(
+            "SELECT code FROM build_issues WHERE kind = 'commune_unmatched'"
+        ).fetchall()
+    }
+    assert set(geo18["code"]) <= aliases | reported
+
+
+def test_commune_aliases_cities(con):
+    rows = dict(
+        con.execute(
+            "SELECT alias_code, commune_code FROM commune_aliases WHERE kind = 'arrondissement'"
+        ).fetchall()
+    )
+    assert rows["75101"] == "75056" and rows["69381"] == "69123" and rows["13201"] == "13055"
+    assert (
+        one(con, "SELECT count(*) FROM commune_aliases WHERE kind = 'self'")[0]
+        == one(con, "SELECT count(*) FROM communes")[0]
+    )
+
+
+def test_populations_and_territories(con):
+    reg = con.execute(
+        "SELECT r.code, r.population, sum(c.population) FROM regions r "
+        "JOIN communes c ON c.reg_code = r.code GROUP BY ALL"
+    ).fetchall()
+    assert reg and all(p == s for _, p, s in reg)
+    france = con.execute("SELECT * FROM territories WHERE level = 'france'").fetchall()
+    assert len(france) == 1
+    metro_drom = one(con, "SELECT sum(population) FROM communes WHERE zone IN ('metro', 'drom')")[0]
+    assert one(con, "SELECT population FROM territories WHERE level = 'france'")[0] == metro_drom
+    levels = dict(con.execute("SELECT level, count(*) FROM territories GROUP BY 1").fetchall())
+    assert levels["commune"] == one(con, "SELECT count(*) FROM communes")[0]
+    assert levels["epci"] == one(con, "SELECT count(*) FROM epci")[0]
+    name, search = one(con, "SELECT name, name_search FROM territories WHERE code = '11'")
+    assert search == name_search(name) and search == "ile de france"
+
+
+def test_third_places_and_ptce(con, catalog):
+    counts = dict(
+        con.execute("SELECT dataset_id, count(*) FROM third_places GROUP BY 1").fetchall()
+    )
+    assert counts == {
+        "fabriques_de_territoire": 342,
+        "manufactures_de_proximite": 98,
+        "tiers_lieux_pdl": 162,
+    }
+    ptce_src = pd.read_csv(source(catalog, "ptce"), dtype=str)
+    assert one(con, "SELECT count(*) FROM ptce")[0] == len(ptce_src) == 66
+    precision = dict(
+        con.execute("SELECT location_precision, count(*) FROM ptce GROUP BY 1").fetchall()
+    )
+    with_commune = int(ptce_src["code_commune"].notna().sum())
+    dep_only = int((ptce_src["code_commune"].isna() & ptce_src["departement"].notna()).sum())
+    assert precision.get("commune") == with_commune
+    assert precision.get("departement") == dep_only
+    assert precision.get("aucune") == len(ptce_src) - with_commune - dep_only
+    # commune-level PTCE sit inside their commune
+    outside = one(
+        con,
+        "SELECT count(*) FROM ptce p JOIN communes c ON c.code = p.commune_code "
+        "WHERE p.location_precision = 'commune' AND NOT ST_Intersects(c.geom_display, "
+        "ST_Point(p.lon, p.lat))",
+    )[0]
+    assert outside == 0
+    no_xy = one(con, "SELECT count(*) FROM third_places WHERE lon IS NULL")[0]
+    pdl = pd.read_parquet(source(catalog, "tiers_lieux_pdl"), columns=["lon"])
+    fab = pd.read_parquet(source(catalog, "fabriques_de_territoire"), columns=["lon"])
+    assert no_xy == int(pdl["lon"].isna().sum()) + int(fab["lon"].isna().sum())
+
+
+def test_provenance_one_row_per_dataset(con, catalog):
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT dataset_id, sha256, size_bytes, rows, retrieved_at FROM provenance"
+        ).fetchall()
+    }
+    expected = {d.id for d in catalog.datasets if d.role not in SIRENE_ROLES}
+    assert expected <= set(rows)
+    for ds_id in expected:
+        path = source(catalog, ds_id)
+        sha, size, _n, retrieved = rows[ds_id]
+        assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert size == path.stat().st_size
+        assert retrieved is not None
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    assert meta["catalog"] == "dev" and meta["schema_version"] and meta["built_at"]
+
+
+def test_data_status_lists_every_dataset(dev_data_dir, catalog, monkeypatch, capsys):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(dev_data_dir))
+    assert cli.main(["data", "status"]) == 0
+    out = capsys.readouterr().out
+    for ds in catalog.datasets:
+        if ds.role not in SIRENE_ROLES:
+            assert re.search(rf"^\s*{re.escape(ds.id)} \|", out, re.M), ds.id
+    assert "commune_unmatched" in out
+
+
+def test_data_status_without_warehouse(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
+    assert cli.main(["data", "status"]) == 2
+    err = capsys.readouterr().err
+    assert "data build" in err and "Traceback" not in err
+
+
+def test_failed_build_leaves_previous_warehouse_untouched(
+    dev_warehouse, shared_data, tmp_path, monkeypatch, capsys
+):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    previous = dev_warehouse.read_bytes()
+    (data_dir / "sse.duckdb").write_bytes(previous)
+    broken = tmp_path / "casse.parquet"
+    broken.write_bytes(b"PAR1 ceci n'est pas un fichier parquet")
+    text = config.DEV_CATALOG.read_text(encoding="utf-8")
+    text = text.replace(
+        'path = "stats/insee_itdd_part_ess_emploi_salarie_2008_2014.parquet"',
+        f'path = "{broken.as_posix()}"',
+    )
+    assert str(broken) in text
+    cat = tmp_path / "casse.toml"
+    cat.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("SSE_DASH_SHARED_DATA", str(shared_data))
+    assert cli.main(["data", "build", "--catalog", str(cat)]) == 2
+    err = capsys.readouterr().err
+    assert "part_ess_emploi" in err and "Traceback" not in err
+    assert (data_dir / "sse.duckdb").read_bytes() == previous
+    assert sorted(p.name for p in data_dir.iterdir()) == ["sse.duckdb"]
