@@ -189,7 +189,7 @@ def build(
     for lo in range(0, max(n, 1), chunk_rows):
         chunk = con.execute(
             queries.load("sirene_geo_chunk"), {"lo": lo, "hi": lo + chunk_rows}
-        ).fetch_arrow_table()
+        ).to_arrow_table()
         if chunk.num_rows == 0:
             break
         lon, lat, source = resolve_coordinates(

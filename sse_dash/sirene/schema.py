@@ -12,7 +12,7 @@ S = pa.string()
 D = pa.date32()
 I = pa.int32()  # noqa: E741
 F = pa.float64()
-T = pa.timestamp("s")
+T = pa.timestamp("ms")
 
 UNITE_LEGALE_FILE = "StockUniteLegale.parquet"
 ETABLISSEMENT_FILE = "StockEtablissement.parquet"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sse_dash import db, queries
+from sse_dash import db, fmt, queries
 from sse_dash.sirene import pipeline, schema, synth
 
 ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
@@ -32,7 +32,9 @@ def _opt(ctx, name: str, default=None):
 
 
 def set_meta(con, key: str, value: str) -> None:
-    con.execute(queries.load("sirene_meta_set"), {"key": key, "value": value})
+    """Delete + insert: works whether or not `meta.key` is a primary key."""
+    con.execute(queries.load("sirene_meta_delete"), {"key": key})
+    con.execute(queries.load("sirene_meta_insert"), {"key": key, "value": value})
 
 
 def _provenance(con, **row) -> None:
@@ -209,7 +211,7 @@ def run(con, catalog, ctx) -> None:
 
 
 def _pct(a: int, b: int) -> str:
-    return "–" if not b else f"{100 * a / b:.1f} %".replace(".", ",")
+    return fmt.percent(100 * a / b) if b else "–"
 
 
 def status_lines(con) -> list[str]:
@@ -219,15 +221,14 @@ def status_lines(con) -> list[str]:
     flag = queries.rows(con, "sirene_meta_get", {"key": "sirene_synthetic"})
     synthetic = bool(flag) and flag[0][0] == "true"
     (n, employers, nd, no_xy, in_qpv, compared, agree) = queries.rows(con, "sirene_status")[0]
-    nb = f"{n:,}".replace(",", "\u202f")
-    lines = [
-        "Établissements ESS (SIRENE) : "
-        + (f"{nb} — ⚠ {SYNTH_TITLE}" if synthetic else f"{nb} (données INSEE réelles)"),
-        f"  employeurs : {employers:,}".replace(",", "\u202f") + f" ({_pct(employers, n)})",
-        f"  non diffusibles (comptés, jamais nommés) : {nd:,}".replace(",", "\u202f"),
-        f"  sans coordonnées : {no_xy:,}".replace(",", "\u202f"),
-        f"  dans un QPV 2024 : {in_qpv:,}".replace(",", "\u202f") + f" ({_pct(in_qpv, n)})",
+    num = fmt.number
+    kind = f"⚠ {SYNTH_TITLE}" if synthetic else "données INSEE réelles"
+    return [
+        f"Établissements ESS (SIRENE) : {num(n)} — {kind}",
+        f"  employeurs : {num(employers)} ({_pct(employers, n)})",
+        f"  non diffusibles (comptés, jamais nommés) : {num(nd)}",
+        f"  sans coordonnées : {num(no_xy)}",
+        f"  dans un QPV 2024 : {num(in_qpv)} ({_pct(in_qpv, n)})",
         f"  accord QPV calculé / plg_qp24 de l'INSEE : {_pct(agree, compared)} "
-        f"sur {compared:,} établissements comparables".replace(",", "\u202f"),
+        f"sur {num(compared)} établissements comparables",
     ]
-    return lines

@@ -120,16 +120,16 @@ NAF_BY_FAMILY: dict[str, dict[str, float]] = {
 }
 # Employee band of employer establishments (mean ≈ 12 estimated jobs).
 EMPLOYER_BANDS = {
-    "01": 0.40,
+    "01": 0.37,
     "02": 0.22,
-    "03": 0.14,
-    "11": 0.13,
-    "12": 0.075,
-    "21": 0.022,
-    "22": 0.008,
-    "31": 0.0015,
-    "32": 0.0015,
-    "41": 0.0007,
+    "03": 0.145,
+    "11": 0.14,
+    "12": 0.085,
+    "21": 0.025,
+    "22": 0.009,
+    "31": 0.002,
+    "32": 0.002,
+    "41": 0.0008,
     "42": 0.0002,
     "51": 0.0001,
 }
@@ -163,7 +163,7 @@ NAME_PREFIX = {
 
 P_ACTIVE_SSE = 0.74
 P_ACTIVE_OTHER = 0.37
-P_IN_QPV = 0.17  # SSE establishments of a commune that has QPVs, put inside one of them
+P_IN_QPV = 0.075  # SSE establishments of a commune that has QPVs, put inside one of them
 P_NON_DIFFUSIBLE = 0.006
 P_NO_GEOLOC_ROW = 0.025
 P_GEOLOC_WITHOUT_XY = 0.015
