@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 
 import geopandas as gpd
 import pandas as pd
@@ -290,3 +291,199 @@ def test_failed_build_leaves_previous_warehouse_untouched(
     assert "part_ess_emploi" in err and "Traceback" not in err
     assert (data_dir / "sse.duckdb").read_bytes() == previous
     assert sorted(p.name for p in data_dir.iterdir()) == ["sse.duckdb"]
+
+
+# ------------------------------------------------------------------ no shared data needed
+MINI_CATALOG = """
+[catalog]
+name = "mini"
+base_dir = "{fixtures}"
+
+[[dataset]]
+id = "cog_regions"
+role = "regions_cog"
+title = "Régions"
+publisher = "INSEE"
+licence = "LO 2.0"
+vintage = "COG 2026"
+format = "json"
+path = "mini/regions.json"
+columns = {{ code = "code", name = "nom", zone = "zone" }}
+
+[[dataset]]
+id = "cog_departements"
+role = "departements_cog"
+title = "Départements"
+publisher = "INSEE"
+licence = "LO 2.0"
+vintage = "COG 2026"
+format = "json"
+path = "mini/departements.json"
+columns = {{ code = "code", name = "nom", region_code = "region", zone = "zone" }}
+
+[[dataset]]
+id = "cog_communes"
+role = "communes_cog"
+title = "Communes"
+publisher = "INSEE"
+licence = "LO 2.0"
+vintage = "COG 2026"
+format = "json"
+path = "mini/communes.json"
+columns = {{ code = "code", name = "nom", type = "type", dep_code = "departement", reg_code = "region", population = "population", former_codes = "anciensCodes", parent_code = "chefLieu", zone = "zone", postal_codes = "codesPostaux" }}
+
+[[dataset]]
+id = "cog_epci"
+role = "epci_cog"
+title = "EPCI"
+publisher = "DGCL"
+licence = "LO 2.0"
+vintage = "2026"
+format = "json"
+path = "mini/epci.json"
+columns = {{ code = "code", name = "nom", type = "type", population = "populationMunicipale" }}
+
+[[dataset]]
+id = "cog_epci_membres"
+role = "epci_members"
+title = "Membres des EPCI"
+publisher = "DGCL"
+licence = "LO 2.0"
+vintage = "2026"
+format = "json"
+path = "mini/epci.json"
+options = {{ record_path = "membres", meta = ["code"], meta_prefix = "epci_" }}
+columns = {{ epci_code = "epci_code", commune_code = "code" }}
+
+[[dataset]]
+id = "cog_ept_membres"
+role = "ept_members"
+title = "EPT"
+publisher = "DGCL"
+licence = "LO 2.0"
+vintage = "2026"
+format = "json"
+path = "mini/ept.json"
+options = {{ record_path = "membres", meta = ["code", "nom"], meta_prefix = "ept_" }}
+columns = {{ ept_code = "ept_code", ept_name = "ept_nom", commune_code = "code" }}
+
+[[dataset]]
+id = "contours_communes"
+role = "communes_geom"
+title = "Contours 2018"
+publisher = "IGN"
+licence = "LO 2.0"
+vintage = "2018"
+format = "geojson"
+path = "mini/communes_2018.geojson"
+columns = {{ code = "code", name = "nom" }}
+
+[[dataset]]
+id = "qpv_2024"
+role = "qpv"
+title = "QPV 2024"
+publisher = "ANCT"
+licence = "LO 2.0"
+vintage = "2024"
+format = "geojson"
+path = "{qpv_zip}"
+member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
+columns = {{ code = "code_qp", name = "lib_qp", reg_code = "insee_reg", dep_code = "insee_dep", commune_code = "insee_com", epci_code = "siren_epci" }}
+options = {{ geography = "2024", precision = "full" }}
+
+[[dataset]]
+id = "qpv_indicateurs"
+role = "qpv_indicators"
+title = "Indicateurs"
+publisher = "INSEE"
+licence = "LO 2.0"
+vintage = "2024"
+format = "csv"
+path = "mini/absent.csv"
+columns = {{ code = "code_qp", population = "pop" }}
+options = {{ geography = "2024", optional = true }}
+
+[[dataset]]
+id = "tiers_lieux"
+role = "third_places"
+title = "Tiers-lieux"
+publisher = "Région"
+licence = "LO 2.0"
+vintage = "2025"
+format = "csv"
+path = "tiers_lieux_cp1252.csv"
+encoding = "cp1252"
+separator = ";"
+columns = {{ id = "Identifiant", name = "Nom du lieu", address = "Adresse", commune_code = "Code INSEE", dep_code = "Département", lon = "Longitude", lat = "Latitude" }}
+options = {{ kind = "tiers_lieu" }}
+"""
+
+
+def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkeypatch):
+    """The whole build on hand-written files in the official formats (Etalab JSON, GeoJSON in
+    the data.gouv zip layout, cp1252 CSV), with an optional dataset missing."""
+    from sse_dash.warehouse.build import build
+
+    monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
+    qpv_zip = tmp_path / "qpv-2024-geojson.zip"
+    member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
+    with zipfile.ZipFile(qpv_zip, "w") as zf:
+        zf.write(official_fixtures / member, member)
+    cat_file = tmp_path / "mini.toml"
+    cat_file.write_text(
+        MINI_CATALOG.format(fixtures=official_fixtures.as_posix(), qpv_zip=qpv_zip.as_posix()),
+        encoding="utf-8",
+    )
+    catalog = load_catalog(cat_file)
+    path = build(catalog, tmp_path / "data")
+    c = db.connect(path, read_only=True)
+    try:
+        communes = {
+            code: (geom_area, ept)
+            for code, geom_area, ept in c.execute(
+                "SELECT code, ST_Area(geom_display), ept_code FROM communes"
+            ).fetchall()
+        }
+        assert set(communes) == {"93001", "93006", "93066", "97411"}
+        # Saint-Denis 2018 + Pierrefitte 2018 dissolved into the commune nouvelle
+        assert communes["93066"][0] == pytest.approx(0.04 * 0.03 + 0.04 * 0.02)
+        assert communes["93006"][0] is None
+        assert communes["93001"][1] == "200057867" and communes["93006"][1] is None
+        issues = set(c.execute("SELECT kind, code FROM build_issues").fetchall())
+        assert ("commune_unmatched", "93006") in issues  # current commune without contour
+        assert ("commune_unmatched", "93999") in issues  # 2018 code unknown to the COG
+        assert ("commune_reconciled", "93059") in issues
+        assert ("dataset_missing", None) in issues
+        alias = dict(c.execute("SELECT alias_code, commune_code FROM commune_aliases").fetchall())
+        assert alias["93059"] == "93066"
+        # EPT: its contour is the union of its member communes
+        ept_area = c.execute("SELECT ST_Area(geom_display) FROM epci WHERE type = 'EPT'").fetchone()
+        assert ept_area[0] == pytest.approx(communes["93001"][0] + communes["93066"][0])
+        nb = dict(c.execute("SELECT code, nb_communes FROM epci").fetchall())
+        assert nb == {"200054781": 3, "249740119": 1, "200057867": 2}
+        qpv = {
+            r[0]: r[1:]
+            for r in c.execute(
+                "SELECT code, commune_code, dep_code, reg_code, geometry_status FROM qpv"
+            ).fetchall()
+        }
+        assert qpv["QN97401M"] == ("97411", "974", "04", "ok")
+        assert qpv["QN01301M"][1:3] == ("13", "93")
+        places = dict(c.execute("SELECT id, location_precision FROM third_places").fetchall())
+        assert places == {
+            "TL-1": "adresse",
+            "TL-2": "commune",
+            "TL-3": "departement",
+            "TL-4": "aucune",
+        }
+        assert (
+            c.execute("SELECT commune_code FROM third_places WHERE id = 'TL-1'").fetchone()[0]
+            == "93066"
+        )
+        prov = dict(c.execute("SELECT dataset_id, rows FROM provenance").fetchall())
+        assert set(prov) == {d.id for d in catalog.datasets}
+        assert prov["qpv_indicateurs"] == 0 and prov["qpv_2024"] == 3
+        france = c.execute("SELECT population FROM territories WHERE level = 'france'").fetchone()
+        assert france[0] == 88365 + 36449 + 180000 + 153001
+    finally:
+        c.close()

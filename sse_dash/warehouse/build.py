@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -24,6 +25,7 @@ from sse_dash import config, db, queries
 from sse_dash.catalog import Catalog, Dataset
 from sse_dash.warehouse import geometry as geo
 from sse_dash.warehouse.readers import (
+    GEO_FORMATS,
     Gazetteer,
     ReadError,
     locate_points,
@@ -201,11 +203,16 @@ class _Builder:
     def read(self, ds: Dataset) -> pd.DataFrame:
         if ds.id in self._frames:
             return self._frames[ds.id]
-        got = obtain(ds, self.ctx.downloads_dir, self.ctx.progress)
         try:
-            frame = read_dataset(ds, got.path)
-        except ReadError as exc:
-            raise BuildError(str(exc)) from exc
+            got = obtain(ds, self.ctx.downloads_dir, self.ctx.progress)
+            try:
+                frame = read_dataset(ds, got.path)
+            except ReadError as exc:
+                raise BuildError(str(exc)) from exc
+        except BuildError as exc:
+            if not ds.options.get("optional"):
+                raise
+            return self._missing_optional(ds, exc)
         self._frames[ds.id] = frame
         self.provenance.append(
             {
@@ -222,6 +229,31 @@ class _Builder:
                 "rows": len(frame),
                 "synthetic": bool(ds.synthetic),
                 "notes": ds.notes,
+                "built_at": self.built_at.replace(tzinfo=None),
+            }
+        )
+        return frame
+
+    def _missing_optional(self, ds: Dataset, exc: Exception) -> pd.DataFrame:
+        """An optional dataset that cannot be obtained: empty table, reported, not fatal."""
+        frame = pd.DataFrame({col: pd.Series(dtype=object) for col in ds.columns})
+        if ds.format in GEO_FORMATS:
+            frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=4326))
+        self._frames[ds.id] = frame
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self.issues.append(geo.Issue(ds.id, "dataset_missing", None, first_line))
+        self.provenance.append(
+            {
+                "dataset_id": ds.id,
+                "role": ds.role,
+                "title": ds.title,
+                "publisher": ds.publisher,
+                "licence": ds.licence,
+                "source": ds.source,
+                "vintage": ds.vintage,
+                "rows": 0,
+                "synthetic": bool(ds.synthetic),
+                "notes": f"Jeu facultatif absent de cette construction : {first_line}",
                 "built_at": self.built_at.replace(tzinfo=None),
             }
         )

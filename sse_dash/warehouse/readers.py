@@ -181,7 +181,10 @@ def _read_csv(ds: Dataset, source) -> pd.DataFrame:
     )
 
 
-def _read_json(raw: bytes) -> pd.DataFrame | gpd.GeoDataFrame:
+def _read_json(raw: bytes, options: dict | None = None) -> pd.DataFrame | gpd.GeoDataFrame:
+    """A GeoJSON FeatureCollection, or a list of records (geo.api.gouv.fr, Etalab packages);
+    options `record_path` / `meta` / `meta_prefix` unnest e.g. EPT -> member communes."""
+    options = options or {}
     data = json.loads(raw)
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         return gpd.GeoDataFrame.from_features(data["features"], crs=4326)
@@ -192,7 +195,15 @@ def _read_json(raw: bytes) -> pd.DataFrame | gpd.GeoDataFrame:
                 break
     if not isinstance(data, list):
         raise ValueError("JSON attendu : une liste d'enregistrements")
-    df = pd.json_normalize(data)
+    if options.get("record_path"):
+        df = pd.json_normalize(
+            data,
+            record_path=options["record_path"],
+            meta=options.get("meta"),
+            meta_prefix=options.get("meta_prefix"),
+        )
+    else:
+        df = pd.json_normalize(data)
     for col in df.columns:  # lists (e.g. codesPostaux) -> comma-separated text
         if df[col].map(lambda v: isinstance(v, list)).any():
             df[col] = df[col].map(lambda v: ",".join(map(str, v)) if isinstance(v, list) else v)
@@ -241,7 +252,7 @@ def _read_bytes(ds: Dataset, payload: bytes, file: Path | None = None):
         kwargs = {"sheet_name": ds.layer} if ds.layer else {}
         return pd.read_excel(buf, dtype=str, engine="openpyxl", **kwargs)
     if fmt == "json":
-        return _read_json(payload)
+        return _read_json(payload, ds.options)
     if fmt in ("geojson", "gpkg", "shapefile"):
         return gpd.read_file(buf, engine="pyogrio")
     raise ReadError(f"Jeu « {ds.id} » : format « {fmt} » non pris en charge.")
