@@ -1,0 +1,42 @@
+"""« Données & sources » — provenance, vintages, licences, definitions, build issues."""
+
+import streamlit as st
+
+from sse_dash.dashboard import sources, warehouse
+from sse_dash.ui import cache, widgets
+from sse_dash.ui.page import page_setup
+
+ctx = page_setup("Données & sources", territory_selector=False)
+t = ctx.t
+
+if ctx.synthetic:
+    st.info(
+        "Les établissements ESS de cette base viennent d'un **SIRENE synthétique** généré "
+        "pour la démonstration : les chiffres ESS (établissements, emplois, familles, "
+        "secteurs) sont **fictifs**. Les contours et indicateurs des QPV, les tiers-lieux et "
+        "les PTCE sont des données réelles."
+    )
+
+st.header(t("Provenance des données"))
+widgets.table(
+    sources.provenance_table(cache.call(warehouse.provenance)),
+    "provenance",
+    meta={"title": "Provenance des données"},
+)
+
+st.header(t("Anomalies de construction"))
+summary = cache.call(warehouse.build_issues_summary)
+if summary.empty:
+    st.success("Aucune anomalie enregistrée lors de la construction de la base.")
+else:
+    widgets.table(sources.issues_summary_table(summary), "build_issues_summary")
+    with st.expander("Détail des anomalies"):
+        widgets.table(sources.issues_table(cache.call(warehouse.build_issues)), "build_issues")
+
+st.header(t("Définitions"))
+for title, body in sources.definitions(ctx.lang):
+    with st.expander(title):
+        st.markdown(body)
+for i, (title, frame) in enumerate(sources.definition_tables()):
+    with st.expander(title):
+        widgets.table(frame, f"definitions_{i}")

@@ -1,0 +1,174 @@
+"""Plotly chart builders (pure, no Streamlit) sharing one theme: Okabe-Ito colours (readable
+by colour-blind users), French number separators, no geo traces (they fetch a CDN topojson;
+maps are Folium)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sse_dash import fmt
+
+OKABE_ITO = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+SEPARATORS = {"fr": ",\u202f", "en": ".,"}
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def theme(fig: go.Figure, *, title: str | None = None, lang: str = "fr", height: int = 380):
+    """Apply the dashboard theme in place and return the figure."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        separators=SEPARATORS.get(lang, SEPARATORS["fr"]),
+        colorway=OKABE_ITO,
+        font={"family": FONT, "size": 13},
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    return fig
+
+
+def hbar(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    title: str | None = None,
+    value_label: str = "",
+    lang: str = "fr",
+    percent: bool = False,
+    color: str = OKABE_ITO[0],
+) -> go.Figure:
+    """Horizontal bars sorted by value, largest at the top, with formatted values as text."""
+    frame = df[[label, value]].copy()
+    frame[value] = pd.to_numeric(frame[value], errors="coerce").fillna(0)
+    frame = frame.sort_values(value, ascending=True)
+    texts = [fmt.percent(v, 1, lang) if percent else fmt.number(v, 0, lang) for v in frame[value]]
+    fig = go.Figure(
+        go.Bar(
+            x=frame[value],
+            y=[str(v) for v in frame[label]],
+            orientation="h",
+            marker_color=color,
+            text=texts,
+            textposition="auto",
+            hovertemplate="%{y} : %{text}<extra></extra>",
+            name=value_label or value,
+        )
+    )
+    theme(fig, title=title, lang=lang, height=max(260, 34 * len(frame) + 80))
+    fig.update_xaxes(title=value_label, ticksuffix=" %" if percent else "")
+    fig.update_yaxes(title=None, automargin=True)
+    return fig
+
+
+def columns(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    title: str | None = None,
+    x_label: str = "",
+    y_label: str = "",
+    lang: str = "fr",
+    color: str = OKABE_ITO[2],
+) -> go.Figure:
+    """Vertical bars in the order of `df` (e.g. creation years)."""
+    fig = go.Figure(
+        go.Bar(
+            x=[str(v) for v in df[x]],
+            y=df[y],
+            marker_color=color,
+            hovertemplate="%{x} : %{y:,.0f}<extra></extra>",
+            name=y_label or y,
+        )
+    )
+    theme(fig, title=title, lang=lang)
+    fig.update_xaxes(title=x_label, type="category")
+    fig.update_yaxes(title=y_label)
+    return fig
+
+
+def grouped_bars(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    series: str,
+    value: str,
+    title: str | None = None,
+    value_label: str = "",
+    lang: str = "fr",
+    series_order: Sequence[str] | None = None,
+    percent: bool = False,
+) -> go.Figure:
+    """One bar group per `category`, one bar per `series` (compare territories)."""
+    fig = go.Figure()
+    names = list(series_order) if series_order else list(dict.fromkeys(df[series]))
+    for i, name in enumerate(names):
+        part = df[df[series] == name]
+        texts = [
+            fmt.percent(v, 1, lang) if percent else fmt.number(v, 1, lang) for v in part[value]
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=[str(v) for v in part[category]],
+                y=part[value],
+                name=str(name),
+                marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                text=texts,
+                textposition="auto",
+                hovertemplate=f"{name}<br>%{{x}} : %{{text}}<extra></extra>",
+            )
+        )
+    theme(fig, title=title, lang=lang)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=value_label, ticksuffix=" %" if percent else "")
+    return fig
+
+
+def stacked_share(
+    df: pd.DataFrame,
+    *,
+    series: str,
+    category: str,
+    value: str,
+    title: str | None = None,
+    lang: str = "fr",
+    category_order: Sequence[str] | None = None,
+) -> go.Figure:
+    """100 % horizontal stacked bars: composition of each `series` by `category`."""
+    frame = df.copy()
+    totals = frame.groupby(series)[value].transform("sum")
+    frame["share"] = (frame[value] / totals.where(totals > 0)) * 100
+    fig = go.Figure()
+    cats = list(category_order) if category_order else list(dict.fromkeys(frame[category]))
+    for i, cat in enumerate(cats):
+        part = frame[frame[category] == cat]
+        fig.add_trace(
+            go.Bar(
+                y=[str(v) for v in part[series]],
+                x=part["share"],
+                name=str(cat),
+                orientation="h",
+                marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                hovertemplate=f"{cat} : %{{x:.1f}} %<extra>%{{y}}</extra>",
+            )
+        )
+    theme(fig, title=title, lang=lang, height=max(260, 60 * frame[series].nunique() + 120))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
+    fig.update_yaxes(automargin=True)
+    return fig

@@ -1,0 +1,171 @@
+"""Maps of the pages, composed from sse_dash.maps (pure folium, testable without Streamlit)."""
+
+from __future__ import annotations
+
+import folium
+import pandas as pd
+
+from sse_dash import fmt, i18n, maps
+
+THIRD_PLACE_COLOR = "#009E73"
+PTCE_COLOR = "#CC79A7"
+ADDRESS_COLOR = "#000000"
+FAMILY_ORDER = ["association", "cooperative", "mutuelle", "fondation", "societe_ess", "autre"]
+FAMILY_COLORS = ["#0072B2", "#E69F00", "#56B4E9", "#F0E442", "#D55E00", "#999999"]
+
+
+def qpv_map(
+    contours: pd.DataFrame,
+    bounds=None,
+    *,
+    lang: str = "fr",
+    name: str = "Quartiers prioritaires 2024",
+    tiles=...,
+) -> folium.Map:
+    """QPV contours of a territory."""
+    m = maps.base_map(bounds=bounds or _bounds_of_contours(contours), tiles=tiles)
+    if not contours.empty:
+        maps.qpv_layer(contours, name=i18n.t(name, lang)).add_to(m)
+    maps.legend(i18n.t("Légende", lang), [(maps.QPV_COLOR, i18n.t(name, lang))]).add_to(m)
+    return m
+
+
+def _bounds_of_contours(contours: pd.DataFrame):
+    if contours.empty or "lat" not in contours:
+        return None
+    return maps.bounds_of(contours["lat"], contours["lon"])
+
+
+def _tip_establishment(row: dict, lang: str) -> str:
+    name = row.get("name") or "(nom non diffusible)"
+    parts = [str(name), str(row.get("family_label") or row.get("family") or "")]
+    if row.get("naf"):
+        parts.append(f"NAF {row['naf']}")
+    return " — ".join(p for p in parts if p)
+
+
+def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
+    """SSE establishments coloured by family (tooltip: name, family, NAF)."""
+    frame = df.copy()
+    frame["tooltip"] = [_tip_establishment(r, lang) for r in frame.to_dict("records")]
+    return maps.points_layer(
+        frame,
+        name=i18n.t("Établissements ESS", lang),
+        category="family",
+        categories=FAMILY_ORDER,
+        colors=FAMILY_COLORS,
+        radius=4,
+        show=show,
+    )
+
+
+def third_places_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
+    frame = df.copy()
+    kinds = {
+        "tiers_lieu": "Tiers-lieu",
+        "fabrique_de_territoire": "Fabrique de territoire",
+        "manufacture_de_proximite": "Manufacture de proximité",
+    }
+    frame["tooltip"] = [
+        f"{n} — {kinds.get(k, k)}" + (" (localisation approximative)" if p == "commune" else "")
+        for n, k, p in zip(frame["name"], frame["kind"], frame["location_precision"], strict=True)
+    ]
+    return maps.points_layer(
+        frame, name=i18n.t("Tiers-lieux", lang), color=THIRD_PLACE_COLOR, radius=7, show=show
+    )
+
+
+def ptce_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
+    frame = df.copy()
+    frame["tooltip"] = [
+        f"PTCE {n}"
+        + (f" — {t}" if isinstance(t, str) and t else "")
+        + " (localisation approximative)"
+        for n, t in zip(frame["name"], frame["theme"], strict=True)
+    ]
+    return maps.points_layer(
+        frame, name=i18n.t("PTCE", lang), color=PTCE_COLOR, radius=8, show=show
+    )
+
+
+def address_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
+    """Points checked on « Adresse en QPV ? » (session layer: lon, lat, tooltip)."""
+    return maps.points_layer(
+        df, name=i18n.t("Adresses vérifiées", lang), color=ADDRESS_COLOR, radius=6, show=show
+    )
+
+
+def layered_map(
+    *,
+    bounds=None,
+    qpv: pd.DataFrame | None = None,
+    qpv15: pd.DataFrame | None = None,
+    establishments: pd.DataFrame | None = None,
+    third_places: pd.DataFrame | None = None,
+    ptce: pd.DataFrame | None = None,
+    addresses: pd.DataFrame | None = None,
+    family_labels: dict[str, str] | None = None,
+    lang: str = "fr",
+    tiles=...,
+) -> folium.Map:
+    """One map with the layers given (None = layer absent), a layer control and a legend."""
+    t = lambda s: i18n.t(s, lang)  # noqa: E731
+    m = maps.base_map(bounds=bounds, tiles=tiles)
+    items: list[tuple[str, str]] = []
+    if qpv15 is not None and not qpv15.empty:
+        maps.qpv_layer(qpv15, name=t("Quartiers prioritaires 2015"), color=maps.QPV15_COLOR).add_to(
+            m
+        )
+        items.append((maps.QPV15_COLOR, t("Quartiers prioritaires 2015")))
+    if qpv is not None and not qpv.empty:
+        maps.qpv_layer(qpv, name=t("Quartiers prioritaires 2024")).add_to(m)
+        items.append((maps.QPV_COLOR, t("Quartiers prioritaires 2024")))
+    if establishments is not None and not establishments.empty:
+        establishments_layer(establishments, lang=lang).add_to(m)
+        labels = family_labels or {}
+        present = set(establishments["family"].dropna())
+        for code, colour in zip(FAMILY_ORDER, FAMILY_COLORS, strict=True):
+            if code in present:
+                items.append((colour, labels.get(code, code)))
+    if third_places is not None and not third_places.empty:
+        third_places_layer(third_places, lang=lang).add_to(m)
+        items.append((THIRD_PLACE_COLOR, t("Tiers-lieux")))
+    if ptce is not None and not ptce.empty:
+        ptce_layer(ptce, lang=lang).add_to(m)
+        items.append((PTCE_COLOR, t("PTCE")))
+    if addresses is not None and not addresses.empty:
+        address_layer(addresses, lang=lang).add_to(m)
+        items.append((ADDRESS_COLOR, t("Adresses vérifiées")))
+    if items:
+        maps.legend(t("Légende"), items).add_to(m)
+    maps.add_layer_control(m)
+    return m
+
+
+def choropleth_map(
+    areas: pd.DataFrame,
+    value: str,
+    *,
+    legend_title: str,
+    percent: bool = False,
+    decimals: int = 0,
+    bounds=None,
+    lang: str = "fr",
+    tiles=...,
+) -> folium.Map:
+    """Areas (code, name, geometry GeoJSON, value) coloured by quantile classes."""
+    m = maps.base_map(bounds=bounds, tiles=tiles)
+
+    def value_format(v: float) -> str:
+        return fmt.percent(v, 1, lang) if percent else fmt.number(v, decimals, lang)
+
+    layer, legend = maps.choropleth_layer(
+        areas,
+        value,
+        name=legend_title,
+        legend_title=legend_title,
+        value_format=value_format,
+    )
+    layer.add_to(m)
+    legend.add_to(m)
+    return m

@@ -1,0 +1,136 @@
+"""Priority neighbourhoods (QPV): contours, indicators, SSE presence, detail of one QPV."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from sse_dash import queries
+from sse_dash.dashboard.territory import Territory
+
+GEOGRAPHIES = ("2024", "2015")
+# QN + département (2-3 chars) + order + type letter (2024), QP + 6 digits (2015).
+CODE_RE = re.compile(r"^(?:QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QN97[0-9][0-9]{2}[A-Z]|QP[0-9]{6})$")
+
+INDICATOR_LABELS = {
+    "population": "Population",
+    "youth_index": "Indice de jeunesse",
+    "households": "Ménages",
+    "social_housing": "Logements sociaux",
+    "social_housing_rate": "Taux de logements sociaux (%)",
+    "employment_rate": "Taux d'emploi 15-64 ans (%)",
+    "poverty_rate": "Taux de pauvreté (%)",
+    "caf_covered": "Personnes couvertes par la CAF",
+    "caf_recipients": "Allocataires CAF",
+    "rsa": "Allocataires du RSA socle",
+}
+
+
+def valid_code(code: str | None) -> str | None:
+    """The QPV code in canonical form if it looks like one, else None (never echoed raw)."""
+    if not code or len(code) > 12:
+        return None
+    code = code.strip().upper()
+    return code if CODE_RE.match(code) else None
+
+
+def _params(territory: Territory, geography: str) -> dict:
+    if geography not in GEOGRAPHIES:
+        raise ValueError(f"géographie inconnue : {geography!r}")
+    return {"geography": geography, "level": territory.level, "code": territory.code}
+
+
+def contours(
+    con: duckdb.DuckDBPyConnection, territory: Territory, geography: str = "2024"
+) -> pd.DataFrame:
+    """QPV of the territory with a GeoJSON `geometry` column (display geometry)."""
+    return queries.df(con, "ui_qpv_map", _params(territory, geography))
+
+
+def counts_by_region(con: duckdb.DuckDBPyConnection, geography: str = "2024") -> pd.DataFrame:
+    return queries.df(con, "ui_qpv_counts_region", {"geography": geography})
+
+
+def counts_by_departement(
+    con: duckdb.DuckDBPyConnection, region: str | None = None, geography: str = "2024"
+) -> pd.DataFrame:
+    return queries.df(con, "ui_qpv_counts_departement", {"geography": geography, "reg": region})
+
+
+def table(
+    con: duckdb.DuckDBPyConnection,
+    territory: Territory,
+    geography: str = "2024",
+    with_sse: bool = True,
+) -> pd.DataFrame:
+    """QPV of the territory with indicators and, when SIRENE is built, SSE counts inside and
+    within 300 m (an establishment near two QPV counts for its nearest one)."""
+    frame = queries.df(con, "ui_qpv_table", _params(territory, geography))
+    if with_sse and geography == "2024" and not frame.empty:
+        counts = queries.df(con, "ui_qpv_sse_counts", {"codes": frame["code"].tolist()})
+        frame = frame.merge(counts, on="code", how="left")
+        for col in ("sse_inside", "sse_employer_inside", "sse_300m"):
+            frame[col] = frame[col].fillna(0).astype("int64")
+        frame["jobs_inside"] = frame["jobs_inside"].fillna(0.0)
+        population = frame["population"].where(frame["population"] > 0)
+        frame["sse_per10k"] = frame["sse_inside"] / population * 10_000
+    return frame
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """French column headers for the QPV table (on screen and in exports)."""
+    names = {
+        "code": "Code QPV",
+        "name": "Nom",
+        "commune_name": "Commune principale",
+        "population": "Population",
+        "poverty_rate": "Taux de pauvreté (%)",
+        "employment_rate": "Taux d'emploi (%)",
+        "social_housing_rate": "Logements sociaux (%)",
+        "youth_index": "Indice de jeunesse",
+        "sse_inside": "Établissements ESS dans le QPV",
+        "sse_employer_inside": "dont employeurs",
+        "jobs_inside": "Emplois estimés dans le QPV",
+        "sse_300m": "Établissements ESS à 300 m ou moins",
+        "sse_per10k": "Établissements ESS pour 10 000 hab.",
+    }
+    keep = [c for c in names if c in frame]
+    out = frame[keep].rename(columns=names)
+    return out
+
+
+def one(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
+    """One QPV with indicators and geometry, or None if the code is unknown/malformed."""
+    clean = valid_code(code)
+    if clean is None:
+        return None
+    found = queries.df(con, "ui_qpv_one", {"code": clean})
+    if found.empty:
+        return None
+    record = found.iloc[0].to_dict()
+    wkb = record.get("wkb")
+    record["wkb"] = bytes(wkb) if wkb is not None and not isinstance(wkb, float) else None
+    return record
+
+
+def overlap(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    """QPV of the other geography intersecting this one (2015 vs 2024)."""
+    clean = valid_code(code)
+    if clean is None:
+        return pd.DataFrame(columns=["code", "name", "geography", "share", "geometry"])
+    return queries.df(con, "ui_qpv_overlap", {"code": clean})
+
+
+def establishments(
+    con: duckdb.DuckDBPyConnection, code: str, radius: float = 300.0, limit: int = 5000
+) -> pd.DataFrame:
+    clean = valid_code(code)
+    if clean is None:
+        return pd.DataFrame()
+    return queries.df(
+        con,
+        "ui_qpv_establishments",
+        {"code": clean, "radius": float(radius), "limit": int(limit)},
+    )

@@ -1,0 +1,64 @@
+"""Caching for the app: one read-only DuckDB connection per warehouse file version, and cached
+calls of the pure query functions of sse_dash.dashboard.
+
+The connection is keyed on path + modification time, so a rebuilt warehouse (atomic rename by
+`python -m sse_dash data build`) is picked up without restarting the app. Queries run on a
+cursor of their own (sse_dash.queries does it), which is what DuckDB needs across threads."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from sse_dash import config, db
+
+TTL_SECONDS = 3600
+MAX_ENTRIES = 512
+
+
+def warehouse_key() -> tuple[str, float]:
+    """(path, mtime) of the warehouse; raises db.WarehouseMissing when it is not built."""
+    path = config.warehouse_path()
+    try:
+        return str(path), path.stat().st_mtime
+    except FileNotFoundError as exc:
+        raise db.WarehouseMissing(str(path)) from exc
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    return db.open_warehouse(Path(path))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """Shared read-only connection to the current warehouse file."""
+    return _connection(*warehouse_key())
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _cached_call(_con, key: tuple[str, float], func_path: str, args: tuple, kwargs: tuple) -> Any:
+    module, _, name = func_path.partition(":")
+    func = getattr(importlib.import_module(module), name)
+    return func(_con, *args, **dict(kwargs))
+
+
+def call(func: Callable, *args, **kwargs) -> Any:
+    """`func(con, *args, **kwargs)` cached per warehouse version and arguments.
+
+    `func` must be a module-level function of sse_dash (looked up again by name, so that two
+    functions never share a cache entry); arguments must be hashable by Streamlit."""
+    if not func.__module__.startswith("sse_dash."):
+        raise ValueError(f"fonction non autorisée : {func.__module__}")
+    key = warehouse_key()
+    return _cached_call(
+        _connection(*key),
+        key,
+        f"{func.__module__}:{func.__qualname__}",
+        tuple(args),
+        tuple(sorted(kwargs.items())),
+    )

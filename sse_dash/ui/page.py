@@ -1,0 +1,234 @@
+"""What every page starts with: page config, navigation, language, territory selector mirrored
+in the URL, synthetic-data banner, and a French explanation instead of a traceback when the
+warehouse is missing. Called at the top of app.py and of each file in pages/."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import duckdb
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from sse_dash import config, db, i18n
+from sse_dash.dashboard import territory as terr
+from sse_dash.dashboard import warehouse
+from sse_dash.ui import cache
+from sse_dash.ui import state as S
+
+log = logging.getLogger(__name__)
+
+APP_DIR = config.REPO_ROOT
+# (script relative to app.py, French label, icon). Pages whose file is absent are not listed.
+PAGES = (
+    ("app.py", "Vue d'ensemble", ":material/home:"),
+    ("pages/1_Territoire.py", "Territoire", ":material/location_city:"),
+    ("pages/2_Quartiers_prioritaires.py", "Quartiers prioritaires", ":material/holiday_village:"),
+    ("pages/3_Ecosysteme.py", "Écosystème", ":material/hub:"),
+    ("pages/4_Comparer.py", "Comparer", ":material/compare_arrows:"),
+    ("pages/5_Adresse_en_QPV.py", "Adresse en QPV ?", ":material/pin_drop:"),
+    ("pages/6_Donnees_et_sources.py", "Données & sources", ":material/database:"),
+)
+SYNTHETIC_BANNER = "Données SIRENE synthétiques — chiffres fictifs, pour démonstration"
+MISSING_WAREHOUSE = """**La base de données du tableau de bord n'est pas encore construite.**
+
+Fichier attendu : `{path}`
+
+Pour la construire :
+
+- données de développement (sans réseau) : `make data-dev`
+- données officielles : `python -m sse_dash data build` (ou `make data`)
+
+Le dossier des données peut être choisi avec la variable d'environnement `SSE_DASH_DATA_DIR`.
+Rechargez ensuite cette page."""
+BAD_WAREHOUSE = """**La base de données n'a pas pu être ouverte.**
+
+Fichier : `{path}` — elle est peut-être en cours de reconstruction ou endommagée.
+Relancez `python -m sse_dash data build`, puis rechargez la page."""
+UNKNOWN_TERRITORY = (
+    "Le territoire indiqué dans l'adresse de la page (paramètre « territoire ») est inconnu "
+    "ou mal formé. Affichage par défaut : France."
+)
+
+
+@dataclass
+class PageContext:
+    """What a page needs after setup."""
+
+    con: duckdb.DuckDBPyConnection | None
+    lang: str = "fr"
+    territory: terr.Territory = terr.FRANCE
+    meta: dict[str, str] = field(default_factory=dict)
+    sirene: bool = False
+    tables: frozenset[str] = frozenset()
+
+    def t(self, text: str) -> str:
+        return i18n.t(text, self.lang)
+
+    @property
+    def synthetic(self) -> bool:
+        return warehouse.is_synthetic(self.meta)
+
+
+def _lang() -> str:
+    """Language from the URL (?lang=en), else the session, else French."""
+    wanted = st.query_params.get(S.QP_LANG)
+    if wanted in i18n.LANGS:
+        st.session_state[S.SESSION_LANG] = wanted
+    lang = st.session_state.get(S.SESSION_LANG, "fr")
+    return lang if lang in i18n.LANGS else "fr"
+
+
+def _on_lang_change() -> None:
+    st.session_state[S.SESSION_LANG] = st.session_state[S.W_LANG]
+
+
+def _sidebar_language(lang: str) -> str:
+    st.session_state[S.W_LANG] = lang
+    st.sidebar.radio(
+        "Langue / Language",
+        i18n.LANGS,
+        format_func=lambda v: {"fr": "Français", "en": "English"}[v],
+        horizontal=True,
+        key=S.W_LANG,
+        on_change=_on_lang_change,
+    )
+    lang = st.session_state.get(S.SESSION_LANG, "fr")
+    if lang == "en":
+        st.query_params[S.QP_LANG] = "en"
+    elif S.QP_LANG in st.query_params:
+        del st.query_params[S.QP_LANG]
+    return lang
+
+
+def _navigation(lang: str, territory_key: str | None) -> None:
+    params = {S.QP_TERRITORY: territory_key} if territory_key else {}
+    if lang == "en":
+        params[S.QP_LANG] = "en"
+    for script, label, icon in PAGES:
+        if not (APP_DIR / script).exists():
+            continue
+        try:
+            st.sidebar.page_link(
+                script, label=i18n.t(label, lang), icon=icon, query_params=params or None
+            )
+        except StreamlitAPIException:  # a page run as the entry script (tests): no menu
+            return
+
+
+def _current_territory(con: duckdb.DuckDBPyConnection) -> terr.Territory:
+    """Apply a territory typed in the URL once, then keep the session's choice."""
+    url_value = st.query_params.get(S.QP_TERRITORY)
+    if url_value is not None and url_value != st.session_state.get(S.SESSION_URL_TERRITORY):
+        st.session_state[S.SESSION_URL_TERRITORY] = url_value
+        found = cache.call(terr.from_key, url_value)
+        if found is None:
+            st.warning(UNKNOWN_TERRITORY, icon=":material/warning:")
+            found = cache.call(terr.france)
+        st.session_state[S.SESSION_TERRITORY] = found.key
+    key = st.session_state.get(S.SESSION_TERRITORY, "fr")
+    found = cache.call(terr.from_key, key)
+    return found if found is not None else cache.call(terr.france)
+
+
+def _on_level_change() -> None:
+    level = st.session_state[S.W_LEVEL]
+    current = cache.call(terr.from_key, st.session_state.get(S.SESSION_TERRITORY, "fr"))
+    chosen = cache.call(terr.default_for_level, level, current or terr.FRANCE)
+    st.session_state[S.SESSION_TERRITORY] = chosen.key
+    st.session_state[S.W_SEARCH] = ""
+
+
+def _on_territory_change() -> None:
+    st.session_state[S.SESSION_TERRITORY] = st.session_state[S.W_TERRITORY]
+
+
+def _sidebar_territory(lang: str, current: terr.Territory) -> terr.Territory:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    st.sidebar.subheader(t("Territoire"))
+    st.session_state[S.W_LEVEL] = current.level
+    st.sidebar.selectbox(
+        t("Niveau"),
+        terr.LEVELS,
+        format_func=lambda lv: t(terr.LEVEL_LABELS[lv]),
+        key=S.W_LEVEL,
+        on_change=_on_level_change,
+    )
+    if current.level == "france":
+        return current
+    text = st.sidebar.text_input(
+        t("Rechercher un territoire"),
+        key=S.W_SEARCH,
+        placeholder="ex. : saint-denis, 93066…",
+        max_chars=60,
+    )
+    found = cache.call(terr.search, current.level, text or "")
+    options = {x.key: x.label for x in found}
+    if current.key not in options:
+        options = {current.key: current.label, **options}
+    if text and not found:
+        st.sidebar.caption("Aucun territoire ne correspond à cette recherche.")
+    st.session_state[S.W_TERRITORY] = current.key
+    st.sidebar.selectbox(
+        t("Choisir le territoire"),
+        list(options),
+        format_func=lambda k: options.get(k, k),
+        key=S.W_TERRITORY,
+        on_change=_on_territory_change,
+    )
+    return current
+
+
+def _open_warehouse(needs_warehouse: bool) -> duckdb.DuckDBPyConnection | None:
+    path = config.warehouse_path()
+    try:
+        return cache.connection()
+    except db.WarehouseMissing:
+        if needs_warehouse:
+            st.error(MISSING_WAREHOUSE.format(path=path), icon=":material/database_off:")
+            st.stop()
+    except (duckdb.Error, OSError, RuntimeError) as exc:
+        log.exception("warehouse %s", path)
+        if needs_warehouse:
+            st.error(BAD_WAREHOUSE.format(path=path) + f"\n\nDétail : {type(exc).__name__}")
+            st.stop()
+    return None
+
+
+def page_setup(
+    title: str,
+    *,
+    needs_warehouse: bool = True,
+    territory_selector: bool = True,
+) -> PageContext:
+    """Set up the page; stops the script with a French message when the warehouse is needed
+    but missing. `title` is French (translated here)."""
+    lang = _lang()
+    st.set_page_config(
+        page_title=f"{i18n.t(title, lang)} — ESS & QPV",
+        page_icon=str(APP_DIR / "static" / "favicon.png"),
+        layout="wide",
+    )
+    lang = _sidebar_language(lang)
+    con = _open_warehouse(needs_warehouse)
+    ctx = PageContext(con=con, lang=lang)
+    if con is not None:
+        ctx.meta = cache.call(warehouse.meta)
+        ctx.tables = cache.call(warehouse.tables)
+        ctx.sirene = set(warehouse.SIRENE_TABLES) <= ctx.tables
+        ctx.territory = _current_territory(con)
+    _navigation(lang, ctx.territory.key if con is not None else None)
+    if con is not None and territory_selector:
+        ctx.territory = _sidebar_territory(lang, ctx.territory)
+    if con is not None:
+        st.query_params[S.QP_TERRITORY] = ctx.territory.key
+        st.session_state[S.SESSION_URL_TERRITORY] = ctx.territory.key
+        built = ctx.meta.get("built_at", "?")
+        st.sidebar.caption(
+            f"Base construite le {built} — catalogue « {ctx.meta.get('catalog', '?')} »"
+        )
+    st.title(i18n.t(title, lang))
+    if ctx.synthetic:
+        st.warning(SYNTHETIC_BANNER, icon=":material/science:")
+    return ctx

@@ -1,0 +1,34 @@
+"""Every st.session_state and st.query_params key of the app, in one place, so that two pages
+never use the same name for different things (and so that a view can be rebuilt from its URL)."""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- query parameters (URL)
+QP_LANG = "lang"  # fr | en
+QP_TERRITORY = "territoire"  # fr, reg:11, dep:93, epci:200054781, com:93066
+QP_QPV = "qpv"  # QPV code, e.g. QN09301M
+QP_INDICATOR = "indicateur"  # count | per10k | share_qpv
+QP_MAP_LEVEL = "maille"  # region | departement | commune
+QP_FAMILY = "famille"  # ref_families.code
+QP_SECTOR = "secteur"  # NAF section letter
+QP_SIZE = "taille"  # size_class
+QP_QPV_FILTER = "qpv_filtre"  # all | in | near
+QP_EMPLOYER = "employeur"  # 1 = employer establishments only
+QP_LAYERS = "couches"  # comma-separated layer ids (ets, qpv, tl, ptce, adr)
+QP_COMPARE = "comparer"  # comma-separated territory keys
+QP_REFERENCE = "reference"  # parent | france
+QP_DISTANCE = "distance"  # metres for the proximity questions
+QP_QUESTION = "question"  # proximity question id
+QP_GEOGRAPHY = "geographie"  # 2024 | 2015
+
+# ---------------------------------------------------------------- session state
+SESSION_LANG = "sse_lang"
+SESSION_TERRITORY = "sse_territory"  # territory key ("dep:93"), source of truth across pages
+SESSION_URL_TERRITORY = "sse_url_territory"  # last URL value applied (detects a typed URL)
+SESSION_POINT_LAYER = "sse_point_layer"  # DataFrame lon, lat, tooltip from « Adresse en QPV ? »
+
+# Widget keys (prefixed w_ so they never collide with the values above).
+W_LANG = "w_lang"
+W_LEVEL = "w_level"
+W_TERRITORY = "w_territory"
+W_SEARCH = "w_search"

@@ -1,0 +1,136 @@
+"""AppTest of the shared page skeleton and of the QPV and « Données & sources » pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import ui_warehouse
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parent.parent
+QPV_PAGE = "pages/2_Quartiers_prioritaires.py"
+SOURCES_PAGE = "pages/6_Donnees_et_sources.py"
+
+
+@pytest.fixture(scope="module")
+def warehouse_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ui_pages")
+    ui_warehouse.build(path / "sse.duckdb")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(warehouse_dir, monkeypatch):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse_dir))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+
+
+def run(page: str = "app.py", **params) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page != "app.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [e.value for e in at.error]
+    parts += [h.value for h in at.header] + [h.value for h in at.subheader]
+    parts += [t.value for t in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def folium_maps(at: AppTest) -> list:
+    return [e for e in at.get("iframe")] + [
+        e for e in at.main if type(e).__name__ == "UnknownElement"
+    ]
+
+
+def test_home_default_shows_synthetic_banner_and_syncs_url():
+    at = run()
+    assert "Vue d'ensemble" in texts(at)
+    assert "Données SIRENE synthétiques — chiffres fictifs, pour démonstration" in texts(at)
+    assert at.query_params["territoire"] == "fr"
+
+
+def test_no_banner_when_sirene_is_real(tmp_path, monkeypatch):
+    ui_warehouse.build(tmp_path / "sse.duckdb", synthetic=False)
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
+    assert "chiffres fictifs" not in texts(run())
+
+
+def test_missing_warehouse_gives_instructions(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path / "vide"))
+    at = run(QPV_PAGE)
+    message = texts(at)
+    assert "pas encore construite" in message
+    assert "make data-dev" in message and "python -m sse_dash data build" in message
+
+
+def test_qpv_page_for_a_departement_draws_its_qpv():
+    at = run(QPV_PAGE, territoire="dep:93")
+    assert "Seine-Saint-Denis (93) — 2 QPV 2024" in texts(at)
+    assert at.selectbox(key="w_level").value == "departement"
+    assert at.selectbox(key="w_territory").value == "dep:93"
+    assert folium_maps(at), "no map component"
+
+
+def test_qpv_page_france_lists_regions():
+    at = run(QPV_PAGE)
+    frames = [d.value for d in at.dataframe]
+    regions = frames[0]
+    assert dict(zip(regions["Région"], regions["QPV"], strict=True)) == {
+        "Île-de-France": 2,
+        "Occitanie": 1,
+    }
+
+
+@pytest.mark.parametrize("bad", ["dep:ZZ", "<script>alert(1)</script>", "com:99999", "reg:"])
+def test_bad_territory_in_url_falls_back_to_france(bad):
+    at = run(QPV_PAGE, territoire=bad)
+    message = texts(at)
+    assert "inconnu ou mal formé" in message
+    assert "<script>" not in message
+    assert at.query_params["territoire"] == "fr"
+
+
+def test_changing_level_and_territory_updates_url():
+    at = run(QPV_PAGE, territoire="dep:93")
+    at.selectbox(key="w_level").set_value("commune").run()
+    assert not at.exception
+    # the commune chosen by default is inside the current département
+    assert at.query_params["territoire"].startswith("com:93")
+    at.selectbox(key="w_territory").set_value("com:93066").run()
+    assert at.query_params["territoire"] == "com:93066"
+    assert "Saint-Denis (93066) — 1 QPV 2024" in texts(at)
+
+
+def test_search_is_accent_insensitive():
+    at = run(QPV_PAGE, territoire="com:93066")
+    at.text_input(key="w_search").input("epinay").run()
+    options = at.selectbox(key="w_territory").options
+    assert "Épinay-sur-Seine (93031)" in options
+
+
+def test_english_switch():
+    at = run(QPV_PAGE, territoire="dep:93", lang="en")
+    assert "Priority neighbourhoods" in texts(at)
+    assert at.query_params["lang"] == "en"
+
+
+def test_sources_page_lists_provenance_and_issues():
+    at = run(SOURCES_PAGE)
+    frames = [d.value for d in at.dataframe]
+    provenance = frames[0]
+    assert set(provenance["Identifiant"]) == {"qpv_2024", "sirene_synth"}
+    synth = provenance.set_index("Identifiant").loc["sirene_synth"]
+    assert synth["Synthétique"].startswith("oui") and synth["Lignes"] == 160
+    issues = frames[1]
+    counts = dict(zip(issues["Type d'anomalie"], issues["Nombre"], strict=True))
+    assert counts == {"Géométrie réparée": 2, "Géométrie vide": 1}
+    assert "SIRENE synthétique" in texts(at)

@@ -1,0 +1,171 @@
+"""Real-browser checks: the app renders and its maps draw with no internet at all (every
+non-loopback request is aborted), using the vendored Leaflet assets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import ui_warehouse
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+SCREENSHOT_DIR = Path(os.environ.get("SSE_DASH_SCREENSHOTS", "/tmp/sse_dash_screenshots"))
+
+
+def _require_chromium():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} est requis en CI")
+        pytest.skip(f"{CHROMIUM} absent")
+    pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser_wh")
+    ui_warehouse.build(data_dir / "sse.duckdb")
+    port = _free_port()
+    env = dict(os.environ, SSE_DASH_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO))
+    env.pop("SSE_DASH_TILES", None)  # default OSM tiles: blocked below, layers must still draw
+    log = open(data_dir / "streamlit.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("streamlit n'a pas démarré : " + (data_dir / "streamlit.log").read_text())
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Offline:
+    """A browser page where every request leaving the loopback interface is aborted."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.failed_local: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on(
+            "requestfailed",
+            lambda req: self.failed_local.append(req.url)
+            if urlparse(req.url).hostname in ("127.0.0.1", "localhost")
+            else None,
+        )
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+def test_home_renders_offline(server, browser):
+    view = Offline(browser)
+    try:
+        view.page.goto(server + "/", wait_until="domcontentloaded")
+        view.page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        assert view.page.get_by_text("Vue d'ensemble").first.is_visible()
+        assert view.page.get_by_text("chiffres fictifs").first.is_visible()
+        assert not view.errors, view.errors
+    finally:
+        view.close()
+
+
+def test_qpv_map_draws_with_local_assets_only(server, browser):
+    view = Offline(browser)
+    try:
+        view.page.goto(server + "/Quartiers_prioritaires?territoire=dep:93")
+        frame = view.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+        container = frame.locator(".leaflet-container")
+        container.wait_for(timeout=60_000)
+        # the QPV polygons are drawn (canvas renderer) and the legend control is there
+        frame.locator(".leaflet-overlay-pane canvas").first.wait_for(timeout=30_000)
+        assert "Quartiers prioritaires 2024" in frame.locator(".sse-legend").inner_text()
+        view.page.wait_for_timeout(500)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        view.page.screenshot(path=str(SCREENSHOT_DIR / "qpv_offline.png"), full_page=True)
+        assert not view.errors, view.errors
+        assert not view.failed_local, view.failed_local
+        # nothing but map tiles tried to leave the machine
+        others = [u for u in view.blocked if "tile.openstreetmap.org" not in u]
+        assert not others, others
+    finally:
+        view.close()

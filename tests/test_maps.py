@@ -1,0 +1,195 @@
+"""Map builders without Streamlit: offline assets, layers present, escaping, size."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+import pytest
+
+from sse_dash import maps
+from sse_dash.dashboard import mapviews
+
+REPO = Path(__file__).resolve().parent.parent
+EVIL = "<script>alert(1)</script>"
+SQUARE = json.dumps(
+    {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]]]}
+)
+
+
+def asset_links(html: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+
+
+def test_every_vendored_file_exists():
+    for target in maps.VENDOR_FILES.values():
+        if target is not None:
+            assert (REPO / "static" / "vendor" / target).is_file(), target
+    assert (REPO / "static" / "vendor" / "leaflet-1.9.3/dist/images/marker-icon.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        folium.Map(tiles=None),
+        folium.plugins.MarkerCluster(),
+        folium.plugins.FastMarkerCluster([[48.8, 2.3]]),
+    ],
+    ids=["map", "markercluster", "fastmarkercluster"],
+)
+def test_folium_assets_are_all_vendored(element):
+    links = [url for _, url in element.default_js + element.default_css]
+    assert links, "folium no longer declares assets: update sse_dash.maps"
+    assert not maps.external_links(maps.localize_links(links))
+
+
+def test_streamlit_folium_hard_coded_d3_is_rewritten():
+    links = [
+        "https://d3js.org/d3.v4.min.js",
+        "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",
+    ]
+    assert maps.localize_links(links) == [
+        "/app/static/vendor/d3-4.13.0/build/d3.min.js",
+        "/app/static/vendor/d3-3.5.5/d3.min.js",
+    ]
+
+
+def test_base_map_without_tiles_uses_local_assets_only():
+    m = maps.base_map(tiles=None)
+    html = maps.map_html(m)
+    links = asset_links(html)
+    assert links and all(u.startswith("/app/static/vendor/") for u in links), links
+    assert "tile.openstreetmap.org" not in html
+    assert m.options["maxZoom"] == 18
+    assert "L.Icon.Default.imagePath" in html and maps.LEAFLET_IMAGES in html
+
+
+def test_base_map_tiles_follow_the_environment(monkeypatch):
+    monkeypatch.setenv("SSE_DASH_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
+    assert "tiles.example.org" in maps.map_html(maps.base_map())
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+    assert "tiles.example.org" not in maps.map_html(maps.base_map())
+
+
+def test_localize_leaves_the_folium_classes_untouched():
+    maps.base_map(tiles=None)
+    assert folium.Map.default_js[0][1].startswith("https://")
+
+
+def test_qpv_layer_escapes_names():
+    df = pd.DataFrame({"code": ["QN09301M"], "name": [EVIL], "geometry": [SQUARE]})
+    m = maps.base_map(tiles=None)
+    maps.qpv_layer(df).add_to(m)
+    html = maps.map_html(m)
+    assert "<script>alert(1)" not in html
+    assert "\\u0026lt;script\\u0026gt;alert(1)" in html  # escaped, then JSON-encoded by folium
+    assert "QN09301M" in html
+
+
+def test_points_layer_escapes_and_colours_by_category():
+    df = pd.DataFrame(
+        {
+            "lon": [2.35, 2.36, np.nan],
+            "lat": [48.9, 48.91, 48.92],
+            "tooltip": [EVIL, "Café & co", "sans coordonnées"],
+            "family": ["association", "cooperative", "association"],
+        }
+    )
+    layer = maps.points_layer(
+        df, name="ESS", category="family", categories=["association", "cooperative"]
+    )
+    assert [r[2] for r in layer.rows] == [0, 1]  # the row without coordinates is skipped
+    assert layer.rows[0][3] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    m = maps.base_map(tiles=None)
+    layer.add_to(m)
+    html = maps.map_html(m)
+    assert "<script>alert(1)" not in html and "L.canvas(" in html
+    assert "Café &amp; co" in html
+
+
+def test_points_layer_caps_points_and_fits_5_mb():
+    n = 50_000
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(
+        {
+            "lon": rng.uniform(2.2, 2.5, n),
+            "lat": rng.uniform(48.8, 49.0, n),
+            "tooltip": [f"Association de quartier numéro {i} — Associations" for i in range(n)],
+        }
+    )
+    m = maps.base_map(tiles=None)
+    layer = maps.points_layer(df, name="ESS", max_points=40_000)
+    layer.add_to(m)
+    assert len(layer.rows) == 40_000
+    assert len(maps.map_html(m).encode()) < 5_000_000
+
+
+def test_choropleth_classes_and_legend():
+    values = [1.0, 2.0, 3.0, 4.0, 100.0, None]
+    df = pd.DataFrame(
+        {
+            "code": list("abcdef"),
+            "name": [EVIL, "b", "c", "d", "e", "f"],
+            "v": values,
+            "geometry": [SQUARE] * 6,
+        }
+    )
+    layer, legend = maps.choropleth_layer(df, "v", name="x", legend_title="Titre")
+    colours = [f["properties"]["_color"] for f in layer.data["features"]]
+    assert colours[0] == maps.SEQUENTIAL[0] and colours[4] == maps.SEQUENTIAL[-1]
+    assert colours[5] == maps.MISSING_COLOR
+    assert "Donnée manquante" in legend.html_json
+    m = maps.base_map(tiles=None)
+    layer.add_to(m)
+    legend.add_to(m)
+    html = maps.map_html(m)
+    assert "<script>alert(1)" not in html and "sse-legend" in html
+
+
+def test_classify_handles_constant_and_empty():
+    assert maps.classify([]) == []
+    assert maps.classify([5, 5, 5]) == [5.0, 5.0]
+    assert maps.class_color(5, [5.0, 5.0]) in maps.SEQUENTIAL
+
+
+def test_layered_map_has_each_layer_and_a_control():
+    qpv = pd.DataFrame({"code": ["QN1"], "name": ["Q"], "geometry": [SQUARE]})
+    ets = pd.DataFrame(
+        {
+            "lon": [2.35],
+            "lat": [48.85],
+            "name": [EVIL],
+            "family": ["association"],
+            "naf": ["88.99B"],
+        }
+    )
+    tl = pd.DataFrame(
+        {
+            "lon": [2.36],
+            "lat": [48.86],
+            "name": ["TL"],
+            "kind": ["tiers_lieu"],
+            "location_precision": ["adresse"],
+        }
+    )
+    pt = pd.DataFrame({"lon": [2.37], "lat": [48.87], "name": ["P"], "theme": ["Alimentation"]})
+    adr = pd.DataFrame({"lon": [2.38], "lat": [48.88], "tooltip": ["1 rue X"]})
+    m = mapviews.layered_map(
+        qpv=qpv, establishments=ets, third_places=tl, ptce=pt, addresses=adr, tiles=None
+    )
+    html = maps.map_html(m)
+    for label in (
+        "Quartiers prioritaires 2024",
+        "Établissements ESS",
+        "Tiers-lieux",
+        "PTCE",
+        "Adresses vérifiées",
+    ):
+        assert json.dumps(label) in html, label  # layer-control entry
+    assert "L.control.layers" in html
+    assert "<script>alert(1)" not in html
