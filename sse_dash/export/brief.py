@@ -255,9 +255,9 @@ def _qpv_pages(brief: BriefData) -> list[pd.DataFrame]:
             "Quartier": shown["name"],
             "Commune": shown["commune"].fillna("–"),
             "Population": [fmt.number(v) for v in shown["population"]],
-            "Taux de pauvreté": [fmt.percent(v) for v in shown["poverty_rate"]],
+            "Pauvreté": [fmt.percent(v) for v in shown["poverty_rate"]],
             "Taux d'emploi": [fmt.percent(v) for v in shown["employment_rate"]],
-            "Établissements ESS": [fmt.number(v) for v in shown["establishments"]],
+            "Étab. ESS": [fmt.number(v) for v in shown["establishments"]],
             "Salariés (est.)": [fmt.number(v) for v in shown["employees_est"]],
         }
     )
@@ -324,7 +324,10 @@ def sections(brief: BriefData) -> list[Section]:
     for i, page in enumerate(pages, start=1):
         suffix = f" ({i}/{len(pages)})" if len(pages) > 1 else ""
         shown = min(total, QPV_ROWS_PER_PAGE * QPV_MAX_PAGES)
-        note = "Classés par population décroissante."
+        note = (
+            "Classés par population décroissante. Pauvreté : taux de pauvreté au seuil de 60 % ; "
+            "taux d'emploi des 15-64 ans ; Étab. ESS : établissements de l'ESS dans le quartier."
+        )
         if shown < total:
             note += f" {fmt.number(shown)} QPV affichés sur {fmt.number(total)}."
         out.append(
@@ -451,25 +454,29 @@ def write_pptx(brief: BriefData, out: Path) -> int:
 
 
 def _pdf_table(fig: Figure, table: pd.DataFrame) -> None:
+    """Table fitted to the page width: columns sized by their longest text."""
     ax = fig.add_axes((0.04, 0.14, 0.92, 0.68))
     ax.set_axis_off()
     cells = [["–" if v is None else str(v) for v in row] for row in table.itertuples(index=False)]
+    headers = [str(c) for c in table.columns]
+    lengths = [
+        max([len(headers[j]), *(len(row[j]) for row in cells)]) + 2 for j in range(len(headers))
+    ]
+    widths = [n / sum(lengths) for n in lengths]
     drawn = ax.table(
-        cellText=cells,
-        colLabels=[str(c) for c in table.columns],
-        loc="upper center",
-        cellLoc="left",
+        cellText=cells, colLabels=headers, colWidths=widths, loc="upper center", cellLoc="left"
     )
     drawn.auto_set_font_size(False)
     small = len(cells) <= 8
-    drawn.set_fontsize(12 if small else 8.5)
+    # DejaVu Sans averages ~0.62 em per character: shrink the font until the widest row fits.
+    fitting = 0.92 * fig.get_figwidth() * 72 / (0.62 * sum(lengths))
+    drawn.set_fontsize(min(12 if small else 9, fitting))
     drawn.scale(1, 2.4 if small else 1.7)
     for (row, _col), cell in drawn.get_celld().items():
         cell.set_edgecolor("#cccccc")
         if row == 0:
             cell.set_facecolor("#e8eef4")
             cell.set_text_props(fontweight="bold")
-    drawn.auto_set_column_width(list(range(len(table.columns))))
 
 
 def write_pdf(brief: BriefData, out: Path) -> int:
