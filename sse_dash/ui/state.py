@@ -32,3 +32,14 @@ W_LANG = "w_lang"
 W_LEVEL = "w_level"
 W_TERRITORY = "w_territory"
 W_SEARCH = "w_search"
+
+# « Adresse en QPV ? » (pages/5_Adresse_en_QPV.py, sse_dash/ui/address_check.py)
+SESSION_QC_SINGLE = "sse_qc_single"  # last SingleResult
+SESSION_QC_CLICK = "sse_qc_click"  # last map click handled (lat, lon)
+SESSION_QC_TABLE = "sse_qc_table"  # (file id, reader.Table) of the uploaded file
+SESSION_QC_JOB = "sse_qc_job"  # running / finished batch job
+W_QC_TEXT = "w_qc_text"
+W_QC_GEOCODER = "w_qc_geocoder"
+W_QC_FILE = "w_qc_file"
+W_QC_MODE = "w_qc_mode"
+W_QC_COLUMN = "w_qc_col_"  # + role (address, number, street, postcode, city, lon, lat, x, y)
