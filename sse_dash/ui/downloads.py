@@ -1,0 +1,209 @@
+"""Download buttons for the pages: charts (PNG/SVG/PDF via kaleido), tables (CSV/XLSX), the
+static map and the briefing pack. Image and table files are generated lazily — only when the
+user clicks (Streamlit deferred downloads) — so a page with ten charts does not render ten
+images on every rerun. `meta` keys (all optional): title, territory (label), sources
+(list of source items), synthetic (bool), filename (without extension), roles (provenance
+roles for the XLSX « Sources » sheet). Missing sources/synthetic are read from the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+import unicodedata
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from sse_dash import db
+from sse_dash.export import charts, provenance, tables
+
+log = logging.getLogger(__name__)
+IMAGE_FORMATS = ("png", "svg", "pdf")
+BRIEF_FORMATS = {"PowerPoint (.pptx)": "pptx", "PDF": "pdf"}
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def slug(text: str, default: str = "export") -> str:
+    """File-name-safe ASCII version of a French title."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return cleaned[:80] or default
+
+
+def _connection():
+    """The app's shared warehouse connection, or None when the warehouse is not built."""
+    from sse_dash.ui import cache
+
+    try:
+        return cache.connection()
+    except db.WarehouseMissing:
+        return None
+
+
+def _warehouse_defaults(meta: dict) -> tuple[list[str], bool]:
+    sources = meta.get("sources")
+    synthetic = meta.get("synthetic")
+    if sources is None or synthetic is None:
+        con = _connection()
+        if con is not None:
+            if sources is None:
+                roles = meta.get("roles") or (provenance.SIRENE_ROLES + provenance.QPV_ROLES)
+                sources = provenance.sources_for(con, tuple(roles))
+            if synthetic is None:
+                synthetic = provenance.is_synthetic(con)
+    return list(sources or []), bool(synthetic)
+
+
+@functools.lru_cache(maxsize=64)
+def _render_image(
+    fig_json: str, fmt: str, title: str, territory: str, sources: tuple, synthetic: bool
+) -> bytes:
+    """Cached server-side render; runs in Streamlit's deferred-download thread."""
+    fig = pio.from_json(fig_json)
+    return charts.export_figure(
+        fig, fmt, title=title, territory=territory, sources=list(sources), synthetic=synthetic
+    )
+
+
+def chart_downloads(fig: go.Figure, key: str, meta: dict) -> None:
+    """PNG / SVG / PDF buttons for a Plotly figure (title, territory and sources printed in)."""
+    if not charts.export_available():
+        st.caption(
+            "Export d'image indisponible sur ce serveur (Chromium introuvable) ; "
+            "les données restent téléchargeables en CSV et XLSX."
+        )
+        return
+    title = meta.get("title") or (fig.layout.title.text or "Graphique")
+    territory = meta.get("territory") or ""
+    sources, synthetic = _warehouse_defaults(meta)
+    fig_json = fig.to_json()
+    name = meta.get("filename") or slug(f"{title} {territory}")
+    cols = st.columns(len(IMAGE_FORMATS))
+    for col, fmt in zip(cols, IMAGE_FORMATS, strict=True):
+
+        def make(fmt=fmt) -> bytes:
+            return _render_image(fig_json, fmt, title, territory, tuple(sources), synthetic)
+
+        col.download_button(
+            f"Image {fmt.upper()}",
+            data=make,
+            file_name=f"{name}.{fmt}",
+            mime=MIME[fmt],
+            key=f"dl-{key}-{fmt}",
+            on_click="ignore",
+            help="Image avec titre, territoire et sources, pour une note ou un diaporama",
+        )
+
+
+def table_downloads(df: pd.DataFrame, key: str, meta: dict) -> None:
+    """CSV (French Excel) and XLSX (typed, with a « Sources » sheet) buttons."""
+    title = meta.get("title") or "donnees"
+    name = meta.get("filename") or slug(f"{title} {meta.get('territory') or ''}")
+    records = meta.get("source_records")
+    if records is None:
+        con = _connection()
+        records = provenance.source_records(con, meta.get("roles")) if con is not None else []
+    frame = df.copy()
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Tableau CSV",
+        data=lambda: tables.to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime=MIME["csv"],
+        key=f"dl-{key}-csv",
+        on_click="ignore",
+        help="Séparateur point-virgule, virgule décimale (Excel en français)",
+    )
+    c2.download_button(
+        "Tableau XLSX",
+        data=lambda: tables.to_xlsx_bytes(frame, sheet_name=title[:31], sources=records),
+        file_name=f"{name}.xlsx",
+        mime=MIME["xlsx"],
+        key=f"dl-{key}-xlsx",
+        on_click="ignore",
+        help="Classeur Excel avec une feuille « Sources »",
+    )
+
+
+def map_downloads(territory: str, key: str) -> None:
+    """Static map (PNG / PDF) of a territory id such as « dep:93 », drawn without tiles."""
+    from sse_dash.export import static_map
+
+    con = _connection()
+    if con is None:
+        return
+    cols = st.columns(2)
+    for col, fmt in zip(cols, ("png", "pdf"), strict=True):
+
+        def make(fmt=fmt) -> bytes:
+            return static_map.static_map(con, territory, fmt)
+
+        col.download_button(
+            f"Carte {fmt.upper()}",
+            data=make,
+            file_name=f"carte-{slug(territory)}.{fmt}",
+            mime=MIME[fmt],
+            key=f"dl-{key}-map-{fmt}",
+            on_click="ignore",
+            help="Carte statique (contours, QPV, établissements, échelle, sources)",
+        )
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str) -> bytes:
+    from sse_dash.export.brief import build_brief_bytes
+
+    return build_brief_bytes(_con, territory, fmt)
+
+
+def brief_button(territory: str, *, key: str = "brief") -> None:
+    """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download."""
+    from sse_dash.export.brief import BriefUnavailable
+    from sse_dash.export.static_map import MapUnavailable
+    from sse_dash.export.territory import UnknownTerritory
+    from sse_dash.ui import cache
+
+    con = _connection()
+    if con is None:
+        st.info("La note de synthèse sera disponible une fois l'entrepôt de données construit.")
+        return
+    label = st.radio(
+        "Format de la note de synthèse",
+        list(BRIEF_FORMATS),
+        horizontal=True,
+        key=f"{key}-format",
+    )
+    fmt = BRIEF_FORMATS[label]
+    state_key = f"{key}-bytes-{territory}-{fmt}"
+    if st.button("Préparer la note de synthèse", key=f"{key}-make-{fmt}"):
+        with st.spinner("Préparation de la note (chiffres clés, graphiques, carte)…"):
+            try:
+                st.session_state[state_key] = _brief_bytes(
+                    con, cache.warehouse_key(), territory, fmt, dt.date.today().isoformat()
+                )
+            except (UnknownTerritory, BriefUnavailable, MapUnavailable) as exc:
+                st.error(f"Note de synthèse impossible : {exc}")
+            except Exception:
+                log.exception("brief %s", territory)
+                st.error("La note de synthèse n'a pas pu être générée ; réessayez plus tard.")
+    data = st.session_state.get(state_key)
+    if data:
+        st.download_button(
+            f"Télécharger la note ({fmt.upper()})",
+            data=data,
+            file_name=f"note-ess-{slug(territory)}.{fmt}",
+            mime=MIME[fmt],
+            key=f"{key}-download-{fmt}",
+            on_click="ignore",
+        )
