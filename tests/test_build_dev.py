@@ -195,7 +195,7 @@ def test_populations_and_territories(con):
     assert levels["commune"] == one(con, "SELECT count(*) FROM communes")[0]
     assert levels["epci"] == one(con, "SELECT count(*) FROM epci")[0]
     name, search = one(con, "SELECT name, name_search FROM territories WHERE code = '11'")
-    assert search == name_search(name) and search == "ile de france"
+    assert search == name_search(name) and search == "ile-de-france"
 
 
 def test_third_places_and_ptce(con, catalog):

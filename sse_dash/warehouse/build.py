@@ -175,13 +175,11 @@ def insert_frame(con, table: str, frame: pd.DataFrame) -> int:
 
 
 def name_search(text: str | None) -> str | None:
-    """Lower-case, accents removed, hyphens/apostrophes as spaces: what search compares."""
+    """Lower-case, accents removed (docs/warehouse.md): what territory search compares."""
     if text is None:
         return None
     plain = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    plain = re.sub(r"[-'’]", " ", plain)
-    return re.sub(r"\s+", " ", plain).strip()
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).lower().strip()
 
 
 # ------------------------------------------------------------------ the builder
