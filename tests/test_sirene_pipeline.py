@@ -236,3 +236,22 @@ def test_scope_and_employers_only(tmp_path):
 
 def pipeline_roles():
     return ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
+
+
+def test_epci_and_ept_rows_partition_their_establishments(built):
+    con, rows = built
+    agg = con.execute(
+        "SELECT code, sum(establishments) FROM agg_territory WHERE level = 'epci' GROUP BY code"
+    ).fetchall()
+    got = dict(agg)
+    assert got[mini_geo.MGP] == rows["epci_code"].eq(mini_geo.MGP).sum()
+    assert got[mini_geo.EPT_A] == rows["ept_code"].eq(mini_geo.EPT_A).sum()
+    epci_only = sum(v for k, v in got.items() if k not in (mini_geo.EPT_A, mini_geo.EPT_B))
+    assert epci_only == rows["epci_code"].notna().sum()
+    by_dep = dict(
+        con.execute(
+            "SELECT code, sum(employees_est) FROM agg_territory WHERE level = 'departement' "
+            "GROUP BY code"
+        ).fetchall()
+    )
+    assert by_dep["93"] == pytest.approx(rows.loc[rows["dep_code"] == "93", "employees_est"].sum())
