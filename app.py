@@ -3,23 +3,145 @@
 import streamlit as st
 
 from sse_dash import charts, fmt
-from sse_dash.dashboard import qpv
+from sse_dash.dashboard import mapviews, qpv, sse
+from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
+from sse_dash.ui import state as S
+from sse_dash.ui.folium import show_map
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Vue d'ensemble")
 t, lang = ctx.t, ctx.lang
+ignored: list[str] = []
 
 st.markdown(
     "Ce tableau de bord présente l'**économie sociale et solidaire** (ESS) des territoires et "
-    "sa présence dans les **quartiers prioritaires de la politique de la ville** (QPV)."
+    "sa présence dans les **quartiers prioritaires de la politique de la ville** (QPV). "
+    "Choisissez un territoire dans le panneau de gauche, puis une page."
 )
-counts = cache.call(qpv.counts_by_region)
+qpv_counts = cache.call(qpv.counts_by_region)
+
+if not ctx.sirene:
+    st.info(
+        "Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base : seules les "
+        "données sur les quartiers prioritaires sont affichées."
+    )
+else:
+    france = cache.call(terr.france)
+    k = cache.call(sse.kpis, france)
+    st.subheader("France")
+    widgets.kpis(
+        [
+            (t("Établissements ESS"), fmt.number(k["establishments"], lang=lang), None),
+            (
+                t("Établissements employeurs"),
+                fmt.number(k["employer_establishments"], lang=lang),
+                "Au moins un salarié au 31 décembre (tranche d'effectifs SIRENE).",
+            ),
+            (
+                t("Emplois estimés"),
+                fmt.number(k["employees_est"], lang=lang),
+                "Milieu de la tranche d'effectifs de chaque établissement : ordre de grandeur.",
+            ),
+            (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
+            (
+                t("Part en QPV ou à moins de 300 m"),
+                fmt.percent(k["share_near_qpv"], lang=lang),
+                None,
+            ),
+        ]
+    )
+
+    st.subheader(t("Carte"))
+    c1, c2 = st.columns(2)
+    with c1:
+        indicator = widgets.url_choice(
+            st.radio,
+            t("Indicateur"),
+            {code: t(label) for code, label in sse.INDICATORS.items()},
+            param=S.QP_INDICATOR,
+            default="count",
+            key="home_indicator",
+            ignored=ignored,
+            horizontal=True,
+        )
+    with c2:
+        level = widgets.url_choice(
+            st.radio,
+            t("Maille"),
+            {"region": t("Régions"), "departement": t("Départements")},
+            param=S.QP_MAP_LEVEL,
+            default="region",
+            key="home_level",
+            ignored=ignored,
+            horizontal=True,
+        )
+    widgets.ignored_params(ignored)
+    areas = cache.call(sse.choropleth, level)
+    legend = t(sse.INDICATORS[indicator])
+    m = mapviews.choropleth_map(
+        areas,
+        indicator,
+        legend_title=legend,
+        percent=indicator == "share_qpv",
+        decimals=1 if indicator == "per10k" else 0,
+        lang=lang,
+    )
+    show_map(m, key=f"home_map_{level}_{indicator}", height=520)
+    st.caption("Outre-mer : valeurs dans le tableau « Voir les données ».")
+    widgets.data_table(
+        areas[["code", "name", "establishments", "per10k", "in_qpv", "share_qpv", "population"]]
+        .rename(
+            columns={
+                "code": "Code",
+                "name": "Nom",
+                "establishments": "Établissements ESS",
+                "per10k": "Pour 10 000 habitants",
+                "in_qpv": "Établissements en QPV",
+                "share_qpv": "Part en QPV (%)",
+                "population": "Population",
+            }
+        )
+        .round(2),
+        lang,
+    )
+
+    c1, c2 = st.columns(2)
+    with c1:
+        fam = cache.call(sse.breakdown, france, "family", lang=lang)
+        fig = charts.hbar(
+            fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
+        )
+        widgets.chart(fig, "home_families", fam[["label", "establishments", "employees_est"]])
+    with c2:
+        sec = cache.call(sse.breakdown, france, "naf_section", lang=lang).head(12)
+        fig = charts.hbar(
+            sec,
+            label="label",
+            value="establishments",
+            title=t("Secteurs d'activité (sections NAF)"),
+            lang=lang,
+            color=charts.OKABE_ITO[1],
+        )
+        widgets.chart(fig, "home_sectors", sec[["label", "establishments", "employees_est"]])
+
+st.subheader(t("Nombre de QPV par région"))
 widgets.kpis(
     [
-        ("QPV 2024", fmt.number(counts["qpv"].sum(), lang=lang), None),
-        (t("Population"), fmt.number(counts["population"].sum(), lang=lang), "Population des QPV"),
+        ("QPV 2024", fmt.number(qpv_counts["qpv"].sum(), lang=lang), None),
+        (
+            "Habitants des QPV",
+            fmt.number(qpv_counts["population"].sum(), lang=lang),
+            "Population municipale des QPV 2024 (INSEE), quand elle est connue.",
+        ),
     ]
 )
-fig = charts.hbar(counts, label="name", value="qpv", title=t("Nombre de QPV par région"), lang=lang)
-widgets.chart(fig, "home_qpv_by_region", counts, lang=lang)
+fig = charts.hbar(qpv_counts, label="name", value="qpv", lang=lang, color=charts.OKABE_ITO[5])
+widgets.chart(
+    fig,
+    "home_qpv_by_region",
+    qpv_counts.rename(
+        columns={"code": "Code", "name": "Région", "qpv": "QPV", "population": "Population"}
+    ),
+    lang=lang,
+)

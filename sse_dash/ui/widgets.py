@@ -67,3 +67,114 @@ def table(df: pd.DataFrame, key: str, *, meta: dict | None = None, height: int |
         except Exception:
             log.exception("table_downloads %s", key)
             st.caption("Export indisponible pour ce tableau.")
+
+
+# ---------------------------------------------------------------- widgets mirrored in the URL
+def _sync(key: str, param: str, value_from_url):
+    """Set the widget value from the URL when the URL changed since we last wrote it (a link or
+    a typed address); otherwise keep the user's current choice."""
+    url = st.query_params.get(param)
+    marker = f"{key}__url"
+    if key not in st.session_state or st.session_state.get(marker) != url:
+        st.session_state[key] = value_from_url(url)
+    return url
+
+
+def _write(key: str, param: str, encoded: str | None) -> None:
+    if encoded is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    else:
+        st.query_params[param] = encoded
+    st.session_state[f"{key}__url"] = encoded
+
+
+def url_choice(
+    widget,
+    label: str,
+    options: dict[str, str],
+    *,
+    param: str,
+    default: str | None,
+    key: str,
+    ignored: list[str] | None = None,
+    **kwargs,
+):
+    """A single-choice widget (st.radio, st.selectbox, st.segmented_control…) whose value lives
+    in the URL parameter `param`. Unknown URL values fall back to `default` and the parameter
+    name is appended to `ignored` (never the raw value: it could be anything)."""
+    codes = list(options)
+
+    def from_url(url):
+        if url is None:
+            return default
+        if url in options:
+            return url
+        if ignored is not None:
+            ignored.append(param)
+        return default
+
+    _sync(key, param, from_url)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    value = widget(label, codes, format_func=lambda c: options.get(c, c), key=key, **kwargs)
+    _write(key, param, None if value == default or value is None else str(value))
+    return value
+
+
+def url_multi(
+    label: str,
+    options: dict[str, str],
+    *,
+    param: str,
+    default: list[str],
+    key: str,
+    ignored: list[str] | None = None,
+    max_selections: int | None = None,
+    widget=None,
+) -> list[str]:
+    """A multiselect whose values are a comma-separated URL parameter; unknown values dropped."""
+
+    def from_url(url):
+        if url is None:
+            return list(default)
+        values = [v for v in url.split(",") if v]
+        kept = [v for v in values if v in options][: max_selections or None]
+        if len(kept) != len(values) and ignored is not None:
+            ignored.append(param)
+        return kept
+
+    _sync(key, param, from_url)
+    st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
+    kwargs = {"max_selections": max_selections} if max_selections else {}
+    values = (widget or st.multiselect)(
+        label, list(options), format_func=lambda c: options.get(c, c), key=key, **kwargs
+    )
+    encoded = ",".join(values)
+    _write(key, param, None if list(values) == list(default) else encoded)
+    return list(values)
+
+
+def url_toggle(label: str, *, param: str, key: str, ignored: list[str] | None = None) -> bool:
+    """A checkbox stored as ?param=1."""
+
+    def from_url(url):
+        if url not in (None, "0", "1") and ignored is not None:
+            ignored.append(param)
+        return url == "1"
+
+    _sync(key, param, from_url)
+    value = st.checkbox(label, key=key)
+    _write(key, param, "1" if value else None)
+    return bool(value)
+
+
+def ignored_params(names: list[str]) -> None:
+    """One French message for URL parameters that were not understood."""
+    if names:
+        listed = ", ".join(f"« {n} »" for n in dict.fromkeys(names))
+        st.warning(
+            f"Paramètre(s) d'adresse ignoré(s) car inconnu(s) ou mal formé(s) : {listed}. "
+            "Les valeurs par défaut sont utilisées.",
+            icon=":material/warning:",
+        )

@@ -1,0 +1,323 @@
+"""SSE establishments: key figures, breakdowns, choropleth data and comparisons.
+
+Filtered views (Territoire) read `establishments`; unfiltered views (Vue d'ensemble, Comparer,
+choropleths) read `agg_territory`, which holds the same counts pre-aggregated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import duckdb
+import pandas as pd
+
+from sse_dash import queries
+from sse_dash.dashboard.territory import FRANCE, Territory
+
+QPV_FILTERS = ("all", "in", "near")
+QPV_FILTER_LABELS = {
+    "all": "Tous",
+    "in": "Dans un QPV",
+    "near": "Dans un QPV ou à moins de 300 m",
+}
+SIZE_CLASS_LABELS = {
+    "NN": "Non employeur",
+    "0": "0 salarié au 31/12",
+    "1-9": "1 à 9 salariés",
+    "10-49": "10 à 49 salariés",
+    "50-249": "50 à 249 salariés",
+    "250+": "250 salariés ou plus",
+}
+SIZE_CLASS_ORDER = list(SIZE_CLASS_LABELS)
+BREAKDOWN_DIMS = ("family", "naf_section", "size_class")
+INDICATORS = {
+    "count": "Nombre d'établissements",
+    "per10k": "Pour 10 000 habitants",
+    "share_qpv": "Part en QPV",
+}
+CHOROPLETH_LEVELS = ("region", "departement", "commune")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Page filters; None / 'all' / False mean « no filter »."""
+
+    family: str | None = None
+    sector: str | None = None
+    size: str | None = None
+    qpv: str = "all"
+    employer: bool = False
+
+    def params(self) -> dict:
+        return {
+            "family": self.family,
+            "sector": self.sector,
+            "size": self.size,
+            "qpv": self.qpv if self.qpv in QPV_FILTERS else "all",
+            "employer": bool(self.employer),
+        }
+
+    @property
+    def active(self) -> bool:
+        return self != NO_FILTERS
+
+
+NO_FILTERS = Filters()
+
+
+def parse_filters(
+    params: dict[str, str | None],
+    families: list[str],
+    sectors: list[str],
+) -> tuple[Filters, list[str]]:
+    """Filters from URL values, checked against allow-lists; returns (filters, names of the
+    parameters that were ignored because invalid)."""
+    ignored = []
+    family = params.get("famille") or None
+    if family is not None and family not in families:
+        ignored.append("famille")
+        family = None
+    sector = (params.get("secteur") or "").upper() or None
+    if sector is not None and sector not in sectors:
+        ignored.append("secteur")
+        sector = None
+    size = params.get("taille") or None
+    if size is not None and size not in SIZE_CLASS_LABELS:
+        ignored.append("taille")
+        size = None
+    qpv = params.get("qpv_filtre") or "all"
+    if qpv not in QPV_FILTERS:
+        ignored.append("qpv_filtre")
+        qpv = "all"
+    employer_raw = params.get("employeur") or "0"
+    if employer_raw not in ("0", "1"):
+        ignored.append("employeur")
+    employer = employer_raw == "1"
+    return Filters(family, sector, size, qpv, employer), ignored
+
+
+def filters_to_params(filters: Filters) -> dict[str, str]:
+    """URL parameters of non-default filters."""
+    out = {}
+    if filters.family:
+        out["famille"] = filters.family
+    if filters.sector:
+        out["secteur"] = filters.sector
+    if filters.size:
+        out["taille"] = filters.size
+    if filters.qpv != "all":
+        out["qpv_filtre"] = filters.qpv
+    if filters.employer:
+        out["employeur"] = "1"
+    return out
+
+
+def _tparams(territory: Territory, filters: Filters) -> dict:
+    return {"level": territory.level, "code": territory.code, **filters.params()}
+
+
+def families(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return queries.df(con, "ui_ref_families")
+
+
+def sections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return queries.df(con, "ui_ref_naf_sections")
+
+
+def labels(con: duckdb.DuckDBPyConnection, dim: str, lang: str = "fr") -> dict[str, str]:
+    """Code -> label for a breakdown dimension."""
+    col = "label_en" if lang == "en" else "label_fr"
+    if dim == "family":
+        return dict(zip(*[families(con)[c] for c in ("code", col)], strict=True))
+    if dim == "naf_section":
+        frame = sections(con)
+        return {c: f"{c} — {lab}" for c, lab in zip(frame["code"], frame[col], strict=True)}
+    if dim == "size_class":
+        return dict(SIZE_CLASS_LABELS)
+    raise ValueError(dim)
+
+
+def with_rates(record: dict, population: float | None) -> dict:
+    """Add per-10,000-inhabitant and QPV shares (None when the denominator is 0/unknown)."""
+    n = record.get("establishments") or 0
+    record["population"] = population
+    record["per10k"] = n / population * 10_000 if population else None
+    record["jobs_per1k"] = (
+        (record.get("employees_est") or 0) / population * 1_000 if population else None
+    )
+    record["share_in_qpv"] = (record.get("in_qpv") or 0) / n * 100 if n else None
+    record["share_near_qpv"] = (record.get("near_qpv300") or 0) / n * 100 if n else None
+    record["share_employer"] = (record.get("employer_establishments") or 0) / n * 100 if n else None
+    return record
+
+
+def kpis(
+    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
+) -> dict:
+    """Key figures of the territory with filters, plus rates."""
+    frame = queries.df(con, "ui_sse_kpis", _tparams(territory, filters))
+    record = {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+    return with_rates(record, territory.population)
+
+
+def breakdown(
+    con: duckdb.DuckDBPyConnection,
+    territory: Territory,
+    dim: str,
+    filters: Filters = NO_FILTERS,
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """Establishments by family, NAF section or size class, with labels."""
+    ident = queries.ident(dim, BREAKDOWN_DIMS)
+    frame = queries.df(
+        con, "ui_sse_breakdown", _tparams(territory, filters), identifiers={"dim": ident}
+    )
+    names = labels(con, dim, lang)
+    frame["label"] = [names.get(c, c if c is not None else "Non renseigné") for c in frame["code"]]
+    if dim == "size_class":
+        order = {c: i for i, c in enumerate(SIZE_CLASS_ORDER)}
+        frame = frame.sort_values("code", key=lambda s: s.map(order).fillna(99))
+    return frame.reset_index(drop=True)
+
+
+def created_years(
+    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
+) -> pd.DataFrame:
+    return queries.df(con, "ui_sse_created_years", _tparams(territory, filters))
+
+
+def points(
+    con: duckdb.DuckDBPyConnection,
+    territory: Territory,
+    filters: Filters = NO_FILTERS,
+    limit: int = 50_000,
+) -> pd.DataFrame:
+    """Establishments (coordinates first) for the map and the table, at most `limit`."""
+    return queries.df(con, "ui_sse_points", {**_tparams(territory, filters), "limit": int(limit)})
+
+
+def display_points(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFrame:
+    """French headers for the establishment table."""
+    return pd.DataFrame(
+        {
+            "SIRET": frame["siret"],
+            "Nom": frame["name"].fillna("(non diffusible)"),
+            "Famille": [family_labels.get(f, f) for f in frame["family"]],
+            "NAF": frame["naf"],
+            "Taille": [SIZE_CLASS_LABELS.get(s, s) for s in frame["size_class"]],
+            "Emplois estimés": frame["employees_est"],
+            "Employeur": ["oui" if e else "non" for e in frame["employer"]],
+            "Création": frame["created"],
+            "Commune": frame["commune_code"],
+            "QPV": frame["qpv24"],
+            "Distance au QPV le plus proche (m)": frame["qpv24_distance_m"].round(0),
+        }
+    )
+
+
+# ---------------------------------------------------------------- pre-aggregated views
+def _keys(territories: list[Territory]) -> list[str]:
+    return [f"{t.level}|{t.code}" for t in territories]
+
+
+def totals(con: duckdb.DuckDBPyConnection, territories: list[Territory]) -> pd.DataFrame:
+    """One row per territory (in the given order) with counts, rates, QPV count."""
+    if not territories:
+        return pd.DataFrame()
+    keys = _keys(territories)
+    agg = queries.df(con, "ui_agg_totals", {"keys": keys})
+    qpv = queries.df(con, "ui_qpv_per_territory", {"keys": keys})
+    rows = []
+    for t in territories:
+        hit = agg[(agg["level"] == t.level) & (agg["code"] == t.code)]
+        base = {
+            "establishments": 0,
+            "employer_establishments": 0,
+            "employees_est": 0.0,
+            "in_qpv": 0,
+            "near_qpv300": 0,
+        }
+        if not hit.empty:
+            base.update({k: hit.iloc[0][k] for k in base})
+        q = qpv[(qpv["level"] == t.level) & (qpv["code"] == t.code)]
+        record = {
+            "key": t.key,
+            "level": t.level,
+            "code": t.code,
+            "name": t.label,
+            **{k: float(v) if v is not None else 0.0 for k, v in base.items()},
+            "qpv": int(q.iloc[0]["qpv"]) if not q.empty else 0,
+            "qpv_population": (
+                float(q.iloc[0]["qpv_population"])
+                if not q.empty and pd.notna(q.iloc[0]["qpv_population"])
+                else None
+            ),
+        }
+        rows.append(with_rates(record, t.population))
+    return pd.DataFrame(rows)
+
+
+def agg_breakdown(
+    con: duckdb.DuckDBPyConnection,
+    territories: list[Territory],
+    dim: str,
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """Breakdown by family / NAF section / size class for several territories."""
+    ident = queries.ident(dim, BREAKDOWN_DIMS)
+    frame = queries.df(
+        con, "ui_agg_breakdown", {"keys": _keys(territories)}, identifiers={"dim": ident}
+    )
+    names = labels(con, dim, lang)
+    by_key = {(t.level, t.code): t.label for t in territories}
+    frame["territory"] = [
+        by_key.get((lv, c), c)
+        for lv, c in zip(frame["level"], frame["territory_code"], strict=True)
+    ]
+    frame["label"] = [names.get(c, c if c is not None else "Non renseigné") for c in frame["code"]]
+    return frame
+
+
+def choropleth(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    *,
+    dep: str | None = None,
+    reg: str | None = None,
+) -> pd.DataFrame:
+    """Areas of `level` (communes only within one département) with counts and rates;
+    areas without any establishment get 0."""
+    if level not in CHOROPLETH_LEVELS:
+        raise ValueError(level)
+    if level == "commune":
+        if not dep:
+            raise ValueError("les communes ne sont cartographiées qu'au sein d'un département")
+        geoms = queries.df(con, "ui_geom_communes", {"dep": dep})
+    elif level == "departement":
+        geoms = queries.df(con, "ui_geom_departements", {"reg": reg})
+    else:
+        geoms = queries.df(con, "ui_geom_regions", {"reg": reg})
+    agg = queries.df(
+        con,
+        "ui_agg_level",
+        {"level": level, "dep": dep if level == "commune" else None, "reg": reg},
+    )
+    frame = geoms.merge(agg, on="code", how="left")
+    for col in ("establishments", "employer_establishments", "in_qpv", "near_qpv300"):
+        frame[col] = frame[col].fillna(0).astype("int64")
+    frame["employees_est"] = frame["employees_est"].fillna(0.0)
+    population = frame["population"].where(frame["population"] > 0)
+    frame["per10k"] = frame["establishments"] / population * 10_000
+    frame["share_qpv"] = (
+        frame["in_qpv"] / frame["establishments"].where(frame["establishments"] > 0)
+    ) * 100
+    frame["count"] = frame["establishments"]
+    return frame
+
+
+def france_totals(con: duckdb.DuckDBPyConnection, france: Territory = FRANCE) -> dict:
+    frame = totals(con, [france])
+    return frame.iloc[0].to_dict() if not frame.empty else {}
+
+
+def with_filters(filters: Filters, **changes) -> Filters:
+    return replace(filters, **changes)

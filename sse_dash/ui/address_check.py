@@ -1,0 +1,386 @@
+"""Streamlit glue of « Adresse en QPV ? »: single check (text, coordinates, map click) and batch
+check (upload, preview, column mapping, progress + cancel, summary, downloads, map). The work is
+done by sse_dash.qpvcheck; this module only shows it. Uploaded files stay in memory."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from sse_dash import config, fmt
+from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
+from sse_dash.qpvcheck import InputError, engine, reader
+from sse_dash.qpvcheck import mapping as mp
+from sse_dash.qpvcheck import maps as qmaps
+from sse_dash.qpvcheck.geocoder import TYPE_LABELS, make_geocoder
+from sse_dash.ui import state as S
+from sse_dash.ui.folium import show_map
+
+log = logging.getLogger(__name__)
+
+GEOCODERS = {
+    "ban": "Géoplateforme IGN (service en ligne, adresses envoyées à l'IGN)",
+    "none": "Aucun (coordonnées uniquement)",
+}
+ROLE_LABELS = {
+    "address": "Adresse complète",
+    "number": "Numéro",
+    "street": "Voie",
+    "postcode": "Code postal",
+    "city": "Commune",
+    "lon": "Longitude",
+    "lat": "Latitude",
+    "x": "X (Lambert-93)",
+    "y": "Y (Lambert-93)",
+}
+MODE_ROLES = {
+    "address": ("address", "postcode", "city"),
+    "parts": ("number", "street", "postcode", "city"),
+    "lonlat": ("lon", "lat"),
+    "xy": ("x", "y"),
+}
+OPTIONAL = {"postcode", "city", "number"}
+NONE_CHOICE = "— aucune —"
+XLSX_DIRECT_ROWS = 20_000
+
+
+def reference() -> engine.Reference | None:
+    try:
+        with st.spinner("Chargement des contours des QPV…"):
+            return engine.get_reference(config.warehouse_path())
+    except InputError as exc:
+        st.error(str(exc))
+        return None
+
+
+def render(ctx) -> None:
+    st.caption(
+        "Indique si une adresse (ou chaque ligne d'un fichier) se trouve dans un quartier "
+        "prioritaire de la politique de la ville (géographie 2024), à quelle distance du QPV le "
+        "plus proche, et le statut dans la géographie 2015 lorsqu'elle est chargée. "
+        "L'appartenance est calculée sur le contour du quartier, jamais sur le code commune."
+    )
+    ref = reference()
+    if ref is None:
+        return
+    single_tab, batch_tab = st.tabs(["Une adresse", "Un fichier d'adresses"])
+    with single_tab:
+        single(ctx, ref)
+    with batch_tab:
+        batch(ctx, ref)
+
+
+# ------------------------------------------------------------------------ single check
+def single(ctx, ref: engine.Reference) -> None:
+    geocoder = st.radio(
+        "Géocodeur",
+        list(GEOCODERS),
+        format_func=GEOCODERS.get,
+        key=S.W_QC_GEOCODER + "_1",
+        horizontal=True,
+    )
+    with st.form("qc_single_form", border=False):
+        text = st.text_input(
+            "Adresse ou coordonnées",
+            key=S.W_QC_TEXT,
+            max_chars=200,
+            placeholder="ex. : 12 rue de la République 93200 Saint-Denis — ou 2,3601 ; 48,9362",
+            help="Coordonnées : longitude puis latitude en degrés (WGS84), ou X puis Y en mètres "
+            "(Lambert-93). L'ordre inversé est détecté.",
+        )
+        submitted = st.form_submit_button("Vérifier", type="primary")
+    if submitted:
+        try:
+            result = engine.check_text(ref, text, make_geocoder(geocoder))
+        except InputError as exc:
+            st.session_state.pop(S.SESSION_QC_SINGLE, None)
+            st.error(str(exc))
+        else:
+            st.session_state[S.SESSION_QC_SINGLE] = result
+    result = st.session_state.get(S.SESSION_QC_SINGLE)
+    left, right = st.columns([2, 3])
+    with right:
+        st.caption("Cliquez sur la carte pour vérifier un point.")
+        out = show_map(
+            qmaps.single_map(ctx.con, result),
+            key="qc_single_map",
+            height=460,
+            returned_objects=["last_clicked"],
+        )
+        clicked = (out or {}).get("last_clicked") if isinstance(out, dict) else None
+        if clicked and st.session_state.get(S.SESSION_QC_CLICK) != clicked:
+            st.session_state[S.SESSION_QC_CLICK] = clicked
+            try:
+                new = engine.check_coordinates(ref, clicked["lng"], clicked["lat"], "clic")
+            except (InputError, KeyError, TypeError) as exc:
+                st.error(str(exc) if isinstance(exc, InputError) else "Clic non exploitable.")
+            else:
+                st.session_state[S.SESSION_QC_SINGLE] = new
+                st.rerun()
+    with left:
+        if result is not None:
+            show_single(result)
+
+
+def show_single(r: engine.SingleResult) -> None:
+    if r.in_qpv:
+        st.success(f"**Dans un QPV 2024** : {r.name} ({r.code})", icon=":material/check_circle:")
+    else:
+        st.info("**Hors QPV 2024**", icon=":material/info:")
+    for note in r.notes:
+        st.info(note)
+    for warning in r.warnings:
+        st.warning(warning, icon=":material/warning:")
+    rows = []
+    if r.geocoded is not None:
+        g = r.geocoded
+        rows += [
+            ("Adresse trouvée", g.label),
+            ("Score de géocodage", fmt.number(g.score, 2)),
+            ("Précision", TYPE_LABELS.get(g.type, g.type)),
+        ]
+    rows += [
+        ("Coordonnées (lon, lat)", f"{fmt.number(r.lon, 5)} ; {fmt.number(r.lat, 5)}"),
+        ("En QPV 2024", "oui" if r.in_qpv else "non"),
+    ]
+    if r.in_qpv:
+        rows += [
+            ("Code du QPV", r.code),
+            ("Nom du QPV", r.name),
+            ("Commune(s) du QPV", ", ".join(f"{n} ({c})" for c, n in r.communes)),
+        ]
+    else:
+        rows += [
+            ("QPV le plus proche", f"{r.nearest_name or '–'} ({r.nearest_code or '–'})"),
+            ("Distance", fmt.distance(r.distance_m)),
+            ("Commune du point", ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
+        ]
+    rows += [
+        ("À moins de 300 m d'un QPV", "oui" if r.within_300 else "non"),
+        ("QPV 2015", r.qpv_2015),
+    ]
+    st.table(pd.DataFrame(rows, columns=["", "Résultat"]).set_index(""))
+    if r.alternatives:
+        with st.expander("Autres adresses proposées par le géocodeur"):
+            st.table(
+                pd.DataFrame(
+                    [(a.label, fmt.number(a.score, 2)) for a in r.alternatives],
+                    columns=["Adresse", "Score"],
+                )
+            )
+
+
+# ------------------------------------------------------------------------ batch check
+@dataclass
+class Job:
+    """A batch run in a background thread; the page polls it (the thread never calls st.*)."""
+
+    cancel: threading.Event = field(default_factory=threading.Event)
+    label: str = "Préparation"
+    done: int = 0
+    total: int = 0
+    result: engine.BatchResult | None = None
+    error: str | None = None
+    thread: threading.Thread | None = None
+    csv: bytes | None = None
+    xlsx: bytes | None = None
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        self.label, self.done, self.total = label, done, total
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+
+def _run(job: Job, ref, df, mapping, geocoder_name) -> None:
+    try:
+        job.result = engine.run_batch(
+            ref, df, mapping, make_geocoder(geocoder_name), job.progress, job.cancel
+        )
+        job.csv = to_csv_bytes(job.result.df)
+        if len(job.result.df) <= XLSX_DIRECT_ROWS:
+            job.xlsx = to_xlsx_bytes(job.result.df)
+    except InputError as exc:
+        job.error = str(exc)
+    except Exception:  # never a traceback on the page; the details go to the server log
+        log.exception("batch check failed")
+        job.error = "Erreur inattendue pendant la vérification. Réessayez ou découpez le fichier."
+
+
+def _load(upload) -> reader.Table | None:
+    file_id = (upload.name, upload.size, getattr(upload, "file_id", None))
+    cached = st.session_state.get(S.SESSION_QC_TABLE)
+    if cached and cached[0] == file_id:
+        return cached[1]
+    try:
+        reader.check_size(upload.size)
+        table = reader.read_table(upload.getvalue(), upload.name)
+    except InputError as exc:
+        st.error(str(exc))
+        return None
+    st.session_state[S.SESSION_QC_TABLE] = (file_id, table)
+    st.session_state.pop(S.SESSION_QC_JOB, None)
+    return table
+
+
+def mapping_editor(df: pd.DataFrame) -> mp.ColumnMapping:
+    proposed = mp.propose(df)
+    if proposed is None:
+        st.warning(
+            "Aucune colonne d'adresse ou de coordonnées n'a été reconnue : choisissez-les "
+            "ci-dessous."
+        )
+        proposed = mp.ColumnMapping(mode="address")
+    modes = list(mp.MODES)
+    mode = st.radio(
+        "Comment les lignes sont-elles localisées ?",
+        modes,
+        index=modes.index(proposed.mode),
+        format_func=mp.MODES.get,
+        key=S.W_QC_MODE,
+    )
+    columns = [str(c) for c in df.columns]
+    chosen = {}
+    cols = st.columns(len(MODE_ROLES[mode]))
+    for slot, role in zip(cols, MODE_ROLES[mode], strict=True):
+        options = ([NONE_CHOICE] if role in OPTIONAL else []) + columns
+        default = getattr(proposed, role) if proposed.mode == mode else None
+        if default not in options:
+            default = options[0]
+        with slot:
+            value = st.selectbox(
+                ROLE_LABELS[role],
+                options,
+                index=options.index(default),
+                key=f"{S.W_QC_COLUMN}{mode}_{role}",
+            )
+        chosen[role] = None if value == NONE_CHOICE else value
+    return mp.ColumnMapping(mode=mode, **chosen)
+
+
+def batch(ctx, ref: engine.Reference) -> None:
+    st.markdown(f"**Fichier CSV ou Excel (XLSX)** — limites : {reader.LIMITS_TEXT}")
+    st.caption(
+        "Le fichier reste en mémoire le temps de la session : il n'est ni enregistré ni "
+        "journalisé. Avec le géocodeur de l'IGN, les colonnes d'adresse sont envoyées au "
+        "service de la Géoplateforme."
+    )
+    upload = st.file_uploader(
+        "Déposer le fichier", type=["csv", "txt", "tsv", "xlsx"], key=S.W_QC_FILE
+    )
+    if upload is None:
+        st.session_state.pop(S.SESSION_QC_JOB, None)
+        return
+    table = _load(upload)
+    if table is None:
+        return
+    st.caption(table.describe())
+    st.dataframe(table.df.head(20), hide_index=True)
+    mapping = mapping_editor(table.df)
+    default_geo = 0 if mapping.mode in mp.ADDRESS_MODES else 1
+    geocoder = st.radio(
+        "Géocodeur",
+        list(GEOCODERS),
+        index=default_geo,
+        format_func=GEOCODERS.get,
+        key=S.W_QC_GEOCODER + f"_batch_{mapping.mode in mp.ADDRESS_MODES}",
+        horizontal=True,
+    )
+    try:
+        mp.validate(mapping, table.df.columns)
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    job: Job | None = st.session_state.get(S.SESSION_QC_JOB)
+    if st.button("Lancer la vérification", type="primary", disabled=bool(job and job.running)):
+        job = Job()
+        job.thread = threading.Thread(
+            target=_run, args=(job, ref, table.df, mapping, geocoder), daemon=True
+        )
+        st.session_state[S.SESSION_QC_JOB] = job
+        job.thread.start()
+    if job is None:
+        return
+    if job.running:
+        st.button("Annuler", on_click=job.cancel.set, key="qc_cancel")
+        bar = st.progress(0.0, text="Vérification en cours…")
+        while job.running:
+            share = job.done / job.total if job.total else 0.0
+            bar.progress(
+                min(share, 1.0),
+                text=f"{job.label} : {fmt.number(job.done)} / {fmt.number(job.total)}",
+            )
+            time.sleep(0.2)
+        bar.empty()
+    show_batch(ctx, job)
+
+
+def show_batch(ctx, job: Job) -> None:
+    if job.error:
+        st.error(job.error)
+        return
+    res = job.result
+    if res is None:
+        return
+    if job.cancel.is_set():
+        st.warning("Vérification annulée : les lignes non traitées portent le statut « annulé ».")
+    s = res.summary
+    cols = st.columns(4)
+    cols[0].metric("Lignes", fmt.number(s["rows"]))
+    cols[1].metric("Localisées", fmt.number(s["located"]))
+    cols[2].metric("En QPV 2024", fmt.number(s["in_qpv"]))
+    cols[3].metric("Hors QPV, à moins de 300 m", fmt.number(s["near_300"]))
+    for note in res.notes:
+        st.info(note)
+    if s["located"] == 0:
+        st.error(
+            "Aucune ligne n'a pu être localisée : vérifiez les colonnes choisies et le géocodeur."
+        )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Lignes par QPV**")
+        st.dataframe(
+            s["by_qpv"].rename(columns={"code_qpv": "Code", "nom_qpv": "QPV", "lignes": "Lignes"}),
+            hide_index=True,
+        )
+    with right:
+        st.markdown("**Lignes par statut**")
+        st.dataframe(
+            s["by_status"].rename(columns={"statut": "Statut", "lignes": "Lignes"}),
+            hide_index=True,
+        )
+    st.markdown("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)")
+    st.dataframe(res.df.head(200), hide_index=True)
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "Télécharger (CSV)", job.csv or b"", "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
+    )
+    with d2:
+        if job.xlsx is None and st.button("Préparer le fichier Excel", key="qc_xlsx"):
+            with st.spinner("Écriture du fichier Excel…"):
+                job.xlsx = to_xlsx_bytes(res.df)
+        if job.xlsx is not None:
+            st.download_button(
+                "Télécharger (Excel)",
+                job.xlsx,
+                "adresses_qpv.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key="qc_dl_xlsx",
+            )
+    if s["located"]:
+        names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
+        m, drawn, located = qmaps.batch_map(ctx.con, res.df, names)
+        if drawn < located:
+            st.caption(f"Carte : {fmt.number(drawn)} points affichés sur {fmt.number(located)}.")
+        show_map(m, key="qc_batch_map", height=520)
+        if st.button("Garder comme couche de carte", key="qc_keep_layer"):
+            st.session_state[S.SESSION_POINT_LAYER] = qmaps.layer_frame(res.df, names)
+            st.success(
+                "Points gardés : ils s'affichent comme couche sur la carte de la page Écosystème."
+            )
