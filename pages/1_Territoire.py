@@ -1,0 +1,207 @@
+"""« Territoire » — the SSE of one territory: key figures against its parent and France,
+families, sectors, sizes, creation years, map with QPV / tiers-lieux / PTCE, filterable table."""
+
+import streamlit as st
+
+from sse_dash import charts, fmt
+from sse_dash.dashboard import mapviews, points, qpv, sse
+from sse_dash.dashboard import territory as terr
+from sse_dash.ui import cache, widgets
+from sse_dash.ui import state as S
+from sse_dash.ui.folium import show_map
+from sse_dash.ui.page import page_setup
+
+MAX_MAP_POINTS = 50_000
+TABLE_ROWS = 5_000
+
+ctx = page_setup("Territoire")
+t, lang, territory = ctx.t, ctx.lang, ctx.territory
+if not ctx.sirene:
+    st.info(
+        "Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base. Construisez-la "
+        "avec `make data-dev` ou `python -m sse_dash data build`."
+    )
+    st.stop()
+
+ignored: list[str] = []
+families = cache.call(sse.families)
+sections = cache.call(sse.sections)
+family_labels = cache.call(sse.labels, "family", lang)
+section_labels = cache.call(sse.labels, "naf_section", lang)
+
+with st.expander(t("Filtres"), expanded=True):
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        family = widgets.url_choice(
+            st.selectbox,
+            t("Famille"),
+            {"": t("Toutes"), **family_labels},
+            param=S.QP_FAMILY,
+            default="",
+            key="ter_family",
+            ignored=ignored,
+        )
+        size = widgets.url_choice(
+            st.selectbox,
+            t("Taille"),
+            {"": t("Toutes"), **sse.SIZE_CLASS_LABELS},
+            param=S.QP_SIZE,
+            default="",
+            key="ter_size",
+            ignored=ignored,
+        )
+    with c2:
+        sector = widgets.url_choice(
+            st.selectbox,
+            t("Secteur"),
+            {"": t("Tous"), **section_labels},
+            param=S.QP_SECTOR,
+            default="",
+            key="ter_sector",
+            ignored=ignored,
+        )
+        employer = widgets.url_toggle(
+            t("Employeurs uniquement"), param=S.QP_EMPLOYER, key="ter_employer", ignored=ignored
+        )
+    with c3:
+        qpv_filter = widgets.url_choice(
+            st.radio,
+            "QPV",
+            {k: t(v) for k, v in sse.QPV_FILTER_LABELS.items()},
+            param=S.QP_QPV_FILTER,
+            default="all",
+            key="ter_qpv",
+            ignored=ignored,
+        )
+widgets.ignored_params(ignored)
+filters = sse.Filters(
+    family=family or None,
+    sector=sector or None,
+    size=size or None,
+    qpv=qpv_filter,
+    employer=employer,
+)
+
+parent = cache.call(terr.parent, territory)
+france = cache.call(terr.france)
+k = cache.call(sse.kpis, territory, filters)
+st.subheader(territory.label)
+if filters.active:
+    st.caption("Chiffres calculés avec les filtres ci-dessus.")
+widgets.kpis(
+    [
+        (t("Établissements ESS"), fmt.number(k["establishments"], lang=lang), None),
+        (t("Établissements employeurs"), fmt.number(k["employer_establishments"], lang=lang), None),
+        (
+            t("Emplois estimés"),
+            fmt.number(k["employees_est"], lang=lang),
+            "Milieu de la tranche d'effectifs : ordre de grandeur.",
+        ),
+        (t("Pour 10 000 habitants"), fmt.number(k["per10k"], 1, lang), None),
+        (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
+    ]
+)
+references = [territory] + ([parent] if parent.key != territory.key else [])
+references += [france] if france.key not in {r.key for r in references} else []
+ref_rows = [(r, cache.call(sse.kpis, r, filters)) for r in references]
+widgets.data_table(
+    points.reference_table(ref_rows, lang),
+    lang,
+    label="Comparer avec le territoire parent et la France",
+)
+
+c1, c2 = st.columns(2)
+with c1:
+    fam = cache.call(sse.breakdown, territory, "family", filters, lang)
+    fig = charts.hbar(
+        fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
+    )
+    widgets.chart(fig, "ter_families", points.breakdown_table(fam), lang=lang)
+    size_df = cache.call(sse.breakdown, territory, "size_class", filters, lang)
+    fig = charts.columns(
+        size_df,
+        x="label",
+        y="establishments",
+        title=t("Tranches d'effectifs"),
+        y_label=t("Établissements"),
+        lang=lang,
+        color=charts.OKABE_ITO[4],
+    )
+    widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df), lang=lang)
+with c2:
+    sec = cache.call(sse.breakdown, territory, "naf_section", filters, lang)
+    fig = charts.hbar(
+        sec,
+        label="label",
+        value="establishments",
+        title=t("Secteurs d'activité (sections NAF)"),
+        lang=lang,
+        color=charts.OKABE_ITO[1],
+    )
+    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec), lang=lang)
+    years = cache.call(sse.created_years, territory, filters)
+    fig = charts.columns(
+        years,
+        x="year",
+        y="establishments",
+        title=t("Années de création"),
+        y_label=t("Établissements"),
+        lang=lang,
+    )
+    widgets.chart(
+        fig,
+        "ter_years",
+        years.rename(columns={"year": "Année", "establishments": "Établissements"}),
+        lang=lang,
+    )
+
+st.subheader(t("Carte"))
+layer_options = {
+    "ets": t("Établissements ESS"),
+    "qpv": t("Quartiers prioritaires 2024"),
+    "tl": t("Tiers-lieux"),
+    "ptce": t("PTCE"),
+}
+layer_ignored: list[str] = []
+layers = widgets.url_multi(
+    t("Couches"),
+    layer_options,
+    param=S.QP_LAYERS,
+    default=["ets", "qpv"],
+    key="ter_layers",
+    ignored=layer_ignored,
+)
+widgets.ignored_params(layer_ignored)
+ets = cache.call(sse.points, territory, filters, MAX_MAP_POINTS + 1)
+if territory.level == "france":
+    st.info("Choisissez une région, un département, un EPCI ou une commune pour la carte.")
+else:
+    if len(ets) > MAX_MAP_POINTS:
+        st.warning(
+            f"Plus de {fmt.number(MAX_MAP_POINTS, lang=lang)} établissements : la carte n'en "
+            "montre qu'une partie. Filtrez ou choisissez un territoire plus petit."
+        )
+    m = mapviews.layered_map(
+        bounds=cache.call(terr.bounds, territory),
+        qpv=cache.call(qpv.contours, territory) if "qpv" in layers else None,
+        establishments=ets.head(MAX_MAP_POINTS) if "ets" in layers else None,
+        third_places=cache.call(points.third_places, territory) if "tl" in layers else None,
+        ptce=cache.call(points.ptce, territory) if "ptce" in layers else None,
+        family_labels=family_labels,
+        lang=lang,
+    )
+    show_map(m, key=f"ter_map_{territory.key}", height=560)
+    widgets.data_table(points.map_table(ets.head(MAX_MAP_POINTS), family_labels), lang)
+
+st.subheader(t("Établissements"))
+shown = ets.head(TABLE_ROWS)
+st.caption(
+    f"{fmt.number(k['establishments'], lang=lang)} établissements ; "
+    f"{fmt.number(len(shown), lang=lang)} affichés. Les noms des unités non diffusibles ne "
+    "sont pas publiés."
+)
+widgets.table(
+    sse.display_points(shown, family_labels),
+    "ter_establishments",
+    meta={"title": f"Établissements ESS — {territory.label}"},
+)
