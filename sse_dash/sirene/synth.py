@@ -197,6 +197,19 @@ def _choice(rng: np.random.Generator, mapping: dict[str, float], n: int) -> np.n
     return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
 
 
+def _dict(indices: np.ndarray, values) -> pa.Array:
+    """String array values[indices], built in C++ through a dictionary array."""
+    dictionary = pa.array(list(values), type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32()), dictionary).cast(
+        pa.string()
+    )
+
+
+def _choice_idx(rng: np.random.Generator, mapping: dict[str, float], n: int) -> pa.Array:
+    p = np.array(list(mapping.values()), dtype="float64")
+    return _dict(rng.choice(len(p), size=n, p=p / p.sum()), mapping.keys())
+
+
 def _digits(values: np.ndarray, width: int) -> np.ndarray:
     """(n, width) uint8 matrix of the decimal digits of non-negative integers."""
     v = np.asarray(values, dtype=np.int64).copy()
@@ -425,7 +438,7 @@ class _Writers:
             tmp = path.with_suffix(".parquet.part")
             self.paths[role] = (tmp, path)
             self.writers[role] = pq.ParquetWriter(
-                tmp, schema.arrow_schema(cols), compression="zstd"
+                tmp, schema.arrow_schema(cols), compression="zstd", compression_level=1
             )
             self.rows[role] = 0
 
@@ -608,7 +621,7 @@ def _other_chunk(geo, first_siren, n_units, n_rows, rng, w: _Writers):
     ul = {
         "siren": siren_arr,
         "statutDiffusionUniteLegale": np.where(rng.random(n_units) < 0.04, "P", "O"),
-        "categorieJuridiqueUniteLegale": _choice(
+        "categorieJuridiqueUniteLegale": _choice_idx(
             rng, {"1000": 0.6, "5499": 0.12, "5710": 0.12, "5720": 0.1, "6540": 0.06}, n_units
         ),
         "etatAdministratifUniteLegale": np.where(rng.random(n_units) < 0.45, "A", "C"),
@@ -628,9 +641,9 @@ def _other_chunk(geo, first_siren, n_units, n_rows, rng, w: _Writers):
         "siret": _str_array(siret_d),
         "statutDiffusionEtablissement": np.full(n_rows, "O"),
         "etablissementSiege": nic_seq == 1,
-        "codeCommuneEtablissement": geo.codes[ci],
+        "codeCommuneEtablissement": _dict(ci, geo.codes),
         "etatAdministratifEtablissement": np.where(active, "A", "F"),
-        "activitePrincipaleEtablissement": _choice(
+        "activitePrincipaleEtablissement": _choice_idx(
             rng, {"47.11D": 0.2, "62.01Z": 0.3, "68.20A": 0.3, "56.10A": 0.2}, n_rows
         ),
         "trancheEffectifsEtablissement": np.where(rng.random(n_rows) < 0.2, "01", "NN"),
@@ -644,7 +657,7 @@ def _other_chunk(geo, first_siren, n_units, n_rows, rng, w: _Writers):
         "x_longitude": geo.label_lon[ci[g]] + jit[0],
         "y_latitude": geo.label_lat[ci[g]] + jit[1],
         "plg_qp24": np.full(ng, "CSZ"),
-        "plg_code_commune": geo.codes[ci[g]],
+        "plg_code_commune": _dict(ci[g], geo.codes),
     }
     w.write("sirene_geolocalisation", _table(schema.GEOLOCALISATION, geo_tab, ng))
 
