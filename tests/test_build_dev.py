@@ -435,7 +435,11 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
         encoding="utf-8",
     )
     catalog = load_catalog(cat_file)
-    path = build(catalog, tmp_path / "data")
+    calls = []
+    path = build(catalog, tmp_path / "data", progress=lambda *a: calls.append(a))
+    geo_steps = [c for c in calls if not c[0].startswith("SIRENE")]
+    assert geo_steps and all(total and 0 <= done <= total for _, done, total in geo_steps)
+    assert geo_steps[-1][1] == geo_steps[-1][2]  # the geography reports completion
     c = db.connect(path, read_only=True)
     try:
         communes = {
