@@ -1,34 +1,164 @@
 """« Quartiers prioritaires » — QPV of the selected territory: map, indicators, SSE presence,
-detail of one QPV (?qpv=QN09301M)."""
+detail of one QPV (?qpv=QN09301M) with its establishments and nearby third places."""
 
+import pandas as pd
 import streamlit as st
 
 from sse_dash import charts, fmt
-from sse_dash.dashboard import mapviews, qpv
+from sse_dash.dashboard import mapviews, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
+from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.page import page_setup
 
+NEAR_THIRD_PLACES_M = 1000
+
 ctx = page_setup("Quartiers prioritaires")
 t, lang, territory = ctx.t, ctx.lang, ctx.territory
+ignored: list[str] = []
 
+# ---------------------------------------------------------------- list of the territory
 if territory.level == "france":
     st.info(
         "Choisissez une région, un département, un EPCI ou une commune dans le panneau de "
-        "gauche pour afficher la carte de ses quartiers prioritaires."
+        "gauche pour afficher la carte et le tableau de ses quartiers prioritaires."
     )
     counts = cache.call(qpv.counts_by_region)
     fig = charts.hbar(
         counts, label="name", value="qpv", title=t("Nombre de QPV par région"), lang=lang
     )
-    widgets.chart(fig, "qpv_by_region", counts.rename(columns={"name": "Région", "qpv": "QPV"}))
-    st.stop()
+    widgets.chart(
+        fig,
+        "qpv_by_region",
+        counts.rename(
+            columns={"code": "Code", "name": "Région", "qpv": "QPV", "population": "Population"}
+        ),
+        lang=lang,
+    )
+    qpv_table = None
+else:
+    contours = cache.call(qpv.contours, territory)
+    show_2015 = widgets.url_toggle(
+        "Afficher aussi les contours de 2015 (ancienne géographie, quand ils existent)",
+        param=S.QP_GEOGRAPHY,
+        key="qpv_show2015",
+        ignored=ignored,
+    )
+    contours15 = cache.call(qpv.contours, territory, "2015") if show_2015 else None
+    st.subheader(f"{territory.label} — {fmt.number(len(contours), lang=lang)} QPV 2024")
+    if contours.empty:
+        st.info("Aucun quartier prioritaire (géographie 2024) dans ce territoire.")
+    else:
+        m = mapviews.layered_map(
+            bounds=cache.call(terr.bounds, territory),
+            qpv=contours,
+            qpv15=contours15,
+            lang=lang,
+        )
+        show_map(m, key=f"qpv_map_{territory.key}_{show_2015}")
+        if show_2015 and (contours15 is None or contours15.empty):
+            st.caption("Pas de contours 2015 pour ce territoire dans la base.")
+    qpv_table = cache.call(qpv.table, territory, with_sse=ctx.sirene)
+    if not qpv_table.empty:
+        st.subheader("Indicateurs des quartiers")
+        st.caption(
+            "Indicateurs INSEE des QPV 2024 (vide quand la source n'en donne pas). "
+            "Établissements ESS « à 300 m ou moins » : dans le QPV ou à moins de 300 m de son "
+            "contour, comptés pour leur QPV le plus proche."
+        )
+        widgets.table(
+            qpv.display_table(qpv_table).round(1),
+            "qpv_table",
+            meta={"title": f"QPV 2024 — {territory.label}"},
+        )
 
-contours = cache.call(qpv.contours, territory)
-st.subheader(f"{territory.label} — {fmt.number(len(contours), lang=lang)} QPV 2024")
-if contours.empty:
-    st.info("Aucun quartier prioritaire (géographie 2024) dans ce territoire.")
-bounds = cache.call(terr.bounds, territory)
-show_map(mapviews.qpv_map(contours, bounds, lang=lang), key="qpv_map")
-widgets.data_table(contours.drop(columns=["geometry"]), lang)
+# ---------------------------------------------------------------- one QPV
+st.divider()
+options = {"": "—"}
+if qpv_table is not None:
+    options.update(
+        {c: f"{n} ({c})" for c, n in zip(qpv_table["code"], qpv_table["name"], strict=True)}
+    )
+url_code = st.query_params.get(S.QP_QPV)
+selected_code = qpv.valid_code(url_code) if url_code else None
+if url_code and selected_code is None:
+    ignored.append(S.QP_QPV)
+if selected_code and selected_code not in options:
+    options[selected_code] = selected_code  # a QPV given in the URL, outside the territory
+code = widgets.url_choice(
+    st.selectbox,
+    "Détail d'un quartier",
+    options,
+    param=S.QP_QPV,
+    default="",
+    key="qpv_detail",
+    ignored=ignored,
+)
+widgets.ignored_params(ignored)
+record = cache.call(qpv.one, code) if code else None
+if code and record is None:
+    st.warning("Ce code de quartier prioritaire est inconnu dans la base.")
+if record:
+    st.subheader(f"{record['name']} ({record['code']}) — géographie {record['geography']}")
+    st.caption(f"Commune principale : {record['commune_name'] or record['commune_code']}")
+    if record.get("geometry_status") == "empty":
+        st.warning("Le contour de ce quartier est vide dans la source : pas de carte possible.")
+    widgets.kpis(
+        [
+            (t("Population"), fmt.number(record["population"], lang=lang), None),
+            ("Taux de pauvreté", fmt.percent(record["poverty_rate"], lang=lang), None),
+            ("Taux d'emploi 15-64 ans", fmt.percent(record["employment_rate"], lang=lang), None),
+            (
+                "Logements sociaux",
+                fmt.percent(record["social_housing_rate"], lang=lang),
+                "Part des logements sociaux (recalculée par la source, peut dépasser 100 %).",
+            ),
+        ]
+    )
+    ets = (
+        cache.call(qpv.establishments, record["code"])
+        if ctx.sirene and record["geography"] == "2024"
+        else pd.DataFrame()
+    )
+    near_tl = cache.call(proximity.near_one_qpv, record["wkb"], NEAR_THIRD_PLACES_M)
+    if ctx.sirene and record["geography"] == "2024":
+        inside = int((ets["qpv24"] == record["code"]).sum()) if not ets.empty else 0
+        widgets.kpis(
+            [
+                ("Établissements ESS dans le QPV", fmt.number(inside, lang=lang), None),
+                (
+                    "Établissements ESS à 300 m ou moins",
+                    fmt.number(len(ets), lang=lang),
+                    "Dans le QPV ou à moins de 300 m de son contour (QPV le plus proche).",
+                ),
+                (
+                    f"Tiers-lieux à {fmt.distance(NEAR_THIRD_PLACES_M, lang)} ou moins",
+                    fmt.number(len(near_tl), lang=lang),
+                    None,
+                ),
+            ]
+        )
+    one = pd.DataFrame([{k: record[k] for k in ("code", "name", "geometry", "lat", "lon")}])
+    other = cache.call(qpv.overlap, record["code"])
+    m = mapviews.layered_map(
+        bounds=None,
+        qpv=one if record["geography"] == "2024" else None,
+        qpv15=one if record["geography"] == "2015" else (other if not other.empty else None),
+        establishments=ets if not ets.empty else None,
+        third_places=near_tl if not near_tl.empty else None,
+        family_labels=cache.call(sse.labels, "family", lang) if ctx.sirene else None,
+        lang=lang,
+    )
+    show_map(m, key=f"qpv_detail_map_{record['code']}", height=480)
+    if not other.empty:
+        st.markdown("**Géographies 2015 et 2024**")
+        widgets.table(qpv.overlap_table(other, record["geography"]), "qpv_overlap")
+    elif record["geography"] == "2024":
+        st.caption("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base.")
+    if not ets.empty:
+        st.markdown("**Établissements ESS dans le quartier et à 300 m ou moins**")
+        widgets.table(qpv.establishments_table(ets), "qpv_establishments")
+    if not near_tl.empty:
+        st.markdown(f"**Tiers-lieux à {fmt.distance(NEAR_THIRD_PLACES_M, lang)} ou moins**")
+        widgets.table(qpv.third_places_table(near_tl), "qpv_third_places")

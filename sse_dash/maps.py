@@ -203,6 +203,19 @@ def bounds_of(lat: Iterable[float], lon: Iterable[float]) -> list[list[float]] |
     ]
 
 
+def geojson_bounds(geometries: Iterable[str | None]) -> list[list[float]] | None:
+    """Bounding box of GeoJSON geometry strings (None when there is none)."""
+    import shapely
+
+    texts = [g for g in geometries if isinstance(g, str) and g]
+    if not texts:
+        return None
+    x0, y0, x1, y1 = shapely.total_bounds(shapely.from_geojson(texts))
+    if any(math.isnan(v) for v in (x0, y0, x1, y1)):
+        return None
+    return [[y0, x0], [y1, x1]]
+
+
 def esc(value) -> str:
     """HTML-escaped text for popups and tooltips ('' for missing values)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -110,6 +110,8 @@ def layered_map(
 ) -> folium.Map:
     """One map with the layers given (None = layer absent), a layer control and a legend."""
     t = lambda s: i18n.t(s, lang)  # noqa: E731
+    if bounds is None:
+        bounds = _data_bounds(qpv, qpv15, establishments, third_places, ptce, addresses)
     m = maps.base_map(bounds=bounds, tiles=tiles)
     items: list[tuple[str, str]] = []
     if qpv15 is not None and not qpv15.empty:
@@ -140,6 +142,28 @@ def layered_map(
         maps.legend(t("Légende"), items).add_to(m)
     maps.add_layer_control(m)
     return m
+
+
+def _data_bounds(*frames):
+    """Box around every geometry and point given (when the caller has no territory box)."""
+    geoms: list = []
+    lats: list = []
+    lons: list = []
+    for frame in frames:
+        if frame is None or frame.empty:
+            continue
+        if "geometry" in frame:
+            geoms.extend(frame["geometry"].tolist())
+        elif "lat" in frame:
+            lats.extend(frame["lat"].tolist())
+            lons.extend(frame["lon"].tolist())
+    boxes = [b for b in (maps.geojson_bounds(geoms), maps.bounds_of(lats, lons)) if b]
+    if not boxes:
+        return None
+    return [
+        [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
+        [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
+    ]
 
 
 def choropleth_map(

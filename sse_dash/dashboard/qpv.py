@@ -134,3 +134,45 @@ def establishments(
         "ui_qpv_establishments",
         {"code": clean, "radius": float(radius), "limit": int(limit)},
     )
+
+
+def overlap_table(frame: pd.DataFrame, geography: str) -> pd.DataFrame:
+    """QPV of the other geography overlapping the selected one, in French."""
+    return pd.DataFrame(
+        {
+            "Code": frame["code"],
+            "Nom": frame["name"],
+            "Géographie": frame["geography"],
+            f"Part de la surface du QPV {geography} recouverte (%)": (frame["share"] * 100).round(
+                1
+            ),
+        }
+    )
+
+
+def establishments_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "SIRET": frame["siret"],
+            "Nom": frame["name"].fillna("(non diffusible)"),
+            "Famille": frame["family_label"].fillna(frame["family"]),
+            "NAF": frame["naf"],
+            "Emplois estimés": frame["employees_est"],
+            "Dans le QPV": ["oui" if isinstance(q, str) and q else "non" for q in frame["qpv24"]],
+            "Distance (m)": frame["qpv24_distance_m"].round(0),
+        }
+    )
+
+
+def third_places_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Nom": frame["name"],
+            "Type": frame["kind"],
+            "Distance au contour (m)": frame["distance_m"].round(0),
+            "Localisation": [
+                "approximative (commune)" if p == "commune" else "adresse"
+                for p in frame["location_precision"]
+            ],
+        }
+    )

@@ -1,0 +1,216 @@
+"""Proximity questions of the Écosystème and QPV pages, in metres.
+
+Points and polygons are projected to the metric CRS of their zone (Lambert-93 in metropolitan
+France, local UTM overseas: sse_dash.qpv_index.ZONES); objects of different zones are never
+compared. Distances to a QPV are to its membership contour (0 inside)."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from sse_dash import qpv_index, queries
+from sse_dash.dashboard import points as poi
+from sse_dash.dashboard.territory import Territory
+
+MAX_RADIUS_M = 5_000
+QUESTIONS = {
+    "tl_near_qpv": "Tiers-lieux à moins de N m d'un QPV",
+    "qpv_without_sse": "QPV sans établissement ESS à moins de N m",
+    "sse_near_ptce": "Établissements ESS d'un secteur à moins de N m d'un PTCE",
+}
+
+
+def clamp_radius(value) -> int:
+    """Radius in metres between 50 and MAX_RADIUS_M (default 500 for anything unreadable)."""
+    try:
+        radius = int(float(value))
+    except (TypeError, ValueError):
+        return 500
+    return max(50, min(MAX_RADIUS_M, radius))
+
+
+def _zones(lon, lat) -> np.ndarray:
+    return qpv_index.zone_of(np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64"))
+
+
+def _metric_points(zone: int, lon, lat) -> np.ndarray:
+    x, y = qpv_index.to_metric(qpv_index.ZONES[zone][1], np.asarray(lon), np.asarray(lat))
+    return np.column_stack([x, y])
+
+
+def _metric_geoms(zone: int, geoms: np.ndarray) -> np.ndarray:
+    epsg = qpv_index.ZONES[zone][1]
+    return shapely.transform(
+        geoms,
+        lambda xy: np.column_stack(qpv_index.to_metric(epsg, xy[:, 0], xy[:, 1])),
+    )
+
+
+def qpv_geoms(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFrame:
+    """QPV 2024 of the territory with shapely geometries (lon/lat) and their zone."""
+    frame = queries.df(con, "ui_qpv_geoms", {"level": territory.level, "code": territory.code})
+    geoms = shapely.from_wkb([bytes(b) for b in frame["wkb"]]) if len(frame) else np.array([])
+    frame = frame.drop(columns=["wkb"])
+    frame["geom"] = list(geoms)
+    reps = shapely.point_on_surface(np.asarray(geoms)) if len(frame) else np.array([])
+    frame["zone"] = _zones(shapely.get_x(reps), shapely.get_y(reps)) if len(frame) else []
+    return frame
+
+
+def _box(geoms, radius_m: float, lat_hint: float = 46.0) -> dict:
+    """lon/lat box around geometries, widened by `radius_m` (degrees at that latitude)."""
+    x0, y0, x1, y1 = shapely.total_bounds(np.asarray(geoms))
+    dlat = radius_m / 111_000 + 0.001
+    dlon = radius_m / (111_000 * max(0.2, math.cos(math.radians(lat_hint)))) + 0.001
+    return {"lon_min": x0 - dlon, "lon_max": x1 + dlon, "lat_min": y0 - dlat, "lat_max": y1 + dlat}
+
+
+def distance_to_qpv(qpv: pd.DataFrame, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """For each point, (distance in m to the nearest QPV of `qpv`, its code); NaN/None when
+    no QPV of the same zone exists."""
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    dist = np.full(lon.size, np.nan)
+    code = np.full(lon.size, None, dtype=object)
+    if qpv.empty or lon.size == 0:
+        return dist, code
+    zones = _zones(lon, lat)
+    for z in np.unique(qpv["zone"]):
+        if z < 0:
+            continue
+        sel = np.flatnonzero(zones == z)
+        if sel.size == 0:
+            continue
+        part = qpv[qpv["zone"] == z]
+        polys = _metric_geoms(int(z), np.asarray(part["geom"].tolist(), dtype=object))
+        tree = shapely.STRtree(polys)
+        pts = shapely.points(_metric_points(int(z), lon[sel], lat[sel]))
+        p_i, t_i = tree.query_nearest(pts, all_matches=False)
+        dist[sel[p_i]] = shapely.distance(pts[p_i], polys[t_i])
+        code[sel[p_i]] = part["code"].to_numpy()[t_i]
+    return dist, code
+
+
+def third_places_near_qpv(
+    con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
+) -> pd.DataFrame:
+    """Third places of the territory within `radius` m of a QPV 2024 (of the territory or
+    not), with the distance and the QPV."""
+    places = poi.third_places(con, territory)
+    if places.empty:
+        return places.assign(distance_m=[], qpv=[])
+    all_qpv = qpv_geoms(con, Territory("france", "FR", "France"))
+    dist, code = distance_to_qpv(all_qpv, places["lon"], places["lat"])
+    places = places.assign(distance_m=dist, qpv=code)
+    names = dict(zip(all_qpv["code"], all_qpv["name"], strict=True))
+    places["qpv_name"] = [names.get(c) for c in places["qpv"]]
+    return places[places["distance_m"] <= radius].sort_values("distance_m").reset_index(drop=True)
+
+
+def sse_around_qpv(
+    con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
+) -> pd.DataFrame:
+    """Each QPV 2024 of the territory with the number of SSE establishments within `radius` m
+    of its contour (inside included; establishments across the territory border count)."""
+    qpv = qpv_geoms(con, territory)
+    out = qpv[["code", "name", "commune_code"]].copy()
+    out["sse_within"] = 0
+    if qpv.empty:
+        return out
+    box = _box(
+        qpv["geom"].tolist(),
+        radius,
+        float(np.nanmean(shapely.get_y(shapely.centroid(np.asarray(qpv["geom"].tolist()))))),
+    )
+    ets = queries.df(con, "ui_sse_in_box", {**box, "sector": None})
+    if ets.empty:
+        return out
+    zones = _zones(ets["lon"], ets["lat"])
+    counts = np.zeros(len(qpv), dtype="int64")
+    for z in np.unique(qpv["zone"]):
+        if z < 0:
+            continue
+        q_sel = np.flatnonzero(qpv["zone"].to_numpy() == z)
+        e_sel = np.flatnonzero(zones == z)
+        if e_sel.size == 0:
+            continue
+        polys = _metric_geoms(int(z), np.asarray(qpv["geom"].iloc[q_sel].tolist(), dtype=object))
+        pts = shapely.points(
+            _metric_points(int(z), ets["lon"].to_numpy()[e_sel], ets["lat"].to_numpy()[e_sel])
+        )
+        tree = shapely.STRtree(pts)
+        q_i, _ = tree.query(polys, predicate="dwithin", distance=float(radius))
+        counts[q_sel] += np.bincount(q_i, minlength=len(q_sel))
+    out["sse_within"] = counts
+    return out
+
+
+def qpv_without_sse(
+    con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
+) -> pd.DataFrame:
+    frame = sse_around_qpv(con, territory, radius)
+    return frame[frame["sse_within"] == 0].reset_index(drop=True)
+
+
+def sse_near_ptce(
+    con: duckdb.DuckDBPyConnection,
+    territory: Territory,
+    radius: float,
+    sector: str | None = None,
+) -> pd.DataFrame:
+    """SSE establishments (of NAF section `sector` if given) within `radius` m of a PTCE of
+    the territory, with the nearest PTCE. PTCE locations are often approximate (commune)."""
+    ptce = poi.ptce(con, territory)
+    columns = ["siret", "name", "family", "naf", "commune_code", "lon", "lat", "ptce", "distance_m"]
+    if ptce.empty:
+        return pd.DataFrame(columns=columns)
+    box = _box(shapely.points(ptce["lon"], ptce["lat"]), radius, float(ptce["lat"].mean()))
+    ets = queries.df(con, "ui_sse_in_box", {**box, "sector": sector})
+    if ets.empty:
+        return pd.DataFrame(columns=columns)
+    p_zone = _zones(ptce["lon"], ptce["lat"])
+    e_zone = _zones(ets["lon"], ets["lat"])
+    dist = np.full(len(ets), np.nan)
+    nearest = np.full(len(ets), None, dtype=object)
+    for z in np.unique(p_zone):
+        if z < 0:
+            continue
+        p_sel = np.flatnonzero(p_zone == z)
+        e_sel = np.flatnonzero(e_zone == z)
+        if e_sel.size == 0:
+            continue
+        tree = cKDTree(
+            _metric_points(int(z), ptce["lon"].to_numpy()[p_sel], ptce["lat"].to_numpy()[p_sel])
+        )
+        d, i = tree.query(
+            _metric_points(int(z), ets["lon"].to_numpy()[e_sel], ets["lat"].to_numpy()[e_sel])
+        )
+        dist[e_sel] = d
+        nearest[e_sel] = ptce["name"].to_numpy()[p_sel][i]
+    ets = ets.assign(ptce=nearest, distance_m=dist)
+    hit = ets[ets["distance_m"] <= radius].sort_values("distance_m")
+    return hit[columns].reset_index(drop=True)
+
+
+def near_one_qpv(con: duckdb.DuckDBPyConnection, wkb: bytes | None, radius: float) -> pd.DataFrame:
+    """Third places within `radius` m of one QPV contour (WKB), with the distance."""
+    if not wkb:
+        return pd.DataFrame(columns=["name", "kind", "distance_m", "lon", "lat"])
+    geom = shapely.from_wkb(wkb)
+    box = _box([geom], radius, float(shapely.centroid(geom).y))
+    places = queries.df(con, "ui_third_places_in_box", box)
+    if places.empty:
+        return places.assign(distance_m=[])
+    zone = _zones([shapely.point_on_surface(geom).x], [shapely.point_on_surface(geom).y])[0]
+    if zone < 0:
+        return places.iloc[0:0].assign(distance_m=[])
+    poly = _metric_geoms(int(zone), np.asarray([geom], dtype=object))[0]
+    pts = shapely.points(_metric_points(int(zone), places["lon"], places["lat"]))
+    places["distance_m"] = shapely.distance(pts, poly)
+    return places[places["distance_m"] <= radius].sort_values("distance_m").reset_index(drop=True)
