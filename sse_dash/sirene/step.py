@@ -1,7 +1,16 @@
 """Warehouse-build hook: `run(con, catalog, ctx)` builds the SSE tables after the geography,
 from the catalogue's three SIRENE datasets when it lists them, else from a synthetic SIRENE
 generated on the fly (flagged synthetic in provenance and meta). Real and synthetic are never
-mixed: all three roles must be present, or none."""
+mixed: all three roles must be present, or none.
+
+Options (`ctx.options`): `scope` ("dep:93", "reg:11" or None) restricts the establishments;
+`synth_scale` ("test", "dev" = default, "1/10", "national") sizes the synthetic SIRENE;
+`employers_only` is the « employeurs seulement » switch: keep only establishments whose
+employee band is 01 or above (at least one employee on 31 December), recorded in meta as
+`sirene_employers_only`. Perimeter otherwise: legal units with
+`economieSocialeSolidaireUniteLegale = 'O'`, establishments with
+`etatAdministratifEtablissement = 'A'`; non-diffusible ones ('P') are counted but stored
+without name or coordinates."""
 
 from __future__ import annotations
 

@@ -353,13 +353,16 @@ def _raw_codes(geo: _Geo, ci: np.ndarray, rng: np.random.Generator) -> np.ndarra
     pre-merger code (1 %), else the current code."""
     out = geo.codes[ci].copy()
     u = rng.random(ci.size)
-    for i in np.unique(ci):
+    order = np.argsort(ci, kind="stable")
+    uniq, starts = np.unique(ci[order], return_index=True)
+    ends = np.append(starts[1:], ci.size)
+    for i, a, b in zip(uniq, starts, ends, strict=True):
         alts = geo.raw_choices.get(int(i))
         if alts is None:
             continue
-        rows = np.flatnonzero(ci == i)
-        arr = np.array([a[1:] for a in alts if a.startswith("A")], dtype=object)
-        old = np.array([a for a in alts if not a.startswith("A")], dtype=object)
+        rows = order[a:b]
+        arr = np.array([a_[1:] for a_ in alts if a_.startswith("A")], dtype=object)
+        old = np.array([a_ for a_ in alts if not a_.startswith("A")], dtype=object)
         if arr.size:
             out[rows] = arr[rng.integers(0, arr.size, rows.size)]
         elif old.size:
