@@ -214,3 +214,47 @@ def near_one_qpv(con: duckdb.DuckDBPyConnection, wkb: bytes | None, radius: floa
     pts = shapely.points(_metric_points(int(zone), places["lon"], places["lat"]))
     places["distance_m"] = shapely.distance(pts, poly)
     return places[places["distance_m"] <= radius].sort_values("distance_m").reset_index(drop=True)
+
+
+def third_places_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Tiers-lieu": frame["name"],
+            "Type": frame["kind"],
+            "Commune": frame["commune_code"],
+            "QPV le plus proche": [
+                f"{n} ({c})" if c else "–"
+                for n, c in zip(frame["qpv_name"], frame["qpv"], strict=True)
+            ],
+            "Distance (m)": frame["distance_m"].round(0),
+            "Localisation": [
+                "approximative (commune)" if p == "commune" else "adresse"
+                for p in frame["location_precision"]
+            ],
+        }
+    )
+
+
+def qpv_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Code QPV": frame["code"],
+            "Nom": frame["name"],
+            "Commune": frame["commune_code"],
+            "Établissements ESS à la distance choisie": frame["sse_within"],
+        }
+    ).sort_values("Établissements ESS à la distance choisie")
+
+
+def ptce_table(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "SIRET": frame["siret"],
+            "Nom": frame["name"].fillna("(non diffusible)"),
+            "Famille": [family_labels.get(f, f) for f in frame["family"]],
+            "NAF": frame["naf"],
+            "Commune": frame["commune_code"],
+            "PTCE le plus proche": frame["ptce"],
+            "Distance (m)": pd.to_numeric(frame["distance_m"]).round(0),
+        }
+    )

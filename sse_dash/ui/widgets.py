@@ -178,3 +178,33 @@ def ignored_params(names: list[str]) -> None:
             "Les valeurs par défaut sont utilisées.",
             icon=":material/warning:",
         )
+
+
+def url_number(
+    label: str,
+    *,
+    param: str,
+    key: str,
+    default: int,
+    clamp,
+    ignored: list[str] | None = None,
+    **kwargs,
+) -> int:
+    """A number input stored in the URL; out-of-range or unreadable values are clamped by
+    `clamp` (and reported as ignored when unreadable)."""
+
+    def from_url(url):
+        if url is None:
+            return default
+        try:
+            float(url)
+        except ValueError:
+            if ignored is not None:
+                ignored.append(param)
+            return default
+        return clamp(url)
+
+    _sync(key, param, from_url)
+    value = clamp(st.number_input(label, key=key, **kwargs))
+    _write(key, param, None if value == default else str(value))
+    return value

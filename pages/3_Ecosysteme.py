@@ -1,0 +1,138 @@
+"""« Écosystème » — SSE establishments, QPV, tiers-lieux, PTCE (and addresses checked on
+« Adresse en QPV ? ») on one map, and proximity questions answered in metres."""
+
+import streamlit as st
+
+from sse_dash import fmt
+from sse_dash.dashboard import mapviews, points, proximity, qpv, sse
+from sse_dash.dashboard import territory as terr
+from sse_dash.ui import cache, widgets
+from sse_dash.ui import state as S
+from sse_dash.ui.folium import show_map
+from sse_dash.ui.page import page_setup
+
+MAX_MAP_POINTS = 50_000
+
+ctx = page_setup("Écosystème")
+t, lang, territory = ctx.t, ctx.lang, ctx.territory
+ignored: list[str] = []
+session_points = st.session_state.get(S.SESSION_POINT_LAYER)
+has_session_points = session_points is not None and len(session_points) > 0
+
+layer_options = {
+    "ets": t("Établissements ESS"),
+    "qpv": t("Quartiers prioritaires 2024"),
+    "tl": t("Tiers-lieux"),
+    "ptce": t("PTCE"),
+}
+if not ctx.sirene:
+    layer_options.pop("ets")
+if has_session_points:
+    layer_options["adr"] = t("Adresses vérifiées")
+layers = widgets.url_multi(
+    t("Couches"),
+    layer_options,
+    param=S.QP_LAYERS,
+    default=list(layer_options),
+    key="eco_layers",
+    ignored=ignored,
+)
+
+family_labels = cache.call(sse.labels, "family", lang) if ctx.sirene else {}
+ets = None
+if "ets" in layers:
+    if territory.level == "france":
+        st.info(
+            "Les établissements ESS s'affichent pour une région, un département, un EPCI ou une "
+            "commune (choisissez-en un dans le panneau de gauche)."
+        )
+    else:
+        ets = cache.call(sse.points, territory, sse.NO_FILTERS, MAX_MAP_POINTS + 1)
+        if len(ets) > MAX_MAP_POINTS:
+            st.warning(
+                f"Plus de {fmt.number(MAX_MAP_POINTS, lang=lang)} établissements : seule une "
+                "partie est cartographiée. Choisissez un territoire plus petit."
+            )
+            ets = ets.head(MAX_MAP_POINTS)
+m = mapviews.layered_map(
+    bounds=cache.call(terr.bounds, territory),
+    qpv=cache.call(qpv.contours, territory) if "qpv" in layers else None,
+    establishments=ets,
+    third_places=cache.call(points.third_places, territory) if "tl" in layers else None,
+    ptce=cache.call(points.ptce, territory) if "ptce" in layers else None,
+    addresses=session_points if "adr" in layers and has_session_points else None,
+    family_labels=family_labels,
+    lang=lang,
+)
+show_map(m, key=f"eco_map_{territory.key}", height=560)
+st.caption(
+    "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune "
+    "(localisation approximative)."
+)
+
+# ---------------------------------------------------------------- proximity questions
+st.subheader("Questions de proximité")
+questions = dict(proximity.QUESTIONS)
+if not ctx.sirene:
+    questions = {"tl_near_qpv": questions["tl_near_qpv"]}
+c1, c2, c3 = st.columns([3, 1, 2])
+with c1:
+    question = widgets.url_choice(
+        st.radio,
+        t("Question"),
+        questions,
+        param=S.QP_QUESTION,
+        default="tl_near_qpv",
+        key="eco_question",
+        ignored=ignored,
+    )
+with c2:
+    radius = widgets.url_number(
+        t("Distance (m)"),
+        param=S.QP_DISTANCE,
+        key="eco_radius",
+        default=500,
+        clamp=proximity.clamp_radius,
+        ignored=ignored,
+        min_value=50,
+        max_value=proximity.MAX_RADIUS_M,
+        step=50,
+    )
+sector = None
+if question == "sse_near_ptce":
+    with c3:
+        sector = widgets.url_choice(
+            st.selectbox,
+            t("Secteur"),
+            {"": t("Tous"), **cache.call(sse.labels, "naf_section", lang)},
+            param=S.QP_SECTOR,
+            default="",
+            key="eco_sector",
+            ignored=ignored,
+        )
+widgets.ignored_params(ignored)
+distance_label = fmt.distance(radius, lang)
+
+if question == "tl_near_qpv":
+    found = cache.call(proximity.third_places_near_qpv, territory, radius)
+    st.markdown(
+        f"**{fmt.number(len(found), lang=lang)}** tiers-lieux de {territory.label} à "
+        f"{distance_label} ou moins d'un quartier prioritaire."
+    )
+    widgets.table(proximity.third_places_table(found), "eco_tl_near_qpv")
+elif question == "qpv_without_sse":
+    around = cache.call(proximity.sse_around_qpv, territory, radius)
+    found = around[around["sse_within"] == 0]
+    st.markdown(
+        f"**{fmt.number(len(found), lang=lang)}** QPV sur {fmt.number(len(around), lang=lang)} "
+        f"sans établissement ESS à {distance_label} ou moins de leur contour."
+    )
+    widgets.table(proximity.qpv_table(around), "eco_qpv_sse")
+else:
+    found = cache.call(proximity.sse_near_ptce, territory, radius, sector or None)
+    st.markdown(
+        f"**{fmt.number(len(found), lang=lang)}** établissements ESS"
+        + (f" du secteur {sector}" if sector else "")
+        + f" à {distance_label} ou moins d'un PTCE de {territory.label}."
+    )
+    widgets.table(proximity.ptce_table(found, family_labels), "eco_sse_near_ptce")
