@@ -31,8 +31,8 @@ BENCHES: list[tuple[str, str, dict]] = [
     ("sirene", "sse_dash.sirene.bench:bench_assignment", {"n_points": 1_000_000}),
     ("sirene", "sse_dash.sirene.bench:bench_build", {"scale": "1/10"}),
     ("sirene", "sse_dash.sirene.bench:bench_build", {"scale": "national"}),
-    ("pages", "sse_dash.ui_bench:bench_pages", {}),
-    ("browser", "sse_dash.ui_bench:bench_browser_paint", {"n_points": 50_000}),
+    ("pages", "sse_dash.ui.bench:bench_pages", {}),
+    ("browser", "sse_dash.ui.bench:bench_browser_paint", {"n_points": 50_000}),
     ("export", "sse_dash.export.bench:bench_exports", {}),
 ]
 
@@ -147,7 +147,9 @@ def bench_point_in_polygon(sizes=(100_000, 1_000_000, 5_000_000)) -> list[dict]:
             pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
             gpd.sjoin(pts, polys, predicate="within", how="left")
 
-        eng_in, _ = timed(lambda lon=lon, lat=lat: idx.assign(lon, lat, with_distance=False), repeat)
+        eng_in, _ = timed(
+            lambda lon=lon, lat=lat: idx.assign(lon, lat, with_distance=False), repeat
+        )
         eng_full, _ = timed(lambda lon=lon, lat=lat: idx.assign(lon, lat), repeat)
         fl, _ = timed(floor, repeat)
         sj, _ = timed(sjoin, 1 if n > 100_000 else repeat)
