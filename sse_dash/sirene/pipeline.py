@@ -186,6 +186,7 @@ def build(
         "qpv24_distance_m DOUBLE)"
     )
     t2 = time.perf_counter()
+    tick("SIRENE : localisation et QPV", 0, None)
     for lo in range(0, max(n, 1), chunk_rows):
         chunk = con.execute(
             queries.load("sirene_geo_chunk"), {"lo": lo, "hi": lo + chunk_rows}
@@ -235,5 +236,5 @@ def build(
     res.timings["tables"] = time.perf_counter() - t3
     res.establishments = con.execute("SELECT count(*) FROM establishments").fetchone()[0]
     res.timings["total"] = time.perf_counter() - t0
-    tick("SIRENE : terminé", res.establishments, res.establishments)
+    tick(f"SIRENE : {res.establishments} établissements de l'ESS", 0, None)
     return res

@@ -688,6 +688,8 @@ def generate(
         done = 0
         next_siren = 10_000_000
         total = sse_rows + other_rows
+        if progress:
+            progress("SIRENE synthétique : établissements de l'ESS", 0, None)
         while done < sse_rows:
             units = max(1, min(CHUNK_UNITS, math.ceil((sse_rows - done) / 1.35)))
             done += _sse_chunk(geo, qidx24, qidx15, next_siren, units, rng, w, None)
@@ -696,6 +698,8 @@ def generate(
                 progress("SIRENE synthétique : établissements de l'ESS", done, total)
         left = other_rows
         next_siren = 50_000_000
+        if progress:
+            progress("SIRENE synthétique : autres établissements", 0, None)
         while left > 0:
             rows = min(CHUNK_OTHER_ROWS, left)
             units = max(1, round(rows * NATIONAL_OTHER_UNITS_PER_ROW))
