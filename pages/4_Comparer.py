@@ -1,0 +1,95 @@
+"""« Comparer » — 2 to 4 territories of the same level against a reference (parent or France):
+same indicators, index (reference = 100), rank, one chart per indicator."""
+
+import streamlit as st
+
+from sse_dash import charts
+from sse_dash.dashboard import compare, sse
+from sse_dash.dashboard import territory as terr
+from sse_dash.ui import cache, widgets
+from sse_dash.ui import state as S
+from sse_dash.ui.page import page_setup
+
+ctx = page_setup("Comparer")
+t, lang, territory = ctx.t, ctx.lang, ctx.territory
+if not ctx.sirene:
+    st.info("Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base.")
+    st.stop()
+ignored: list[str] = []
+
+level = territory.level if territory.level != "france" else "region"
+if territory.level == "france":
+    st.info(
+        "Territoire choisi : France. Comparaison des régions ; choisissez un autre niveau à gauche."
+    )
+scope = {"dep": territory.dep_code} if level in ("commune", "epci") and territory.dep_code else {}
+candidates = cache.call(terr.search, level, "", **scope, limit=400)
+options = {c.key: c.label for c in candidates}
+if territory.level != "france":
+    options.setdefault(territory.key, territory.label)
+
+# Territories typed in the URL are accepted when they exist, even outside the list above.
+url_keys = [k for k in (st.query_params.get(S.QP_COMPARE) or "").split(",") if k]
+for key in url_keys[: compare.MAX_TERRITORIES]:
+    if key not in options:
+        found = cache.call(terr.from_key, key)
+        if found is not None and found.level == level:
+            options[key] = found.label
+default = [territory.key] if territory.level != "france" else list(options)[:2]
+chosen = widgets.url_multi(
+    f"Territoires à comparer ({terr.LEVEL_LABELS[level].lower()}, 2 à 4)",
+    options,
+    param=S.QP_COMPARE,
+    default=default,
+    key="cmp_territories",
+    ignored=ignored,
+    max_selections=compare.MAX_TERRITORIES,
+)
+reference_mode = widgets.url_choice(
+    st.radio,
+    t("Référence"),
+    {"parent": t("Territoire parent"), "france": "France"},
+    param=S.QP_REFERENCE,
+    default="parent",
+    key="cmp_reference",
+    ignored=ignored,
+    horizontal=True,
+)
+widgets.ignored_params(ignored)
+if len(chosen) < 2:
+    st.info("Choisissez au moins deux territoires à comparer.")
+    st.stop()
+
+territories = [cache.call(terr.from_key, k) for k in chosen]
+territories = [x for x in territories if x is not None]
+france = cache.call(terr.france)
+reference = cache.call(terr.parent, territories[0]) if reference_mode == "parent" else france
+totals = cache.call(sse.totals, [*territories, reference])
+long = compare.table(totals, reference.key)
+st.subheader("Indicateurs")
+st.caption(
+    f"Référence : {reference.label}. « indice » = valeur rapportée à la référence (référence = "
+    "100) ; « rang » parmi les territoires comparés (1 = valeur la plus élevée)."
+)
+widgets.table(compare.display(long, lang), "cmp_table", meta={"title": "Comparaison"})
+
+cols = st.columns(2)
+for i, (col, label, percent, _) in enumerate(compare.INDICATORS):
+    part = long[long["indicator"] == col]
+    fig = charts.hbar(
+        part, label="territory", value="value", title=label, lang=lang, percent=percent
+    )
+    with cols[i % 2]:
+        widgets.chart(
+            fig,
+            f"cmp_{col}",
+            part[["territory", "value", "ratio", "rank"]].rename(
+                columns={
+                    "territory": "Territoire",
+                    "value": label,
+                    "ratio": "Indice (référence = 100)",
+                    "rank": "Rang",
+                }
+            ),
+            lang=lang,
+        )
