@@ -84,3 +84,56 @@ def test_bad_coordinates_french_message(app, text):
     message = at.error[0].value
     assert any(w in message for w in ("Coordonnées", "Saisissez", "géocodeur"))
     assert not at.success
+
+
+def upload(at, name: str, content: bytes):
+    at.file_uploader(key=S.W_QC_FILE).upload(name, content, "text/csv")
+    at.run()
+    return at
+
+
+def test_batch_upload_run_download_and_keep_layer(app, inside_point):
+    code, _, lon, lat = inside_point
+    content = (
+        f"nom;longitude;latitude\n<b>Asso</b>;{lon:.6f};{lat:.6f}\n".replace(".", ",")
+        + "Sans coordonnées;;\n"
+        + f"Inversée;{lat:.6f};{lon:.6f}\n"
+    ).encode("cp1252")
+    at = upload(app, "structures.csv", content)
+    assert not at.exception
+    assert at.radio(key=S.W_QC_MODE).value == "lonlat"
+    run = [b for b in at.button if b.label == "Lancer la vérification"][0]
+    run.click()
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Lignes"] == "3" and metrics["Localisées"] == "2"
+    assert metrics["En QPV 2024"] == "2"
+    labels = [b.label for b in at.get("download_button")]
+    assert "Télécharger (CSV)" in labels and "Télécharger (Excel)" in labels
+    keep = [b for b in at.button if b.label == "Garder comme couche de carte"][0]
+    keep.click()
+    at.run()
+    layer = at.session_state[S.SESSION_POINT_LAYER]
+    assert len(layer) == 2 and set(layer.columns) >= {"lon", "lat", "tooltip"}
+    assert code in layer.tooltip.iloc[0]
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("vide.csv", b"", "vide"),
+        ("entete.csv", b"adresse;cp\n", "en-t\u00eate"),
+        ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00" * 20, "binaire"),
+    ],
+)
+def test_batch_bad_files_french_message(app, name, content, message):
+    at = upload(app, name, content)
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+
+
+def test_batch_without_usable_columns(app):
+    at = upload(app, "autre.csv", b"nom;montant\nA;12\n")
+    assert not at.exception
+    assert any("Aucune colonne" in w.value for w in at.warning)

@@ -49,6 +49,10 @@ RESULT_COLUMNS = [
 NUMERIC_RESULTS = ("score", "lon", "lat", "distance_m")
 
 
+def _dep_of(code: str) -> str:
+    return code[:3] if code.startswith("97") else code[:2]
+
+
 class Reference:
     """Everything a check needs from the warehouse, in memory (read-only once built)."""
 
@@ -115,8 +119,10 @@ class Reference:
                 self._commune_tree = shapely.STRtree(self._commune_geoms)
         ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
         if ok.size:
-            p, t = self._commune_tree.query(shapely.points(lon[ok], lat[ok]), predicate="within")
-            out[ok[p]] = self._commune_codes[t]
+            x, y = lon[ok], lat[ok]
+            p, t = self._commune_tree.query(shapely.points(x, y))  # bounding boxes only
+            hit = shapely.contains_xy(self._commune_geoms[t], x[p], y[p])  # prepared polygons
+            out[ok[p[hit]]] = self._commune_codes[t[hit]]
         return out
 
     # ------------------------------------------------------------------ core
@@ -153,6 +159,27 @@ class Reference:
             }
         )
         return out
+
+    def assign_one(self, lon: float, lat: float, citycode: str | None = None) -> dict:
+        """`assign` for one point without pandas (single checks must take ~1 ms)."""
+        x, y = np.array([lon], dtype="float64"), np.array([lat], dtype="float64")
+        a = self.idx24.assign(x, y)
+        commune = citycode or self.communes_at(x, y)[0]
+        dist = float(np.round(a.distance_m[0])) if np.isfinite(a.distance_m[0]) else np.nan
+        status = NOT_LOADED_2015
+        if len(self.idx15):
+            inside15 = self.idx15.assign(x, y, with_distance=False).inside[0]
+            if inside15 is not None:
+                status = inside15
+            elif commune and _dep_of(commune) in self.deps_2015:
+                status = OUTSIDE_2015
+        return {
+            "code_commune": commune,
+            "code_qpv": a.inside[0],
+            "distance_m": dist,
+            "qpv_le_plus_proche": a.nearest[0],
+            "qpv_2015": status,
+        }
 
     def _status_2015(self, lon, lat, commune, has) -> np.ndarray:
         n = len(lon)
@@ -279,14 +306,13 @@ def check_point(
     citycode: str | None = None,
     notes: list[str] | None = None,
 ) -> SingleResult:
-    row = ref.assign(np.array([lon]), np.array([lat]), None if citycode is None else [citycode])
-    r = row.iloc[0]
-    code = r.code_qpv
+    r = ref.assign_one(lon, lat, citycode)
+    code = r["code_qpv"]
     commune_codes = ref.qpv_communes.get(code, []) if code else []
-    if not commune_codes and r.code_commune:
-        commune_codes = [r.code_commune]
-    nearest = r.qpv_le_plus_proche
-    dist = float(r.distance_m) if pd.notna(r.distance_m) else float("nan")
+    if not commune_codes and r["code_commune"]:
+        commune_codes = [r["code_commune"]]
+    nearest = r["qpv_le_plus_proche"]
+    dist = r["distance_m"]
     return SingleResult(
         lon=lon,
         lat=lat,
@@ -295,12 +321,12 @@ def check_point(
         code=code,
         name=ref.qpv_name(code),
         communes=[(c, ref.commune_name(c) or c) for c in commune_codes],
-        commune_code=r.code_commune,
+        commune_code=r["code_commune"],
         nearest_code=nearest,
         nearest_name=ref.qpv_name(nearest),
         distance_m=dist,
         within_300=bool(np.isfinite(dist) and dist <= NEAR_M),
-        qpv_2015=r.qpv_2015 or NOT_LOADED_2015,
+        qpv_2015=r["qpv_2015"],
         notes=list(notes or []),
     )
 
