@@ -295,3 +295,51 @@ def test_points_geojson_geometry_fills_coordinates(gazetteer):
     out = locate_points(gdf, point_ds(), gazetteer)
     assert out["lon"].iloc[0] == pytest.approx(2.36)
     assert out["commune_code"].iloc[0] == "93066"
+
+
+def test_grouped_rows_are_split_one_place_per_row(tmp_path):
+    """ANCT's Fabriques file groups several places of one commune in a row ("a; b")."""
+    import json
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id_territoire": "fabt-1; fabt-2",
+                "lib_territoire": "Lieu A; Lieu B",
+                "id_geo": "93066",
+            },
+            "geometry": {"type": "Point", "coordinates": [2.36, 48.93]},
+        },
+        {
+            "type": "Feature",
+            "properties": {
+                "id_territoire": "fabt-3",
+                "lib_territoire": "Lieu C; annexe",
+                "id_geo": "1004",
+            },
+            "geometry": {"type": "Point", "coordinates": [5.37, 45.96]},
+        },
+    ]
+    path = tmp_path / "fabt_geom.geojson"
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
+    ds = Dataset(
+        id="fabriques",
+        role="third_places",
+        title="t",
+        publisher="p",
+        licence="l",
+        vintage="v",
+        format="geojson",
+        path=str(path),
+        columns={"id": "id_territoire", "name": "lib_territoire", "commune_code": "id_geo"},
+        options={"split": ["id", "name"], "split_separator": "; "},
+    )
+    df = readers.read_dataset(ds, path)
+    assert list(df["id"]) == ["fabt-1", "fabt-2", "fabt-3"]
+    # the third row does not split evenly (1 id, 2 names): kept whole, not mis-paired
+    assert list(df["name"]) == ["Lieu A", "Lieu B", "Lieu C; annexe"]
+    assert list(df["commune_code"]) == ["93066", "93066", "01004"]
+    assert df.geometry.iloc[1].x == pytest.approx(2.36)

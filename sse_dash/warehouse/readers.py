@@ -283,9 +283,45 @@ def read_dataset(ds: Dataset, file: Path) -> pd.DataFrame | gpd.GeoDataFrame:
         if out[canon].dtype.kind == "O" or str(out[canon].dtype).startswith("string"):
             out[canon] = out[canon].astype(object).where(out[canon].notna(), None)
     out = normalise_codes(out, ds.role)
+    geometry = None
     if isinstance(raw, gpd.GeoDataFrame) and raw.geometry is not None:
-        return gpd.GeoDataFrame(out, geometry=raw.geometry.to_numpy(), crs=raw.crs or 4326)
+        geometry = gpd.GeoSeries(raw.geometry.to_numpy(), crs=raw.crs or 4326)
+    if ds.options.get("split"):
+        out, geometry = split_grouped_rows(
+            out, geometry, ds.options["split"], ds.options.get("split_separator", "; ")
+        )
+    if geometry is not None:
+        return gpd.GeoDataFrame(out, geometry=geometry.to_numpy(), crs=geometry.crs)
     return out
+
+
+def split_grouped_rows(
+    df: pd.DataFrame, geometry: gpd.GeoSeries | None, columns: list[str], sep: str
+) -> tuple[pd.DataFrame, gpd.GeoSeries | None]:
+    """One row per place when a source groups several places of a commune in one row with
+    identifiers and names joined by `sep` (ANCT Fabriques de territoire). Rows whose columns do
+    not split into the same number of parts are kept whole rather than mis-paired."""
+    parts = {
+        c: df[c].map(lambda v: str(v).split(sep) if v is not None else [None]) for c in columns
+    }
+    counts = pd.DataFrame({c: parts[c].map(len) for c in columns})
+    aligned = counts.nunique(axis=1) == 1
+    n = counts[columns[0]].where(aligned, 1)
+    repeat = np.repeat(np.arange(len(df)), n.to_numpy())
+    out = df.iloc[repeat].reset_index(drop=True)
+    offset = np.concatenate([np.arange(k) for k in n.to_numpy()]) if len(df) else np.array([], int)
+    for c in columns:
+        src = parts[c].to_numpy()[repeat]
+        whole = df[c].to_numpy()[repeat]
+        split_ok = aligned.to_numpy()[repeat]
+        out[c] = [
+            (s[i].strip() if s[i] is not None else None) if ok else w
+            for s, i, ok, w in zip(src, offset, split_ok, whole, strict=True)
+        ]
+    geo = None
+    if geometry is not None:
+        geo = gpd.GeoSeries(geometry.to_numpy()[repeat], crs=geometry.crs)
+    return out, geo
 
 
 def to_number(series: pd.Series) -> pd.Series:
