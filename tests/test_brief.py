@@ -68,7 +68,7 @@ def test_pptx_slides_and_texts(con, pptx_dep):
     assert "Établissements par famille de l'ESS" in slides[2]
     assert any("Quartiers prioritaires (QPV 2024)" in s for s in slides)
     assert "Sources et définitions" in slides[-1]
-    assert "INSEE SIRENE, juin 2026" in slides[-1]
+    assert "SIRENE synthétique (juin 2026)" in slides[-1]
     assert all(SYNTHETIC_NOTICE in s for s in slides)
     pictures = sum(1 for s in prs.slides for sh in s.shapes if sh.shape_type == 13)
     assert pictures == 5  # four charts and the map
@@ -142,6 +142,8 @@ def test_no_synthetic_mention_on_real_data(tmp_path):
         con.close()
     texts = "\n".join(_slide_texts(s) for s in Presentation(str(out)).slides)
     assert SYNTHETIC_NOTICE not in texts
+    assert "synthétique" not in texts
+    assert "INSEE SIRENE, juin 2026" in texts
     assert "Montreuil" in texts
 
 

@@ -38,10 +38,12 @@ def test_format_vintage(raw, expected):
 
 def test_sources_for_sirene_and_qpv(con):
     items = provenance.sources_for(con, provenance.SIRENE_ROLES + provenance.QPV_ROLES)
-    # two SIRENE datasets of the same vintage give one item
-    assert items == ["INSEE SIRENE, juin 2026", "ANCT QPV 2024 (décret 2023-1314)"]
+    # two SIRENE datasets of the same vintage give one item; the fixture's SIRENE is synthetic
+    assert items == ["SIRENE synthétique (juin 2026)", "ANCT QPV 2024 (décret 2023-1314)"]
     line = provenance.source_line(items)
-    assert line == "Sources\u00a0: INSEE SIRENE, juin 2026 ; ANCT QPV 2024 (décret 2023-1314)"
+    assert line == (
+        "Sources\u00a0: SIRENE synthétique (juin 2026) ; ANCT QPV 2024 (décret 2023-1314)"
+    )
     assert provenance.source_line(items[:1]).startswith("Source\u00a0: ")
     assert provenance.source_line([]) == ""
 
@@ -53,6 +55,7 @@ def test_synthetic_flag_from_meta(con, tmp_path):
     )
     try:
         assert provenance.is_synthetic(real) is False
+        assert provenance.sources_for(real, provenance.SIRENE_ROLES) == ["INSEE SIRENE, juin 2026"]
     finally:
         real.close()
     empty = db.connect(None)

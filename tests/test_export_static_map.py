@@ -47,7 +47,7 @@ def test_svg_has_title_legend_scale_bar_and_sources(con):
     ).fetchone()[0]
     assert f"Associations ({n_assoc})" in texts
     assert any(t.endswith(" km") for t in texts)  # scale bar
-    assert any(t.startswith("Sources\u00a0: INSEE SIRENE, juin 2026") for t in texts)
+    assert any(t.startswith("Sources\u00a0: SIRENE synthétique (juin 2026)") for t in texts)
     assert SYNTHETIC_NOTICE in texts
 
 

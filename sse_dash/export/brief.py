@@ -139,7 +139,9 @@ def collect(
         figures=figures,
         by_family=queries.df(con, "brief_by_family", params),
         by_sector=queries.df(con, "brief_by_sector", params),
-        by_size=queries.df(con, "brief_by_size", params),
+        by_size=queries.df(con, "brief_by_size", params).assign(
+            label=lambda f: f["label"].map(size_class_label)
+        ),
         qpv_table=qpv_table,
         layers=static_map.load_layers(con, territory),
         sources=sources,
@@ -170,6 +172,21 @@ def _hbar(ax: Axes, labels: list[str], values: list[float], xlabel: str) -> None
 def _empty(ax: Axes) -> None:
     ax.set_axis_off()
     ax.text(0.5, 0.5, "Aucun établissement recensé", ha="center", va="center", fontsize=12)
+
+
+def size_class_label(value) -> str:
+    """Size classes as stored (`1-9`, `250+`, `0`, `NN`) in words."""
+    text = "" if value is None else str(value).strip()
+    if text in ("", "NN"):
+        return "Non employeur"
+    if text == "0":
+        return "0 salarié"
+    if text.endswith("+"):
+        return f"{text[:-1]} salariés et plus"
+    low, sep, high = text.partition("-")
+    if sep and low.isdigit() and high.isdigit():
+        return f"{low} à {high} salariés"
+    return text
 
 
 def _draw_breakdown(frame: pd.DataFrame, limit: int | None = None) -> Callable[[Axes], None]:
@@ -244,6 +261,13 @@ def _figures_table(brief: BriefData) -> pd.DataFrame:
     return table.reset_index(names="Indicateur")
 
 
+def _shorten(value, limit: int) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _qpv_pages(brief: BriefData) -> list[pd.DataFrame]:
     frame = brief.qpv_table
     if frame is None or frame.empty:
@@ -253,7 +277,7 @@ def _qpv_pages(brief: BriefData) -> list[pd.DataFrame]:
         {
             "Code": shown["code"],
             "Quartier": shown["name"],
-            "Commune": shown["commune"].fillna("–"),
+            "Commune": [_shorten(v, 40) for v in shown["commune"]],
             "Population": [fmt.number(v) for v in shown["population"]],
             "Pauvreté": [fmt.percent(v) for v in shown["poverty_rate"]],
             "Taux d'emploi": [fmt.percent(v) for v in shown["employment_rate"]],
@@ -481,7 +505,7 @@ def _pdf_table(fig: Figure, table: pd.DataFrame) -> None:
 
 def write_pdf(brief: BriefData, out: Path) -> int:
     """Write the pack as an A4-landscape PDF; returns the number of pages."""
-    footer = provenance.source_line(brief.sources)
+    footer_pdf = textwrap.fill(provenance.source_line(brief.sources), 210)
     pages = 0
     with matplotlib.rc_context(static_map.RC), PdfPages(str(out)) as pdf:
         for section in sections(brief):
@@ -504,9 +528,9 @@ def write_pdf(brief: BriefData, out: Path) -> int:
                 wrapped = [textwrap.fill(line, 150) if line else "" for line in section.lines]
                 fig.text(0.04, 0.85, "\n".join(wrapped), fontsize=9.5, va="top", linespacing=1.5)
             if section.note:
-                fig.text(0.04, 0.075, section.note, fontsize=8, color="#555555")
+                fig.text(0.04, 0.085, section.note, fontsize=8, color="#555555")
             if section.kind != "text":
-                fig.text(0.04, 0.045, footer, fontsize=7.5, color="#444444")
+                fig.text(0.04, 0.045, footer_pdf, fontsize=7, color="#444444", linespacing=1.3)
             if brief.synthetic:
                 fig.text(
                     0.04, 0.018, SYNTHETIC_NOTICE, fontsize=9, fontweight="bold", color="#b00020"

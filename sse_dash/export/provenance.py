@@ -58,10 +58,13 @@ def short_publisher(publisher: str | None) -> str:
     return _PUBLISHER_CUT.sub("", (publisher or "").strip()) or (publisher or "").strip()
 
 
-def _label(role: str, publisher: str, vintage: str) -> str:
+def _label(role: str, publisher: str, vintage: str, synthetic: bool = False) -> str:
     """One readable source item for a provenance row."""
     vintage = format_vintage(vintage)
     if role in SIRENE_ROLES:
+        if synthetic:
+            detail = vintage.removeprefix("synthétique").strip(" ,")
+            return f"SIRENE synthétique ({detail})" if detail else "SIRENE synthétique"
         return f"INSEE SIRENE, {vintage}" if vintage else "INSEE SIRENE"
     pub = short_publisher(publisher)
     if role in QPV_INDICATOR_ROLES:
@@ -90,15 +93,31 @@ def provenance_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
         cur.close()
 
 
-def sources_for(con: duckdb.DuckDBPyConnection, roles: tuple[str, ...] | list[str]) -> list[str]:
-    """Deduplicated source items for the datasets with these catalogue roles, in role order."""
+def _is_qpv2015(row: dict) -> bool:
+    text = f"{row.get('title') or ''} {row.get('vintage') or ''}"
+    return row["role"] in QPV_ROLES + QPV_INDICATOR_ROLES and "QPV 2015" in text
+
+
+def sources_for(
+    con: duckdb.DuckDBPyConnection,
+    roles: tuple[str, ...] | list[str],
+    *,
+    include_qpv2015: bool = False,
+) -> list[str]:
+    """Deduplicated source items for the datasets with these catalogue roles, in role order.
+    QPV 2015 datasets are left out unless asked for: the exports use the 2024 geography."""
     rows = provenance_rows(con)
     items: list[str] = []
     for role in roles:
         for row in rows:
-            if row["role"] != role:
+            if row["role"] != role or (not include_qpv2015 and _is_qpv2015(row)):
                 continue
-            item = _label(role, row.get("publisher") or "", row.get("vintage") or "")
+            item = _label(
+                role,
+                row.get("publisher") or "",
+                row.get("vintage") or "",
+                row.get("synthetic") is True,
+            )
             if item and item not in items:
                 items.append(item)
     return items
