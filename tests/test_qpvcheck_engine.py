@@ -260,3 +260,19 @@ def test_reference_is_cached_by_mtime(tmp_path):
     path = wh.build(tmp_path / "sse.duckdb")
     a = engine.get_reference(path)
     assert engine.get_reference(path) is a
+
+
+def test_batch_address_parts(ref, fake):
+    df = pd.DataFrame(
+        {
+            "num": ["1", "2"],
+            "voie": ["rue du Test", "avenue Test"],
+            "cp": ["75019", "31200"],
+            "commune": ["Paris", "Toulouse"],
+        }
+    )
+    mapping = mp.propose(df)
+    assert mapping.mode == "parts"
+    out = engine.run_batch(ref, df, mapping, geocoder(fake)).df
+    assert values(out.code_qpv) == ["QN07501M", "QN03101T"]
+    assert values(out.qpv_2015) == [engine.NOT_LOADED_2015, "QP031001"]

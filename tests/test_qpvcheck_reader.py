@@ -19,7 +19,7 @@ ROWS = [
 
 
 def csv_bytes(sep=";", encoding="utf-8", rows=ROWS) -> bytes:
-    return "\n".join(sep.join(r) for r in rows).encode(encoding) + b"\n"
+    return ("\n".join(sep.join(r) for r in rows) + "\n").encode(encoding)
 
 
 @pytest.mark.parametrize(
@@ -209,3 +209,19 @@ def test_locate_swapped_lambert_outside_missing():
     assert 2.2 < lon[2] < 2.5 and 48.8 < lat[2] < 48.95
     assert lon[3] == pytest.approx(lon[2])
     assert np.isnan(lon[4:]).all()
+
+
+def test_utf16_with_bom():
+    table = reader.read_table(csv_bytes(encoding="utf-16"), "a.csv")
+    assert table.encoding == "UTF-16"
+    assert table.df.iloc[0, 1] == "12 rue de l'Église"
+
+
+def test_mojibake_free_for_cp1252_apostrophes():
+    data = "nom;adresse\nCafé;2 rue de l\u2019Œuvre\n".encode("cp1252")
+    assert reader.read_table(data, "a.csv").df.iloc[0, 1] == "2 rue de l\u2019Œuvre"
+
+
+def test_broken_utf16_is_a_french_error():
+    with pytest.raises(InputError, match="UTF-16"):
+        reader.read_table("a;b\n1;2\n".encode("utf-16") + b"\n", "a.csv")

@@ -62,7 +62,7 @@ def mapping_from_args(args, df) -> mp.ColumnMapping:
 
 
 def _progress(label: str, done: int, total: int) -> None:
-    print(f"\r{label} : {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+    print(f"{label} : {done}/{total}", file=sys.stderr, flush=True)
 
 
 def run_check(args: argparse.Namespace) -> int:
