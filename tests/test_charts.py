@@ -1,0 +1,47 @@
+"""Chart builders: data in the traces, French separators, colour-blind-safe palette, no geo."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sse_dash import charts
+
+
+def test_hbar_sorts_and_formats_in_french():
+    df = pd.DataFrame({"label": ["A", "B", "C"], "n": [1200.0, 5.0, 30.0]})
+    fig = charts.hbar(df, label="label", value="n", title="Titre")
+    bar = fig.data[0]
+    assert list(bar.y) == ["B", "C", "A"]  # largest at the top
+    assert list(bar.text) == ["5", "30", "1\u202f200"]
+    assert fig.layout.separators == ",\u202f"
+    assert fig.layout.colorway == tuple(charts.OKABE_ITO)
+    assert fig.layout.title.text == "Titre"
+
+
+def test_hbar_percent_and_english():
+    df = pd.DataFrame({"label": ["A"], "p": [12.345]})
+    fig = charts.hbar(df, label="label", value="p", percent=True, lang="en")
+    assert fig.data[0].text == ("12.3%",)
+    assert fig.layout.separators == ".,"
+
+
+def test_grouped_and_stacked():
+    df = pd.DataFrame(
+        {"cat": ["x", "y", "x", "y"], "terr": ["T1", "T1", "T2", "T2"], "v": [1, 3, 2, 2]}
+    )
+    fig = charts.grouped_bars(df, category="cat", series="terr", value="v")
+    assert [t.name for t in fig.data] == ["T1", "T2"] and fig.layout.barmode == "group"
+    fig = charts.stacked_share(df, series="terr", category="cat", value="v")
+    shares = {t.name: list(t.x) for t in fig.data}
+    assert shares == {"x": [25.0, 50.0], "y": [75.0, 50.0]}
+
+
+def test_no_geo_traces_anywhere():
+    df = pd.DataFrame({"label": ["A"], "n": [1], "year": [2020]})
+    figs = [
+        charts.hbar(df, label="label", value="n"),
+        charts.columns(df, x="year", y="n"),
+    ]
+    for fig in figs:
+        assert all(trace.type == "bar" for trace in fig.data)
+        assert "geo" not in fig.to_plotly_json()["layout"]

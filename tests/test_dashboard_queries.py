@@ -1,0 +1,170 @@
+"""Query functions behind the pages, checked against figures recomputed with pandas from the
+fixture establishments (tests/ui_warehouse.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import ui_warehouse
+
+from sse_dash import db
+from sse_dash.dashboard import compare, proximity, qpv, sse
+from sse_dash.dashboard import territory as terr
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = ui_warehouse.build(tmp_path_factory.mktemp("ui_q") / "sse.duckdb")
+    c = db.open_warehouse(path)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def ets():
+    return ui_warehouse.establishments()
+
+
+def test_parse_key_rejects_malformed_values():
+    assert terr.parse_key("dep:93") == ("departement", "93")
+    assert terr.parse_key("dep:2a") == ("departement", "2A")
+    assert terr.parse_key("fr") == ("france", "FR")
+    for bad in ("dep:ZZ", "dep:", "xx:93", "com:1234", "<script>", "dep:93;drop", "", None):
+        assert terr.parse_key(bad) is None, bad
+
+
+def test_lookup_search_parent(con):
+    t = terr.from_key(con, "com:93031")
+    assert t.name == "Épinay-sur-Seine" and t.population == 55_000
+    assert [x.code for x in terr.search(con, "commune", "ÉPINAY")] == ["93031"]
+    assert [x.code for x in terr.search(con, "commune", "93066")] == ["93066"]
+    assert terr.parent(con, t).key == "dep:93"
+    assert terr.parent(con, terr.from_key(con, "dep:93")).key == "reg:11"
+    assert terr.parent(con, terr.from_key(con, "reg:11")).key == "fr"
+    assert terr.from_key(con, "com:99999") is None
+
+
+def test_kpis_match_the_establishments(con, ets):
+    t = terr.from_key(con, "dep:93")
+    k = sse.kpis(con, t)
+    part = ets[ets.dep_code == "93"]
+    assert k["establishments"] == len(part)
+    assert k["employer_establishments"] == part.employer.sum()
+    assert k["employees_est"] == pytest.approx(part.employees_est.sum())
+    assert k["in_qpv"] == part.qpv24.notna().sum()
+    assert k["per10k"] == pytest.approx(len(part) / 1_650_000 * 10_000)
+
+
+@pytest.mark.parametrize(
+    "filters, mask",
+    [
+        (sse.Filters(family="association"), lambda e: e.family == "association"),
+        (sse.Filters(sector="Q", employer=True), lambda e: (e.naf_section == "Q") & e.employer),
+        (sse.Filters(qpv="in"), lambda e: e.qpv24.notna()),
+        (sse.Filters(qpv="near", size="1-9"), lambda e: e.near_qpv300 & (e.size_class == "1-9")),
+    ],
+)
+def test_filters_change_kpis_as_the_data_says(con, ets, filters, mask):
+    t = terr.from_key(con, "epci:200057867")  # EPT: Saint-Denis + Épinay
+    part = ets[ets.ept_code == "200057867"]
+    assert sse.kpis(con, t, filters)["establishments"] == mask(part).sum()
+
+
+def test_breakdowns_and_years(con, ets):
+    t = terr.from_key(con, "com:93066")
+    part = ets[ets.commune_code == "93066"]
+    fam = sse.breakdown(con, t, "family")
+    assert (
+        dict(zip(fam.code, fam.establishments, strict=True)) == part.family.value_counts().to_dict()
+    )
+    assert "Associations" in set(fam.label)
+    sizes = sse.breakdown(con, t, "size_class")
+    assert list(sizes.code) == ["NN", "1-9", "10-49", "50-249"]  # size order, not count order
+    years = sse.created_years(con, t)
+    expected = pd.to_datetime(part.created).dt.year.value_counts().sort_index()
+    assert list(years.establishments) == list(expected)
+
+
+def test_points_hide_non_diffusible_names(con, ets):
+    frame = sse.points(con, terr.from_key(con, "com:93066"))
+    hidden = ets[(ets.commune_code == "93066") & ~ets.diffusible].siret.tolist()
+    assert hidden and frame.set_index("siret").loc[hidden, "name"].isna().all()
+
+
+def test_agg_totals_agree_with_establishments(con, ets):
+    ts = [terr.from_key(con, k) for k in ("fr", "reg:76", "epci:200057867", "com:93008")]
+    totals = sse.totals(con, ts).set_index("key")
+    for t in ts:
+        assert totals.loc[t.key, "establishments"] == sse.kpis(con, t)["establishments"], t.key
+    assert totals.loc["fr", "qpv"] == 3 and totals.loc["com:93008", "qpv"] == 1
+    assert totals.loc["epci:200057867", "qpv"] == 1
+
+
+def test_choropleth_includes_empty_areas_and_communes_need_a_departement(con, ets):
+    deps = sse.choropleth(con, "departement").set_index("code")
+    assert deps.loc["75", "establishments"] == 0 and deps.loc["93", "establishments"] == 120
+    communes = sse.choropleth(con, "commune", dep="93").set_index("code")
+    assert set(communes.index) == {"93066", "93031", "93008"}
+    assert communes.loc["93031", "share_qpv"] == 0
+    with pytest.raises(ValueError):
+        sse.choropleth(con, "commune")
+
+
+def test_parse_filters_allow_lists():
+    f, ignored = sse.parse_filters(
+        {"famille": "association", "secteur": "q", "taille": "zz", "employeur": "1"},
+        ["association"],
+        ["Q"],
+    )
+    assert f == sse.Filters(family="association", sector="Q", employer=True)
+    assert ignored == ["taille"]
+    assert sse.filters_to_params(f) == {"famille": "association", "secteur": "Q", "employeur": "1"}
+
+
+def test_qpv_table_counts(con, ets):
+    table = qpv.table(con, terr.from_key(con, "dep:93")).set_index("code")
+    inside = ets[ets.qpv24 == "QN09301M"]
+    assert table.loc["QN09301M", "sse_inside"] == len(inside)
+    near = ets[(ets.qpv24_nearest == "QN09301M") & ets.near_qpv300]
+    assert table.loc["QN09301M", "sse_300m"] == len(near)
+    assert table.loc["QN09301M", "poverty_rate"] == 45.2
+
+
+def test_qpv_code_validation_and_detail(con):
+    assert qpv.valid_code("qn09301m") == "QN09301M"
+    assert qpv.valid_code("<script>") is None and qpv.one(con, "<script>") is None
+    assert qpv.one(con, "QN99999Z") is None
+    record = qpv.one(con, "QN09301M")
+    assert record["population"] == 9000 and record["wkb"]
+    overlap = qpv.overlap(con, "QN09301M")
+    assert list(overlap.code) == ["QP093001"] and overlap.share.iloc[0] == pytest.approx(1.0)
+
+
+def test_proximity_questions(con, ets):
+    d93 = terr.from_key(con, "dep:93")
+    near = proximity.third_places_near_qpv(con, d93, 500)
+    assert list(near.id) == ["tl1"] and near.distance_m.iloc[0] == 0
+    assert len(proximity.third_places_near_qpv(con, d93, 5000)) == 2
+    around = proximity.sse_around_qpv(con, d93, 50).set_index("code")
+    assert around.loc["QN09301M", "sse_within"] >= len(ets[ets.qpv24 == "QN09301M"])
+    ptce = proximity.sse_near_ptce(con, terr.from_key(con, "com:93066"), 400, "Q")
+    assert len(ptce) > 0 and (ptce.distance_m <= 400).all()
+    assert set(ets.set_index("siret").loc[ptce.siret, "naf_section"]) == {"Q"}
+    assert proximity.clamp_radius("abc") == 500 and proximity.clamp_radius(10**9) == 5000
+
+
+def test_compare_table_ratio_and_rank(con):
+    ts = [terr.from_key(con, k) for k in ("com:93066", "com:93008")]
+    ref = terr.from_key(con, "dep:93")
+    long = compare.table(sse.totals(con, [*ts, ref]), ref.key)
+    per10k = long[long.indicator == "per10k"].set_index("key")
+    assert per10k.loc["com:93008", "rank"] == 1 and per10k.loc["com:93066", "rank"] == 2
+    expected = (40 / 53_000) / (120 / 1_650_000) * 100
+    assert per10k.loc["com:93008", "ratio"] == pytest.approx(expected)
+    wide = compare.display(long)
+    assert list(wide.columns) == [
+        "Indicateur",
+        "Saint-Denis (93066)",
+        "Bobigny (93008)",
+        "Seine-Saint-Denis (93) (référence)",
+    ]
