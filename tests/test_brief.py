@@ -74,6 +74,19 @@ def test_pptx_slides_and_texts(con, pptx_dep):
     assert pictures == 5  # four charts and the map
 
 
+def test_pptx_layout_stays_on_the_slide(pptx_dep):
+    prs = Presentation(str(pptx_dep[0]))
+    inch = 914400
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width
+            assert shape.top + shape.height <= prs.slide_height
+            if shape.shape_type == 13 or shape.has_table:
+                # charts, map and tables end above the note and source line
+                assert shape.top + shape.height <= 6.45 * inch
+
+
 def test_pptx_key_figures_match_raw_establishments(con, pptx_dep):
     out, _ = pptx_dep
     table = next(sh.table for sh in Presentation(str(out)).slides[1].shapes if sh.has_table)

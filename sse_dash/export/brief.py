@@ -438,10 +438,18 @@ def write_pptx(brief: BriefData, out: Path) -> int:
         if section.kind == "table" and section.table is not None:
             table = section.table
             n_rows, n_cols = len(table) + 1, len(table.columns)
+            row_height = 0.4 if n_rows <= 8 else 0.32
             shape = slide.shapes.add_table(
-                n_rows, n_cols, Inches(0.5), Inches(1.5), Inches(12.3), Inches(0.4 * n_rows)
+                n_rows,
+                n_cols,
+                Inches(0.5),
+                Inches(1.5),
+                Inches(12.3),
+                Inches(row_height * n_rows),
             )
             grid = shape.table
+            for j, share in enumerate(_column_shares(table)):
+                grid.columns[j].width = int(Inches(12.3) * share)
             for j, name in enumerate(table.columns):
                 grid.cell(0, j).text = str(name)
             for i, values in enumerate(table.itertuples(index=False), start=1):
@@ -459,15 +467,18 @@ def write_pptx(brief: BriefData, out: Path) -> int:
             slide.shapes.add_picture(io.BytesIO(image), Inches(0.6), Inches(1.45), Inches(12.0))
         elif section.kind == "map" and section.draw is not None:
             image = _png(section.draw, (11.0, 5.3), (0.0, 0.0, 0.68, 1.0))
-            slide.shapes.add_picture(io.BytesIO(image), Inches(1.0), Inches(1.4), Inches(11.0))
+            # 5 in high at most: the note and the source line sit below the map
+            slide.shapes.add_picture(
+                io.BytesIO(image), Inches(1.2), Inches(1.4), height=Inches(5.0)
+            )
         elif section.kind == "text":
             text(slide, 0.5, 1.2, 12.3, 5.4, section.lines, 13)
         if section.note:
-            text(slide, 0.5, 6.55, 12.3, 0.35, [section.note], 10, colour="555555")
+            text(slide, 0.5, 6.45, 12.3, 0.35, [section.note], 10, colour="555555")
         if section.kind != "text":
-            text(slide, 0.5, 6.85, 12.3, 0.3, [footer], 9, colour="444444")
+            text(slide, 0.5, 6.75, 12.3, 0.4, [footer], 8, colour="444444")
         if brief.synthetic:
-            text(slide, 0.5, 7.1, 12.3, 0.3, [SYNTHETIC_NOTICE], 10, bold=True, colour="B00020")
+            text(slide, 0.5, 7.12, 12.3, 0.3, [SYNTHETIC_NOTICE], 10, bold=True, colour="B00020")
     prs.core_properties.title = f"L'économie sociale et solidaire — {brief.territory.label}"
     prs.core_properties.language = "fr-FR"
     prs.save(str(out))
@@ -475,6 +486,16 @@ def write_pptx(brief: BriefData, out: Path) -> int:
 
 
 # --- PDF -------------------------------------------------------------------------------------
+
+
+def _column_shares(table: pd.DataFrame) -> list[float]:
+    """Column widths (fractions of the table width) sized by each column's longest text."""
+    cells = [["–" if v is None else str(v) for v in row] for row in table.itertuples(index=False)]
+    headers = [str(c) for c in table.columns]
+    lengths = [
+        max([len(headers[j]), *(len(row[j]) for row in cells)]) + 2 for j in range(len(headers))
+    ]
+    return [n / sum(lengths) for n in lengths]
 
 
 def _pdf_table(fig: Figure, table: pd.DataFrame) -> None:

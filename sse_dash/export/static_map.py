@@ -208,9 +208,14 @@ def draw_map(ax, layers: MapLayers, *, legend: bool = True) -> None:
         communes.boundary.plot(ax=ax, color="#bbbbbb", linewidth=0.4)
     layers.outline.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
     if not layers.qpv.empty:
-        layers.qpv.plot(
-            ax=ax, facecolor=QPV_COLOUR, alpha=0.25, edgecolor=QPV_COLOUR, linewidth=0.8
-        )
+        if layers.mode == "choropleth":  # a tinted fill would change the classes' colours
+            layers.qpv.plot(
+                ax=ax, facecolor="none", edgecolor=QPV_COLOUR, linewidth=0.9, hatch="////"
+            )
+        else:
+            layers.qpv.plot(
+                ax=ax, facecolor=QPV_COLOUR, alpha=0.25, edgecolor=QPV_COLOUR, linewidth=0.8
+            )
         handles.append(
             Patch(
                 facecolor=QPV_COLOUR,
