@@ -69,6 +69,9 @@ EN: dict[str, str] = {
     "Population": "Population",
     "Code": "Code",
     "Nom": "Name",
+    "Légende": "Legend",
+    "Comparer avec le territoire parent et la France": "Compare with the parent territory and France",
+    "Questions de proximité": "Proximity questions",
 }
 
 

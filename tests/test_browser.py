@@ -169,3 +169,38 @@ def test_qpv_map_draws_with_local_assets_only(server, browser):
         assert not others, others
     finally:
         view.close()
+
+
+PAINTED_PIXELS = """c => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; }
+    return n;
+}"""
+
+
+def test_territory_map_draws_points_and_layer_control(server, browser):
+    view = Offline(browser)
+    try:
+        view.page.goto(server + "/Territoire?territoire=com:93066&couches=ets,qpv,tl,ptce")
+        frame = view.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        control = frame.locator(".leaflet-control-layers")
+        control.wait_for(timeout=30_000)
+        labels = control.inner_text()
+        for layer in ("Établissements ESS", "Quartiers prioritaires 2024", "Tiers-lieux", "PTCE"):
+            assert layer in labels, labels
+        canvas = frame.locator(".leaflet-overlay-pane canvas").first
+        canvas.wait_for(timeout=30_000)
+        view.page.wait_for_timeout(500)
+        assert canvas.evaluate(PAINTED_PIXELS) > 100  # circles and polygons painted
+        iframe = view.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        iframe.scroll_into_view_if_needed()
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        view.page.screenshot(path=str(SCREENSHOT_DIR / "territoire_offline.png"))
+        assert not view.errors, view.errors
+        assert not view.failed_local, view.failed_local
+        others = [u for u in view.blocked if "tile.openstreetmap.org" not in u]
+        assert not others, others
+    finally:
+        view.close()

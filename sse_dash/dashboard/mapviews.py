@@ -11,7 +11,7 @@ THIRD_PLACE_COLOR = "#009E73"
 PTCE_COLOR = "#CC79A7"
 ADDRESS_COLOR = "#000000"
 FAMILY_ORDER = ["association", "cooperative", "mutuelle", "fondation", "societe_ess", "autre"]
-FAMILY_COLORS = ["#0072B2", "#E69F00", "#56B4E9", "#F0E442", "#D55E00", "#999999"]
+FAMILY_COLORS = ["#0072B2", "#E69F00", "#56B4E9", "#F0E442", "#882255", "#999999"]
 
 
 def qpv_map(

@@ -206,7 +206,7 @@ def display_points(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.Dat
             "Taille": [SIZE_CLASS_LABELS.get(s, s) for s in frame["size_class"]],
             "Emplois estimés": frame["employees_est"],
             "Employeur": ["oui" if e else "non" for e in frame["employer"]],
-            "Création": frame["created"],
+            "Création": pd.to_datetime(frame["created"]).dt.date,
             "Commune": frame["commune_code"],
             "QPV": frame["qpv24"],
             "Distance au QPV le plus proche (m)": frame["qpv24_distance_m"].round(0),
