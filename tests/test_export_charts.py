@@ -30,10 +30,9 @@ def _need_chromium():
 
 @pytest.fixture(scope="module")
 def renderer():
+    """The process-wide renderer the app uses (one browser for all the export tests)."""
     _need_chromium()
-    r = charts.Renderer()
-    yield r
-    r.stop()
+    return charts.default_renderer()
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,8 @@ caption instead of image buttons (CSV/XLSX stay)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_brief_support import build_fixture_warehouse
@@ -65,6 +67,22 @@ def test_without_chromium_tables_still_download(data_dir, monkeypatch, tmp_path)
     assert "Image PNG" not in labels
     assert {"Tableau CSV", "Tableau XLSX"} <= set(labels)
     assert any("Chromium introuvable" in c.value for c in at.caption)
+
+
+def test_deferred_image_render_is_cached():
+    if downloads.charts.chromium_path() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium absent en CI")
+        pytest.skip("Chromium absent")
+    import plotly.graph_objects as go
+
+    fig_json = go.Figure(go.Bar(x=["a"], y=[3])).to_json()
+    args = (fig_json, "svg", "Titre du graphique", "Bobigny (93008)", ("Source A",), True)
+    first = downloads._render_image(*args)
+    assert b"Titre du graphique" in first and b"Bobigny (93008)" in first
+    hits = downloads._render_image.cache_info().hits
+    assert downloads._render_image(*args) is first
+    assert downloads._render_image.cache_info().hits == hits + 1
 
 
 def test_slug():

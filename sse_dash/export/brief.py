@@ -581,7 +581,11 @@ def build_brief(
             "choisissez un fichier .pptx ou .pdf."
         )
     started = time.perf_counter()
-    brief = collect(con, territory, today=today)
+    cur = con.cursor()  # own cursor: the app shares one connection between threads
+    try:
+        brief = collect(cur, territory, today=today)
+    finally:
+        cur.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     try:

@@ -309,11 +309,14 @@ def static_map(
     fmt_name = fmt_name.lower()
     if fmt_name not in FORMATS:
         raise ValueError(f"format de carte inconnu : {fmt_name!r} (png, svg ou pdf)")
-    if isinstance(territory, str):
-        territory = resolve(con, territory)
+    cur = con.cursor()  # own cursor: the app shares one connection between threads
+    try:
+        if isinstance(territory, str):
+            territory = resolve(cur, territory)
+        layers = load_layers(cur, territory)
+        sources, synthetic = map_sources(cur), provenance.is_synthetic(cur)
+    finally:
+        cur.close()
     with matplotlib.rc_context(RC):
-        layers = load_layers(con, territory)
-        fig = render_figure(
-            layers, sources=map_sources(con), synthetic=provenance.is_synthetic(con)
-        )
+        fig = render_figure(layers, sources=sources, synthetic=synthetic)
     return figure_bytes(fig, fmt_name, dpi)

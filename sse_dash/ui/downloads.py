@@ -57,11 +57,15 @@ def _warehouse_defaults(meta: dict) -> tuple[list[str], bool]:
     if sources is None or synthetic is None:
         con = _connection()
         if con is not None:
-            if sources is None:
-                roles = meta.get("roles") or (provenance.SIRENE_ROLES + provenance.QPV_ROLES)
-                sources = provenance.sources_for(con, tuple(roles))
-            if synthetic is None:
-                synthetic = provenance.is_synthetic(con)
+            cur = con.cursor()
+            try:
+                if sources is None:
+                    roles = meta.get("roles") or (provenance.SIRENE_ROLES + provenance.QPV_ROLES)
+                    sources = provenance.sources_for(cur, tuple(roles))
+                if synthetic is None:
+                    synthetic = provenance.is_synthetic(cur)
+            finally:
+                cur.close()
     return list(sources or []), bool(synthetic)
 
 
@@ -113,7 +117,13 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict) -> None:
     records = meta.get("source_records")
     if records is None:
         con = _connection()
-        records = provenance.source_records(con, meta.get("roles")) if con is not None else []
+        records = []
+        if con is not None:
+            cur = con.cursor()
+            try:
+                records = provenance.source_records(cur, meta.get("roles"))
+            finally:
+                cur.close()
     frame = df.copy()
     c1, c2 = st.columns(2)
     c1.download_button(
