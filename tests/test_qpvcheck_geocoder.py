@@ -174,3 +174,19 @@ def test_base_url_from_environment(monkeypatch):
 def test_none_geocoder_refuses_in_french():
     with pytest.raises(gc.GeocoderError, match="coordonnées"):
         gc.NoGeocoder().search("1 rue A")
+
+
+def test_service_down_stops_after_two_failed_chunks(fake):
+    fake.modes = ["500"] * 20
+    geo, _ = client(fake, chunk_size=1, retries=0)
+    out = geo.geocode_batch(addresses(), ["adresse", "cp", "ville"])
+    assert len(fake.requests) == 2  # 3 unique addresses, the third is not even tried
+    assert set(out.loc[[10, 11, 12, 14], "geo_status"]) == {gc.SERVICE_ERROR}
+
+
+def test_search_uses_its_own_short_retry_budget(fake):
+    fake.modes = ["500"] * 10
+    geo, waits = client(fake, retries=5, search_retries=1)
+    with pytest.raises(gc.GeocoderError):
+        geo.search("1 rue du test 75019 paris")
+    assert len(fake.requests) == 2 and len(waits) == 1

@@ -144,6 +144,9 @@ class IgnGeocoder:
         retries: int = 4,
         backoff: float = 1.0,
         max_wait: float = 60.0,
+        search_timeout: float = 10.0,
+        search_retries: int = 2,
+        max_failed_chunks: int = 2,
         sleep: Callable[[float, threading.Event | None], None] | None = None,
         session: requests.Session | None = None,
     ):
@@ -153,6 +156,9 @@ class IgnGeocoder:
         self.retries = retries
         self.backoff = backoff
         self.max_wait = max_wait
+        self.search_timeout = search_timeout
+        self.search_retries = search_retries
+        self.max_failed_chunks = max_failed_chunks
         self._sleep = sleep or _interruptible_sleep
         self.session = session or requests.Session()
 
@@ -163,7 +169,13 @@ class IgnGeocoder:
             raise GeocoderError("Adresse trop courte : saisissez au moins 3 caractères.")
         q = q[:200]
         try:
-            resp = self._request("GET", "/search", params={"q": q, "limit": 5})
+            resp = self._request(
+                "GET",
+                "/search",
+                params={"q": q, "limit": 5},
+                timeout=self.search_timeout,
+                retries=self.search_retries,
+            )
             data = resp.json()
         except ValueError as exc:
             raise GeocoderError("Réponse illisible du service de géocodage.") from exc
@@ -212,6 +224,7 @@ class IgnGeocoder:
         total = len(unique)
         results: dict[str, dict] = {}
         done = 0
+        failed_in_a_row = 0
         if progress:
             progress("Géocodage", 0, total)
         for start in range(0, total, self.chunk_size):
@@ -221,7 +234,14 @@ class IgnGeocoder:
                 for k in keys:
                     results[k] = {"geo_status": CANCELLED}
                 continue
-            for k, row in zip(keys, self._chunk(chunk, columns, cancel), strict=True):
+            if failed_in_a_row >= self.max_failed_chunks:
+                # the service is down: do not spend minutes retrying every remaining chunk
+                rows = [{"geo_status": SERVICE_ERROR}] * len(chunk)
+            else:
+                rows = self._chunk(chunk, columns, cancel)
+                failed = all(r.get("geo_status") == SERVICE_ERROR for r in rows)
+                failed_in_a_row = failed_in_a_row + 1 if failed else 0
+            for k, row in zip(keys, rows, strict=True):
                 results[k] = row
             done += len(chunk)
             if progress:
@@ -259,16 +279,19 @@ class IgnGeocoder:
         by_id = resp
         return [by_id.get(rid, {"geo_status": INCOMPLETE}) for rid in ids]
 
-    def _request(self, method, path, *, cancel=None, parse=None, **kwargs):
+    def _request(
+        self, method, path, *, cancel=None, parse=None, timeout=None, retries=None, **kwargs
+    ):
         """HTTP with retries; returns the response (or `parse(response)`)."""
         last = "service injoignable"
-        for attempt in range(self.retries + 1):
+        retries = self.retries if retries is None else retries
+        for attempt in range(retries + 1):
             if cancel is not None and cancel.is_set():
                 raise _Cancelled()
             wait = self.backoff * (2**attempt)
             try:
                 resp = self.session.request(
-                    method, self.base_url + path, timeout=self.timeout, **kwargs
+                    method, self.base_url + path, timeout=timeout or self.timeout, **kwargs
                 )
             except requests.Timeout:
                 last = "délai dépassé"
@@ -291,7 +314,7 @@ class IgnGeocoder:
                         return parse(resp)
                     except _Unreadable:
                         last = "réponse illisible"
-            if attempt < self.retries:
+            if attempt < retries:
                 self._sleep(min(wait, self.max_wait), cancel)
         raise GeocoderError(f"Géocodage impossible : {last}. Réessayez plus tard.")
 
