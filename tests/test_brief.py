@@ -207,3 +207,19 @@ def test_cli_warehouse_without_sirene(tmp_path, capsys):
 def test_french_date():
     assert brief.french_date(dt.date(2026, 3, 1)) == "1er mars 2026"
     assert brief.french_date(dt.date(2026, 8, 15)) == "15 août 2026"
+
+
+def test_territory_without_establishments(tmp_path):
+    path = build_fixture_warehouse(tmp_path / "empty.duckdb", n_points=0)
+    con = db.open_warehouse(path)
+    try:
+        out = tmp_path / "empty.pdf"
+        report = brief.build_brief(con, "com:93048", out, today=DAY)
+    finally:
+        con.close()
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert report["pages"] == 9
+    assert "Aucun établissement recensé" in text
+    assert "Bel-Air - Grands-Pêchers" in text  # the QPV table is still there

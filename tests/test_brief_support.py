@@ -311,7 +311,8 @@ def build_fixture_warehouse(path: Path, *, synthetic: bool = True, n_points: int
                 None,
             )
         )
-    con.executemany("INSERT INTO establishments VALUES (" + ", ".join(["?"] * 29) + ")", rows)
+    if rows:
+        con.executemany("INSERT INTO establishments VALUES (" + ", ".join(["?"] * 29) + ")", rows)
     base = (
         "sum(1)::BIGINT AS establishments, sum(CASE WHEN employer THEN 1 ELSE 0 END)::BIGINT "
         "AS employer_establishments, sum(employees_est) AS employees_est, "
