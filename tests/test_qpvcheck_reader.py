@@ -225,3 +225,24 @@ def test_mojibake_free_for_cp1252_apostrophes():
 def test_broken_utf16_is_a_french_error():
     with pytest.raises(InputError, match="UTF-16"):
         reader.read_table("a;b\n1;2\n".encode("utf-16") + b"\n", "a.csv")
+
+
+@pytest.mark.parametrize("data", [b"a;b\n1;2;3\n4;5\n", b"a;b\n1;2\n4;5;6\n"])
+def test_rows_longer_than_header_are_refused_not_shifted(data):
+    with pytest.raises(InputError, match="CSV mal form"):
+        reader.read_table(data, "a.csv")
+
+
+def test_short_rows_are_padded_and_single_column_with_commas():
+    assert reader.read_table(b"a;b\n1\n4;5\n", "a.csv").df.to_dict("records") == [
+        {"a": "1", "b": ""},
+        {"a": "4", "b": "5"},
+    ]
+    table = reader.read_table(b"adresse\n12 rue A, 75001 Paris\n3 rue B, Lyon\n", "a.csv")
+    assert table.df.adresse.tolist() == ["12 rue A, 75001 Paris", "3 rue B, Lyon"]
+
+
+def test_xlsx_values_beyond_the_header_are_kept():
+    table = reader.read_table(xlsx_bytes([["adresse", None], ["1 rue A", "note"]]), "f.xlsx")
+    assert list(table.df.columns) == ["adresse", "colonne_2"]
+    assert table.df.iloc[0, 1] == "note"

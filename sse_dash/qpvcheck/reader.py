@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
@@ -164,16 +165,25 @@ def read_csv(data: bytes) -> Table:
         raise InputError("Le fichier est vide.")
     sep = detect_separator(text)
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            quotechar='"',
-            skip_blank_lines=True,
-            engine="c",
-        )
+        with warnings.catch_warnings():
+            # extra fields would otherwise be dropped (or shift the columns) silently
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                quotechar='"',
+                skip_blank_lines=True,
+                index_col=False,
+                engine="c",
+            )
+    except pd.errors.ParserWarning as exc:
+        raise InputError(
+            "CSV mal formé : certaines lignes ont plus de champs que la ligne d'en-tête. "
+            "Vérifiez les guillemets et le séparateur."
+        ) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError("Le fichier est vide.") from exc
     except pd.errors.ParserError as exc:
@@ -232,18 +242,24 @@ def read_xlsx(data: bytes) -> Table:
         wb.close()
     if header is None:
         raise InputError("Le fichier est vide.")
-    while header and (header[-1] is None or str(header[-1]).strip() == ""):
-        header.pop()
-    width = len(header)
-    if width == 0:
-        raise InputError("Le fichier est vide.")
     if not rows:
         raise InputError("Le fichier ne contient qu'une ligne d'en-tête, aucune donnée.")
+    # width: the last column holding a header or any value (nothing beyond it is dropped)
+    width = max(_last_filled(header), *(_last_filled(r) for r in rows))
+    header = list(header[:width]) + [None] * (width - len(header))
     body = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
     names = [("" if h is None else str(h)) for h in header]
     df = pd.DataFrame(body, columns=_unique(names), dtype=object)
     df = _clean_columns(df)
     return Table(df=df, kind="xlsx")
+
+
+def _last_filled(values) -> int:
+    for i in range(len(values) - 1, -1, -1):
+        v = values[i]
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return i + 1
+    return 0
 
 
 def _unique(names: list[str]) -> list[str]:
