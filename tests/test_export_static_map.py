@@ -132,3 +132,29 @@ def test_scale_bar_lengths_are_round():
 def test_unknown_format_refused(con):
     with pytest.raises(ValueError, match="format"):
         static_map.static_map(con, "dep:93", "gif")
+
+
+def test_non_diffusible_units_are_never_placed(con, tmp_path):
+    path = build_fixture_warehouse(tmp_path / "nd.duckdb", n_points=40)
+    rw = db.connect(path)
+    rw.execute("UPDATE establishments SET diffusible = false WHERE family = 'association'")
+    n_hidden = rw.execute("SELECT count(*) FROM establishments WHERE NOT diffusible").fetchone()[0]
+    rw.close()
+    assert n_hidden > 0
+    ro = db.open_warehouse(path)
+    try:
+        layers = static_map.load_layers(ro, resolve(ro, "dep:93"))
+    finally:
+        ro.close()
+    assert len(layers.points) == 40 - n_hidden
+    assert "association" not in set(layers.points["family"])
+
+
+def test_territory_ids_from_levels():
+    from sse_dash.export.territory import UnknownTerritory, to_id
+
+    assert to_id("departement", "93") == "dep:93"
+    assert to_id("epci", "200054781") == "epci:200054781"
+    assert to_id("qpv", "QN09301M") == "qpv:QN09301M"
+    with pytest.raises(UnknownTerritory):
+        to_id("france", "FR")

@@ -86,6 +86,14 @@ def parse_id(text: str) -> tuple[str, str]:
     return kind, code
 
 
+def to_id(level: str, code: str) -> str:
+    """`('departement', '93')` -> `'dep:93'` (levels of `territories`, or a prefix already)."""
+    prefix = {v: k for k, v in PREFIXES.items()}.get(level, level)
+    if prefix not in PREFIXES:
+        raise UnknownTerritory(f"niveau « {level} » sans note de synthèse ; {USAGE}.")
+    return f"{prefix}:{code}"
+
+
 def _row_to_territory(kind: str, row: tuple) -> Territory:
     level, code, name, population, region_code, dep_code, epci_type = row
     return Territory(kind, level, code, name, population, region_code, dep_code, epci_type)

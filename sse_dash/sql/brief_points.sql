@@ -2,6 +2,7 @@
 SELECT e.lon, e.lat, e.family, e.qpv24 IS NOT NULL AS in_qpv
 FROM establishments e
 WHERE e.lon IS NOT NULL AND e.lat IS NOT NULL
+  AND e.diffusible IS NOT FALSE  -- never place a non-diffusible unit on a map
   AND (($level = 'region' AND e.reg_code = $code)
        OR ($level = 'departement' AND e.dep_code = $code)
        OR ($level = 'epci' AND (e.epci_code = $code OR e.ept_code = $code))

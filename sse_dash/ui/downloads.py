@@ -178,7 +178,8 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
 
 
 def brief_button(territory: str, *, key: str = "brief") -> None:
-    """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download."""
+    """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
+    `territory` is an id such as « dep:93 » (sse_dash.export.territory.to_id(level, code))."""
     from sse_dash.export.brief import BriefUnavailable
     from sse_dash.export.static_map import MapUnavailable
     from sse_dash.export.territory import UnknownTerritory
