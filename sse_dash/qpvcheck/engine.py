@@ -23,7 +23,6 @@ from sse_dash.qpvcheck.geocoder import (
     GeocoderError,
     GeoResult,
     Progress,
-    quality_warnings,
 )
 
 NEAR_M = 300.0
@@ -46,7 +45,6 @@ RESULT_COLUMNS = [
     "a_moins_de_300m",
     "qpv_2015",
 ]
-NUMERIC_RESULTS = ("score", "lon", "lat", "distance_m")
 
 
 def _dep_of(code: str) -> str:
@@ -496,14 +494,3 @@ def summary_lines(summary: dict) -> list[str]:
     for r in summary["by_qpv"].head(10).itertuples():
         lines.append(f"  {r.code_qpv} {r.nom_qpv or ''} : {fmt.number(r.lignes)}")
     return lines
-
-
-__all__ = [
-    "Reference",
-    "get_reference",
-    "check_text",
-    "check_coordinates",
-    "check_point",
-    "run_batch",
-    "quality_warnings",
-]
