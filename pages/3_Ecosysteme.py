@@ -54,17 +54,18 @@ if "ets" in layers:
                 "partie est cartographiée. Choisissez un territoire plus petit."
             )
             ets = ets.head(MAX_MAP_POINTS)
+shown = {
+    "qpv": cache.call(qpv.contours, territory) if "qpv" in layers else None,
+    "establishments": ets,
+    "third_places": cache.call(points.third_places, territory) if "tl" in layers else None,
+    "ptce": cache.call(points.ptce, territory) if "ptce" in layers else None,
+    "addresses": session_points if "adr" in layers and has_session_points else None,
+}
 m = mapviews.layered_map(
-    bounds=cache.call(terr.bounds, territory),
-    qpv=cache.call(qpv.contours, territory) if "qpv" in layers else None,
-    establishments=ets,
-    third_places=cache.call(points.third_places, territory) if "tl" in layers else None,
-    ptce=cache.call(points.ptce, territory) if "ptce" in layers else None,
-    addresses=session_points if "adr" in layers and has_session_points else None,
-    family_labels=family_labels,
-    lang=lang,
+    bounds=cache.call(terr.bounds, territory), family_labels=family_labels, lang=lang, **shown
 )
 show_map(m, key=f"eco_map_{territory.key}", height=560)
+widgets.data_table(mapviews.layers_table(lang=lang, **shown), lang)
 st.caption(
     "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune "
     "(localisation approximative)."

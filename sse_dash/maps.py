@@ -216,11 +216,11 @@ def geojson_bounds(geometries: Iterable[str | None]) -> list[list[float]] | None
     return [[y0, x0], [y1, x1]]
 
 
-def esc(value) -> str:
+def esc(value, quote: bool = True) -> str:
     """HTML-escaped text for popups and tooltips ('' for missing values)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=quote)
 
 
 def _feature_collection(df: pd.DataFrame, geometry: str, properties: Sequence[str]) -> dict:
@@ -345,7 +345,12 @@ def points_layer(
     else:
         palette = [color]
         classes = [0] * len(frame)
-    tips = [esc(v) for v in frame[tooltip]] if tooltip and tooltip in frame else [""] * len(frame)
+    # Text content only (never an attribute): quotes need no escaping, which saves bytes.
+    tips = (
+        [esc(v, quote=False) for v in frame[tooltip]]
+        if tooltip and tooltip in frame
+        else [""] * len(frame)
+    )
     rows = [
         [round(float(la), 5), round(float(lo), 5), k, t]
         for la, lo, k, t in zip(frame[lat], frame[lon], classes, tips, strict=True)

@@ -193,3 +193,22 @@ def test_layered_map_has_each_layer_and_a_control():
         assert json.dumps(label) in html, label  # layer-control entry
     assert "L.control.layers" in html
     assert "<script>alert(1)" not in html
+
+
+def test_worst_case_establishment_map_stays_under_5_mb():
+    """50 000 establishments with long names + QPV: the map sent to the browser is < 5 MB."""
+    n = 50_000
+    rng = np.random.default_rng(2)
+    ets = pd.DataFrame(
+        {
+            "lon": rng.uniform(2.2, 2.5, n),
+            "lat": rng.uniform(48.8, 49.0, n),
+            "name": ["ASSOCIATION DEPARTEMENTALE POUR LA SAUVEGARDE DE L'ENFANCE ET DE L'ADULTE"]
+            * n,
+            "family": rng.choice(mapviews.FAMILY_ORDER, n),
+            "naf": "88.99B",
+        }
+    )
+    qpv = pd.DataFrame({"code": ["QN1"] * 200, "name": ["Q"] * 200, "geometry": [SQUARE] * 200})
+    m = mapviews.layered_map(qpv=qpv, establishments=ets, tiles=None)
+    assert len(maps.map_html(m).encode()) < 5_000_000

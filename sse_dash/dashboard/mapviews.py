@@ -10,6 +10,7 @@ from sse_dash import fmt, i18n, maps
 THIRD_PLACE_COLOR = "#009E73"
 PTCE_COLOR = "#CC79A7"
 ADDRESS_COLOR = "#000000"
+MAX_TIP_NAME = 45
 FAMILY_ORDER = ["association", "cooperative", "mutuelle", "fondation", "societe_ess", "autre"]
 FAMILY_COLORS = ["#0072B2", "#E69F00", "#56B4E9", "#F0E442", "#882255", "#999999"]
 
@@ -37,11 +38,13 @@ def _bounds_of_contours(contours: pd.DataFrame):
 
 
 def _tip_establishment(row: dict, lang: str) -> str:
-    name = row.get("name") or "(nom non diffusible)"
-    parts = [str(name), str(row.get("family_label") or row.get("family") or "")]
-    if row.get("naf"):
-        parts.append(f"NAF {row['naf']}")
-    return " — ".join(p for p in parts if p)
+    """Short hover text (name, NAF): it is repeated for up to 50 000 points, and the family is
+    given by the colour, the legend and the table."""
+    name = row.get("name")
+    name = name if isinstance(name, str) and name else "(nom non diffusible)"
+    name = name if len(name) <= MAX_TIP_NAME else name[: MAX_TIP_NAME - 1] + "…"
+    naf = row.get("naf")
+    return f"{name} — {naf}" if isinstance(naf, str) and naf else name
 
 
 def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
@@ -193,3 +196,46 @@ def choropleth_map(
     layer.add_to(m)
     legend.add_to(m)
     return m
+
+
+def layers_table(
+    *,
+    qpv: pd.DataFrame | None = None,
+    establishments: pd.DataFrame | None = None,
+    third_places: pd.DataFrame | None = None,
+    ptce: pd.DataFrame | None = None,
+    addresses: pd.DataFrame | None = None,
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """Table alternative of a layered map: one row per object drawn."""
+    t = lambda s: i18n.t(s, lang)  # noqa: E731
+    parts = []
+
+    def add(frame, layer, name_col):
+        if frame is None or frame.empty:
+            return
+        names = frame[name_col] if name_col in frame else pd.Series([""] * len(frame))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "Couche": layer,
+                    "Nom": names.fillna("(non diffusible)").astype(str).tolist(),
+                    "Longitude": pd.to_numeric(frame["lon"]).round(5).tolist(),
+                    "Latitude": pd.to_numeric(frame["lat"]).round(5).tolist(),
+                }
+            )
+        )
+
+    if qpv is not None and not qpv.empty:
+        add(
+            qpv.assign(name=[f"{n} ({c})" for c, n in zip(qpv["code"], qpv["name"], strict=True)]),
+            t("Quartiers prioritaires 2024"),
+            "name",
+        )
+    add(establishments, t("Établissements ESS"), "name")
+    add(third_places, t("Tiers-lieux"), "name")
+    add(ptce, t("PTCE"), "name")
+    add(addresses, t("Adresses vérifiées"), "tooltip")
+    if not parts:
+        return pd.DataFrame(columns=["Couche", "Nom", "Longitude", "Latitude"])
+    return pd.concat(parts, ignore_index=True)
