@@ -246,3 +246,12 @@ def test_xlsx_values_beyond_the_header_are_kept():
     table = reader.read_table(xlsx_bytes([["adresse", None], ["1 rue A", "note"]]), "f.xlsx")
     assert list(table.df.columns) == ["adresse", "colonne_2"]
     assert table.df.iloc[0, 1] == "note"
+
+
+def test_xlsx_damaged_inside_the_archive():
+    data = bytearray(xlsx_bytes([["nom", "lon", "lat"], ["A", 2.3, 48.8]] * 50))
+    # flip bytes in every compressed member's data: zlib fails while rows are read
+    for i in range(200, len(data) - 200, 97):
+        data[i] ^= 0xFF
+    with pytest.raises(InputError, match="illisible"):
+        reader.read_table(bytes(data), "f.xlsx")

@@ -8,7 +8,6 @@ import csv
 import io
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -218,11 +217,30 @@ def read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        header, rows = _xlsx_rows(load_workbook, data)
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged archive fails anywhere (zlib, XML, zip, openpyxl)
         raise InputError(
             "Classeur Excel illisible (fichier abîmé ou format non pris en charge)."
         ) from exc
+    if header is None:
+        raise InputError("Le fichier est vide.")
+    if not rows:
+        raise InputError("Le fichier ne contient qu'une ligne d'en-tête, aucune donnée.")
+    # width: the last column holding a header or any value (nothing beyond it is dropped)
+    width = max(_last_filled(header), *(_last_filled(r) for r in rows))
+    header = list(header[:width]) + [None] * (width - len(header))
+    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
+    names = [("" if h is None else str(h)) for h in header]
+    df = pd.DataFrame(body, columns=_unique(names), dtype=object)
+    df = _clean_columns(df)
+    return Table(df=df, kind="xlsx")
+
+
+def _xlsx_rows(load_workbook, data: bytes):
+    """(header, data rows) of the first worksheet, blank rows skipped, row limit enforced."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         ws = wb.worksheets[0]
         rows = []
@@ -240,18 +258,7 @@ def read_xlsx(data: bytes) -> Table:
                 _check_rows(len(rows))
     finally:
         wb.close()
-    if header is None:
-        raise InputError("Le fichier est vide.")
-    if not rows:
-        raise InputError("Le fichier ne contient qu'une ligne d'en-tête, aucune donnée.")
-    # width: the last column holding a header or any value (nothing beyond it is dropped)
-    width = max(_last_filled(header), *(_last_filled(r) for r in rows))
-    header = list(header[:width]) + [None] * (width - len(header))
-    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
-    names = [("" if h is None else str(h)) for h in header]
-    df = pd.DataFrame(body, columns=_unique(names), dtype=object)
-    df = _clean_columns(df)
-    return Table(df=df, kind="xlsx")
+    return header, rows
 
 
 def _last_filled(values) -> int:
