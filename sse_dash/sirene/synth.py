@@ -460,7 +460,7 @@ class _Writers:
                 tmp.unlink(missing_ok=True)
 
 
-def _sse_chunk(geo, qidx24, qidx15, first_siren, n_units, rng, w: _Writers, nic_seen):
+def _sse_chunk(geo, qidx24, qidx15, first_siren, n_units, rng, w: _Writers):
     fam_names = [f[0] for f in FAMILY_MIX]
     fam_p = np.array([f[1] for f in FAMILY_MIX])
     fam_i = rng.choice(len(fam_names), size=n_units, p=fam_p / fam_p.sum())
@@ -692,7 +692,7 @@ def generate(
             progress("SIRENE synthétique : établissements de l'ESS", 0, None)
         while done < sse_rows:
             units = max(1, min(CHUNK_UNITS, math.ceil((sse_rows - done) / 1.35)))
-            done += _sse_chunk(geo, qidx24, qidx15, next_siren, units, rng, w, None)
+            done += _sse_chunk(geo, qidx24, qidx15, next_siren, units, rng, w)
             next_siren += units
             if progress:
                 progress("SIRENE synthétique : établissements de l'ESS", done, total)
