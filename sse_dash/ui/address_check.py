@@ -100,6 +100,10 @@ def single(ctx, ref: engine.Reference) -> None:
         except InputError as exc:
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
             st.error(str(exc))
+        except Exception:
+            log.exception("single check failed")
+            st.session_state.pop(S.SESSION_QC_SINGLE, None)
+            st.error("Vérification impossible pour le moment. Réessayez avec des coordonnées.")
         else:
             st.session_state[S.SESSION_QC_SINGLE] = result
     result = st.session_state.get(S.SESSION_QC_SINGLE)
@@ -223,6 +227,10 @@ def _load(upload) -> reader.Table | None:
         table = reader.read_table(upload.getvalue(), upload.name)
     except InputError as exc:
         st.error(str(exc))
+        return None
+    except Exception:  # never a traceback on the page; details (not the data) go to the log
+        log.exception("reading an uploaded file failed")
+        st.error("Fichier illisible : enregistrez-le en CSV (UTF-8, séparateur ;) ou en XLSX.")
         return None
     st.session_state[S.SESSION_QC_TABLE] = (file_id, table)
     st.session_state.pop(S.SESSION_QC_JOB, None)
