@@ -65,11 +65,15 @@ else:
             ignored=ignored,
             horizontal=True,
         )
+    dep = ctx.territory.dep_code if ctx.territory.level != "region" else None
+    levels = {"region": t("Régions"), "departement": t("Départements")}
+    if dep:  # commune maps only within one département (35 000 communes are too heavy)
+        levels["commune"] = f"{t('Communes')} ({dep})"
     with c2:
         level = widgets.url_choice(
             st.radio,
             t("Maille"),
-            {"region": t("Régions"), "departement": t("Départements")},
+            levels,
             param=S.QP_MAP_LEVEL,
             default="region",
             key="home_level",
@@ -77,7 +81,12 @@ else:
             horizontal=True,
         )
     widgets.ignored_params(ignored)
-    areas = cache.call(sse.choropleth, level)
+    areas = cache.call(sse.choropleth, level, dep=dep if level == "commune" else None)
+    bounds = (
+        cache.call(terr.bounds, cache.call(terr.lookup, "departement", dep))
+        if level == "commune"
+        else None
+    )
     legend = t(sse.INDICATORS[indicator])
     m = mapviews.choropleth_map(
         areas,
@@ -85,10 +94,15 @@ else:
         legend_title=legend,
         percent=indicator == "share_qpv",
         decimals=1 if indicator == "per10k" else 0,
+        bounds=bounds,
         lang=lang,
     )
-    show_map(m, key=f"home_map_{level}_{indicator}", height=520)
-    st.caption("Outre-mer : valeurs dans le tableau « Voir les données ».")
+    show_map(m, key=f"home_map_{level}_{indicator}_{dep}", height=520)
+    if level != "commune":
+        st.caption(
+            "Outre-mer : valeurs dans le tableau « Voir les données ». Pour la carte des "
+            "communes, choisissez un département (ou une de ses communes) à gauche."
+        )
     widgets.data_table(
         areas[["code", "name", "establishments", "per10k", "in_qpv", "share_qpv", "population"]]
         .rename(

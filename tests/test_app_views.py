@@ -210,3 +210,13 @@ def test_compare_bad_keys_are_dropped():
     at = run(COMPARE, territoire="dep:93", comparer="dep:93,dep:ZZ,com:93066")
     assert "« comparer »" in warnings(at)
     assert any("au moins deux" in i.value for i in at.info)
+
+
+def test_home_commune_map_only_within_a_departement():
+    at = run(territoire="dep:93", maille="commune", indicateur="share_qpv")
+    assert not warnings(at).count("« maille »")
+    script = maps(at)[0]["script"]
+    for tip in ("Épinay-sur-Seine : 0,0\u202f%", "Saint-Denis : 25,0\u202f%"):
+        assert json.dumps(tip)[1:-1] in script, tip  # hover text, as folium JSON-encodes it
+    at = run(territoire="reg:11", maille="commune")
+    assert "« maille »" in warnings(at)
