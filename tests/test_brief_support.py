@@ -5,6 +5,8 @@ they run without the shared data folder. Its own consistency is tested here too.
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -78,10 +80,26 @@ def _wgs84(geom):
     return shapely.transform(geom, lambda xy: np.column_stack(_TO_WGS84.transform(*xy.T)))
 
 
+_BUILT: dict[tuple[bool, int], Path] = {}
+
+
 def build_fixture_warehouse(path: Path, *, synthetic: bool = True, n_points: int = 400) -> Path:
-    """Write a tiny warehouse at `path` and return it."""
+    """Write a tiny warehouse at `path` and return it (built once per process and variant,
+    then copied: each caller gets its own file it may modify)."""
     if path.exists():
         path.unlink()
+    key = (synthetic, n_points)
+    if key in _BUILT and _BUILT[key].exists():
+        shutil.copyfile(_BUILT[key], path)
+        return path
+    _write_warehouse(path, synthetic=synthetic, n_points=n_points)
+    master = Path(tempfile.mkdtemp(prefix="brief_fixture_")) / path.name
+    shutil.copyfile(path, master)
+    _BUILT[key] = master
+    return path
+
+
+def _write_warehouse(path: Path, *, synthetic: bool, n_points: int) -> None:
     con = db.connect(path)
     con.execute(
         "CREATE TABLE provenance (dataset_id VARCHAR, role VARCHAR, title VARCHAR, "
@@ -332,7 +350,6 @@ def build_fixture_warehouse(path: Path, *, synthetic: bool = True, n_points: int
         f"UNION ALL SELECT 'qpv', qpv24, {dims}, {base} WHERE qpv24 IS NOT NULL GROUP BY ALL"
     )
     con.close()
-    return path
 
 
 @pytest.fixture(scope="module")
