@@ -72,6 +72,14 @@ def test_pptx_slides_and_texts(con, pptx_dep):
     assert all(SYNTHETIC_NOTICE in s for s in slides)
     pictures = sum(1 for s in prs.slides for sh in s.shapes if sh.shape_type == 13)
     assert pictures == 5  # four charts and the map
+    alt = [
+        sh._element.nvPicPr.cNvPr.get("descr")
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.shape_type == 13
+    ]
+    assert alt[0].startswith("Établissements par famille de l'ESS")
+    assert alt[-1].startswith("Carte : ")
 
 
 def test_pptx_layout_stays_on_the_slide(pptx_dep):

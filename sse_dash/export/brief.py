@@ -398,6 +398,11 @@ def _png(draw: Callable[[Axes], None], size: tuple[float, float], rect) -> bytes
     return buf.getvalue()
 
 
+def _alt_text(picture, description: str) -> None:
+    """Alternative text of a picture (read by screen readers; python-pptx has no API for it)."""
+    picture._element.nvPicPr.cNvPr.set("descr", description)
+
+
 def write_pptx(brief: BriefData, out: Path) -> int:
     """Write the pack as PPTX (16:9); returns the number of slides."""
     from pptx import Presentation
@@ -428,7 +433,8 @@ def write_pptx(brief: BriefData, out: Path) -> int:
     for section in sections(brief):
         slide = prs.slides.add_slide(blank)
         if section.kind == "title":
-            text(slide, 0.8, 2.2, 11.7, 1.4, [section.title], 34, bold=True, colour="1F3B57")
+            size = 34 if len(section.title) <= 55 else 26  # long QPV names: two lines at most
+            text(slide, 0.8, 2.0, 11.7, 1.6, [section.title], size, bold=True, colour="1F3B57")
             text(slide, 0.8, 3.6, 11.7, 0.6, [section.subtitle], 20, colour="555555")
             text(slide, 0.8, 4.4, 11.7, 1.2, section.lines, 16)
         else:
@@ -464,13 +470,17 @@ def write_pptx(brief: BriefData, out: Path) -> int:
                             para.alignment = PP_ALIGN.RIGHT
         elif section.kind == "chart" and section.draw is not None:
             image = _png(section.draw, (12.0, 5.0), (0.3, 0.12, 0.65, 0.83))
-            slide.shapes.add_picture(io.BytesIO(image), Inches(0.6), Inches(1.45), Inches(12.0))
+            picture = slide.shapes.add_picture(
+                io.BytesIO(image), Inches(0.6), Inches(1.45), Inches(12.0)
+            )
+            _alt_text(picture, f"{section.title} — {section.subtitle}")
         elif section.kind == "map" and section.draw is not None:
             image = _png(section.draw, (11.0, 5.3), (0.0, 0.0, 0.68, 1.0))
             # 5 in high at most: the note and the source line sit below the map
-            slide.shapes.add_picture(
+            picture = slide.shapes.add_picture(
                 io.BytesIO(image), Inches(1.2), Inches(1.4), height=Inches(5.0)
             )
+            _alt_text(picture, f"Carte : {section.title} — {section.subtitle}")
         elif section.kind == "text":
             text(slide, 0.5, 1.2, 12.3, 5.4, section.lines, 13)
         if section.note:
