@@ -255,3 +255,23 @@ def test_epci_and_ept_rows_partition_their_establishments(built):
         ).fetchall()
     )
     assert by_dep["93"] == pytest.approx(rows.loc[rows["dep_code"] == "93", "employees_est"].sum())
+
+
+def test_resolve_coordinates_any_epsg_and_fallbacks():
+    ux, uy = geo.from_wgs84(32620, [-61.55], [16.23])  # WGS 84 / UTM 20N, not a SIRENE default
+    sx, sy = geo.from_wgs84(2154, [2.35], [48.85])
+    nan = np.nan
+    lon, lat, src = pipeline.resolve_coordinates(
+        [nan, nan, nan, 2.0],
+        [nan, nan, nan, 47.0],
+        [ux[0], 1.0, nan, nan],
+        [uy[0], 1.0, nan, nan],
+        [32620, 999_999_999, nan, nan],
+        [nan, sx[0], nan, nan],
+        [nan, sy[0], nan, nan],
+        ["971", "75", "75", "44"],
+    )
+    assert list(src) == ["geolocalisation", "lambert93", "none", "geolocalisation"]
+    assert lon[0] == pytest.approx(-61.55, abs=1e-6) and lat[0] == pytest.approx(16.23, abs=1e-6)
+    assert lon[1] == pytest.approx(2.35, abs=1e-6)  # unknown EPSG: the stock's Lambert-93
+    assert np.isnan(lon[2]) and (lon[3], lat[3]) == (2.0, 47.0)

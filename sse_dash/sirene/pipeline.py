@@ -16,7 +16,7 @@ import pyarrow as pa
 from sse_dash import queries
 from sse_dash.qpv_index import QpvIndex
 from sse_dash.sirene import aggregates, mappings
-from sse_dash.sirene.geo import KNOWN_EPSG, LAMBERT93, OVERSEAS_EPSG, to_wgs84
+from sse_dash.sirene.geo import LAMBERT93, OVERSEAS_EPSG, to_wgs84
 
 CHUNK_ROWS = 250_000
 EMPLOYER_BANDS = [b[0] for b in mappings.SIZE_BANDS if b[2] is not None and b[2] >= 1]
@@ -89,12 +89,16 @@ def resolve_coordinates(lon, lat, gx, gy, gepsg, sx, sy, deps):
     gx = np.asarray(gx, dtype="float64")
     gy = np.asarray(gy, dtype="float64")
     gepsg = np.asarray(gepsg, dtype="float64")
-    for code in KNOWN_EPSG:
-        m = ~ok & (gepsg == code) & ~np.isnan(gx) & ~np.isnan(gy)
-        if m.any():
-            out_lon[m], out_lat[m] = to_wgs84(code, gx[m], gy[m])
-            source[m] = "geolocalisation"
-            ok |= m
+    todo = ~ok & ~np.isnan(gx) & ~np.isnan(gy) & ~np.isnan(gepsg)
+    for code in np.unique(gepsg[todo]).astype(int):
+        m = todo & (gepsg == code)
+        try:
+            out_lon[m], out_lat[m] = to_wgs84(int(code), gx[m], gy[m])
+        except Exception:  # noqa: BLE001 - an unknown EPSG code: fall back to the stock
+            continue
+        good = m & np.isfinite(out_lon) & np.isfinite(out_lat)
+        source[good] = "geolocalisation"
+        ok |= good
     sx = np.asarray(sx, dtype="float64")
     sy = np.asarray(sy, dtype="float64")
     deps = np.asarray(deps, dtype=object)
