@@ -15,21 +15,25 @@ t, lang = ctx.t, ctx.lang
 ignored: list[str] = []
 
 st.markdown(
-    "Ce tableau de bord présente l'**économie sociale et solidaire** (ESS) des territoires et "
-    "sa présence dans les **quartiers prioritaires de la politique de la ville** (QPV). "
-    "Choisissez un territoire dans le panneau de gauche, puis une page."
+    t(
+        "Ce tableau de bord présente l'**économie sociale et solidaire** (ESS) des territoires et "
+        "sa présence dans les **quartiers prioritaires de la politique de la ville** (QPV). "
+        "Choisissez un territoire dans le panneau de gauche, puis une page."
+    )
 )
 qpv_counts = cache.call(qpv.counts_by_region)
 
 if not ctx.sirene:
     st.info(
-        "Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base : seules les "
-        "données sur les quartiers prioritaires sont affichées."
+        t(
+            "Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base : seules les "
+            "données sur les quartiers prioritaires sont affichées."
+        )
     )
 else:
     france = cache.call(terr.france)
     k = cache.call(sse.kpis, france)
-    st.subheader("France")
+    st.subheader(t("France"))
     widgets.kpis(
         [
             (t("Établissements ESS"), fmt.number(k["establishments"], lang=lang), None),
@@ -100,8 +104,10 @@ else:
     show_map(m, key=f"home_map_{level}_{indicator}_{dep}", height=520)
     if level != "commune":
         st.caption(
-            "Outre-mer : valeurs dans le tableau « Voir les données ». Pour la carte des "
-            "communes, choisissez un département (ou une de ses communes) à gauche."
+            t(
+                "Outre-mer : valeurs dans le tableau « Voir les données ». Pour la carte des "
+                "communes, choisissez un département (ou une de ses communes) à gauche."
+            )
         )
     widgets.data_table(
         areas[["code", "name", "establishments", "per10k", "in_qpv", "share_qpv", "population"]]
@@ -144,7 +150,7 @@ widgets.kpis(
     [
         ("QPV 2024", fmt.number(qpv_counts["qpv"].sum(), lang=lang), None),
         (
-            "Habitants des QPV",
+            t("Habitants des QPV"),
             fmt.number(qpv_counts["population"].sum(), lang=lang),
             "Population municipale des QPV 2024 (INSEE), quand elle est connue.",
         ),

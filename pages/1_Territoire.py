@@ -18,8 +18,10 @@ ctx = page_setup("Territoire")
 t, lang, territory = ctx.t, ctx.lang, ctx.territory
 if not ctx.sirene:
     st.info(
-        "Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base. Construisez-la "
-        "avec `make data-dev` ou `python -m sse_dash data build`."
+        t(
+            "Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base. Construisez-la "
+            "avec `make data-dev` ou `python -m sse_dash data build`."
+        )
     )
     st.stop()
 
@@ -87,7 +89,7 @@ france = cache.call(terr.france)
 k = cache.call(sse.kpis, territory, filters)
 st.subheader(territory.label)
 if filters.active:
-    st.caption("Chiffres calculés avec les filtres ci-dessus.")
+    st.caption(t("Chiffres calculés avec les filtres ci-dessus."))
 widgets.kpis(
     [
         (t("Établissements ESS"), fmt.number(k["establishments"], lang=lang), None),
@@ -174,7 +176,7 @@ layers = widgets.url_multi(
 widgets.ignored_params(layer_ignored)
 ets = cache.call(sse.points, territory, filters, MAX_MAP_POINTS + 1)
 if territory.level == "france":
-    st.info("Choisissez une région, un département, un EPCI ou une commune pour la carte.")
+    st.info(t("Choisissez une région, un département, un EPCI ou une commune pour la carte."))
 else:
     if len(ets) > MAX_MAP_POINTS:
         st.warning(

@@ -21,8 +21,10 @@ ignored: list[str] = []
 # ---------------------------------------------------------------- list of the territory
 if territory.level == "france":
     st.info(
-        "Choisissez une région, un département, un EPCI ou une commune dans le panneau de "
-        "gauche pour afficher la carte et le tableau de ses quartiers prioritaires."
+        t(
+            "Choisissez une région, un département, un EPCI ou une commune dans le panneau de "
+            "gauche pour afficher la carte et le tableau de ses quartiers prioritaires."
+        )
     )
     counts = cache.call(qpv.counts_by_region)
     fig = charts.hbar(
@@ -40,7 +42,7 @@ if territory.level == "france":
 else:
     contours = cache.call(qpv.contours, territory)
     show_2015 = widgets.url_toggle(
-        "Afficher aussi les contours de 2015 (ancienne géographie, quand ils existent)",
+        t("Afficher aussi les contours de 2015 (ancienne géographie, quand ils existent)"),
         param=S.QP_GEOGRAPHY,
         key="qpv_show2015",
         ignored=ignored,
@@ -48,7 +50,7 @@ else:
     contours15 = cache.call(qpv.contours, territory, "2015") if show_2015 else None
     st.subheader(f"{territory.label} — {fmt.number(len(contours), lang=lang)} QPV 2024")
     if contours.empty:
-        st.info("Aucun quartier prioritaire (géographie 2024) dans ce territoire.")
+        st.info(t("Aucun quartier prioritaire (géographie 2024) dans ce territoire."))
     else:
         m = mapviews.layered_map(
             bounds=cache.call(terr.bounds, territory),
@@ -58,14 +60,16 @@ else:
         )
         show_map(m, key=f"qpv_map_{territory.key}_{show_2015}")
         if show_2015 and (contours15 is None or contours15.empty):
-            st.caption("Pas de contours 2015 pour ce territoire dans la base.")
+            st.caption(t("Pas de contours 2015 pour ce territoire dans la base."))
     qpv_table = cache.call(qpv.table, territory, with_sse=ctx.sirene)
     if not qpv_table.empty:
-        st.subheader("Indicateurs des quartiers")
+        st.subheader(t("Indicateurs des quartiers"))
         st.caption(
-            "Indicateurs INSEE des QPV 2024 (vide quand la source n'en donne pas). "
-            "Établissements ESS « à 300 m ou moins » : dans le QPV ou à moins de 300 m de son "
-            "contour, comptés pour leur QPV le plus proche."
+            t(
+                "Indicateurs INSEE des QPV 2024 (vide quand la source n'en donne pas). "
+                "Établissements ESS « à 300 m ou moins » : dans le QPV ou à moins de 300 m de son "
+                "contour, comptés pour leur QPV le plus proche."
+            )
         )
         widgets.table(
             qpv.display_table(qpv_table).round(1),
@@ -88,7 +92,7 @@ if selected_code and selected_code not in options:
     options[selected_code] = selected_code  # a QPV given in the URL, outside the territory
 code = widgets.url_choice(
     st.selectbox,
-    "Détail d'un quartier",
+    t("Détail d'un quartier"),
     options,
     param=S.QP_QPV,
     default="",
@@ -98,19 +102,19 @@ code = widgets.url_choice(
 widgets.ignored_params(ignored)
 record = cache.call(qpv.one, code) if code else None
 if code and record is None:
-    st.warning("Ce code de quartier prioritaire est inconnu dans la base.")
+    st.warning(t("Ce code de quartier prioritaire est inconnu dans la base."))
 if record:
     st.subheader(f"{record['name']} ({record['code']}) — géographie {record['geography']}")
     st.caption(f"Commune principale : {record['commune_name'] or record['commune_code']}")
     if record.get("geometry_status") == "empty":
-        st.warning("Le contour de ce quartier est vide dans la source : pas de carte possible.")
+        st.warning(t("Le contour de ce quartier est vide dans la source : pas de carte possible."))
     widgets.kpis(
         [
             (t("Population"), fmt.number(record["population"], lang=lang), None),
-            ("Taux de pauvreté", fmt.percent(record["poverty_rate"], lang=lang), None),
-            ("Taux d'emploi 15-64 ans", fmt.percent(record["employment_rate"], lang=lang), None),
+            (t("Taux de pauvreté"), fmt.percent(record["poverty_rate"], lang=lang), None),
+            (t("Taux d'emploi 15-64 ans"), fmt.percent(record["employment_rate"], lang=lang), None),
             (
-                "Logements sociaux",
+                t("Logements sociaux"),
                 fmt.percent(record["social_housing_rate"], lang=lang),
                 "Part des logements sociaux (recalculée par la source, peut dépasser 100 %).",
             ),
@@ -126,9 +130,9 @@ if record:
         inside = int((ets["qpv24"] == record["code"]).sum()) if not ets.empty else 0
         widgets.kpis(
             [
-                ("Établissements ESS dans le QPV", fmt.number(inside, lang=lang), None),
+                (t("Établissements ESS dans le QPV"), fmt.number(inside, lang=lang), None),
                 (
-                    "Établissements ESS à 300 m ou moins",
+                    t("Établissements ESS à 300 m ou moins"),
                     fmt.number(len(ets), lang=lang),
                     "Dans le QPV ou à moins de 300 m de son contour (QPV le plus proche).",
                 ),
@@ -152,12 +156,12 @@ if record:
     )
     show_map(m, key=f"qpv_detail_map_{record['code']}", height=480)
     if not other.empty:
-        st.markdown("**Géographies 2015 et 2024**")
+        st.markdown(t("**Géographies 2015 et 2024**"))
         widgets.table(qpv.overlap_table(other, record["geography"]), "qpv_overlap")
     elif record["geography"] == "2024":
-        st.caption("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base.")
+        st.caption(t("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base."))
     if not ets.empty:
-        st.markdown("**Établissements ESS dans le quartier et à 300 m ou moins**")
+        st.markdown(t("**Établissements ESS dans le quartier et à 300 m ou moins**"))
         widgets.table(qpv.establishments_table(ets), "qpv_establishments")
     if not near_tl.empty:
         st.markdown(f"**Tiers-lieux à {fmt.distance(NEAR_THIRD_PLACES_M, lang)} ou moins**")

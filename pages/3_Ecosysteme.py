@@ -43,8 +43,10 @@ ets = None
 if "ets" in layers:
     if territory.level == "france":
         st.info(
-            "Les établissements ESS s'affichent pour une région, un département, un EPCI ou une "
-            "commune (choisissez-en un dans le panneau de gauche)."
+            t(
+                "Les établissements ESS s'affichent pour une région, un département, un EPCI ou une "
+                "commune (choisissez-en un dans le panneau de gauche)."
+            )
         )
     else:
         ets = cache.call(sse.points, territory, sse.NO_FILTERS, MAX_MAP_POINTS + 1)
@@ -67,12 +69,14 @@ m = mapviews.layered_map(
 show_map(m, key=f"eco_map_{territory.key}", height=560)
 widgets.data_table(mapviews.layers_table(lang=lang, **shown), lang)
 st.caption(
-    "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune "
-    "(localisation approximative)."
+    t(
+        "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune "
+        "(localisation approximative)."
+    )
 )
 
 # ---------------------------------------------------------------- proximity questions
-st.subheader("Questions de proximité")
+st.subheader(t("Questions de proximité"))
 questions = dict(proximity.QUESTIONS)
 if not ctx.sirene:
     questions = {"tl_near_qpv": questions["tl_near_qpv"]}

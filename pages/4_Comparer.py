@@ -13,14 +13,16 @@ from sse_dash.ui.page import page_setup
 ctx = page_setup("Comparer")
 t, lang, territory = ctx.t, ctx.lang, ctx.territory
 if not ctx.sirene:
-    st.info("Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base.")
+    st.info(t("Les établissements de l'ESS (SIRENE) ne sont pas encore dans la base."))
     st.stop()
 ignored: list[str] = []
 
 level = territory.level if territory.level != "france" else "region"
 if territory.level == "france":
     st.info(
-        "Territoire choisi : France. Comparaison des régions ; choisissez un autre niveau à gauche."
+        t(
+            "Territoire choisi : France. Comparaison des régions ; choisissez un autre niveau à gauche."
+        )
     )
 scope = {"dep": territory.dep_code} if level in ("commune", "epci") and territory.dep_code else {}
 candidates = cache.call(terr.search, level, "", **scope, limit=400)
@@ -57,7 +59,7 @@ reference_mode = widgets.url_choice(
 )
 widgets.ignored_params(ignored)
 if len(chosen) < 2:
-    st.info("Choisissez au moins deux territoires à comparer.")
+    st.info(t("Choisissez au moins deux territoires à comparer."))
     st.stop()
 
 territories = [cache.call(terr.from_key, k) for k in chosen]
@@ -66,7 +68,7 @@ france = cache.call(terr.france)
 reference = cache.call(terr.parent, territories[0]) if reference_mode == "parent" else france
 totals = cache.call(sse.totals, [*territories, reference])
 long = compare.table(totals, reference.key)
-st.subheader("Indicateurs")
+st.subheader(t("Indicateurs"))
 st.caption(
     f"Référence : {reference.label}. « indice » = valeur rapportée à la référence (référence = "
     "100) ; « rang » parmi les territoires comparés (1 = valeur la plus élevée)."

@@ -11,10 +11,12 @@ t = ctx.t
 
 if ctx.synthetic:
     st.info(
-        "Les établissements ESS de cette base viennent d'un **SIRENE synthétique** généré "
-        "pour la démonstration : les chiffres ESS (établissements, emplois, familles, "
-        "secteurs) sont **fictifs**. Les contours et indicateurs des QPV, les tiers-lieux et "
-        "les PTCE sont des données réelles."
+        t(
+            "Les établissements ESS de cette base viennent d'un **SIRENE synthétique** généré "
+            "pour la démonstration : les chiffres ESS (établissements, emplois, familles, "
+            "secteurs) sont **fictifs**. Les contours et indicateurs des QPV, les tiers-lieux et "
+            "les PTCE sont des données réelles."
+        )
     )
 
 st.header(t("Provenance des données"))
@@ -27,10 +29,10 @@ widgets.table(
 st.header(t("Anomalies de construction"))
 summary = cache.call(warehouse.build_issues_summary)
 if summary.empty:
-    st.success("Aucune anomalie enregistrée lors de la construction de la base.")
+    st.success(t("Aucune anomalie enregistrée lors de la construction de la base."))
 else:
     widgets.table(sources.issues_summary_table(summary), "build_issues_summary")
-    with st.expander("Détail des anomalies"):
+    with st.expander(t("Détail des anomalies")):
         widgets.table(sources.issues_table(cache.call(warehouse.build_issues)), "build_issues")
 
 st.header(t("Définitions"))

@@ -220,3 +220,13 @@ def test_home_commune_map_only_within_a_departement():
         assert json.dumps(tip)[1:-1] in script, tip  # hover text, as folium JSON-encodes it
     at = run(territoire="reg:11", maille="commune")
     assert "« maille »" in warnings(at)
+
+
+@pytest.mark.parametrize("page", ["app.py", TERRITORY, QPV, ECOSYSTEM, COMPARE])
+def test_every_page_switches_to_english(page):
+    at = run(page, lang="en", territoire="dep:93")
+    text = "\n".join(
+        [x.value for x in at.title] + [w.value for w in at.warning] + [m.label for m in at.metric]
+    )
+    assert "Synthetic SIRENE data" in text
+    assert "chiffres fictifs" not in text

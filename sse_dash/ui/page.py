@@ -124,7 +124,10 @@ def _current_territory(con: duckdb.DuckDBPyConnection) -> terr.Territory:
         st.session_state[S.SESSION_URL_TERRITORY] = url_value
         found = cache.call(terr.from_key, url_value)
         if found is None:
-            st.warning(UNKNOWN_TERRITORY, icon=":material/warning:")
+            st.warning(
+                i18n.t(UNKNOWN_TERRITORY, st.session_state.get(S.SESSION_LANG, "fr")),
+                icon=":material/warning:",
+            )
             found = cache.call(terr.france)
         st.session_state[S.SESSION_TERRITORY] = found.key
     key = st.session_state.get(S.SESSION_TERRITORY, "fr")
@@ -230,5 +233,5 @@ def page_setup(
         )
     st.title(i18n.t(title, lang))
     if ctx.synthetic:
-        st.warning(SYNTHETIC_BANNER, icon=":material/science:")
+        st.warning(i18n.t(SYNTHETIC_BANNER, lang), icon=":material/science:")
     return ctx
