@@ -55,15 +55,3 @@ def from_wgs84(epsg: int, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
     )
     return np.asarray(x), np.asarray(y)
-
-
-def parse_epsg(values) -> np.ndarray:
-    """The geolocation file's `epsg` column (text such as '2154') -> int array, 0 when unknown."""
-    out = np.zeros(len(values), dtype=np.int64)
-    for i, v in enumerate(values):
-        try:
-            code = int(float(v))
-        except (TypeError, ValueError):
-            continue
-        out[i] = code if code in KNOWN_EPSG else 0
-    return out
