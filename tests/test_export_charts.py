@@ -131,3 +131,23 @@ def test_export_available_follows_configured_path(monkeypatch, tmp_path):
     fake.chmod(0o755)
     monkeypatch.setenv("SSE_DASH_CHROMIUM", str(fake))
     assert charts.chromium_path() == str(fake)
+
+
+def test_print_size_leaves_room_for_title_legend_and_notes():
+    """Dashboard figures are short (a page column): the print keeps a readable plot area."""
+    fig = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))
+    fig.update_layout(height=260, margin={"t": 50, "b": 10})
+    top, bottom = charts.print_margins(fig, territory=TERRITORY, n_notes=2)
+    height = charts.print_height(fig, territory=TERRITORY, n_notes=2)
+    assert height - top - bottom >= 420
+    fig.update_layout(legend={"orientation": "h", "y": 1.02})
+    top_with_legend, _ = charts.print_margins(fig, territory=TERRITORY, n_notes=2)
+    assert top_with_legend > top
+    decorated = charts.decorate(
+        fig, title=TITLE, territory=TERRITORY, sources=SOURCES, synthetic=True, height=height
+    )
+    assert decorated.layout.separators == ", "
+    assert decorated.layout.margin.t == top_with_legend
+    assert TERRITORY in decorated.layout.title.text
+    note = decorated.layout.annotations[-1].text
+    assert "ANCT QPV 2024" in note and SYNTHETIC_NOTICE in note

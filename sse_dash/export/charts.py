@@ -143,6 +143,28 @@ def default_renderer() -> Renderer:
         return _default
 
 
+def _legend_on_top(fig: go.Figure) -> bool:
+    legend = fig.layout.legend
+    return legend.orientation == "h" and legend.y is not None and legend.y >= 1
+
+
+def print_margins(fig: go.Figure, *, territory: str, n_notes: int) -> tuple[int, int]:
+    """Top margin for title + territory (+ a legend laid above the plot), bottom for notes."""
+    top = (95 if territory else 70) + (35 if _legend_on_top(fig) else 0)
+    bottom = max(int(fig.layout.margin.b or 0), 60) + 16 * n_notes
+    return top, bottom
+
+
+def print_height(fig: go.Figure, *, territory: str, n_notes: int) -> int:
+    """Screen height of the figure plus the room the print margins add, at least 420 px
+    of plot: dashboard figures are sized for a page column, not for a slide."""
+    screen = int(fig.layout.height or DEFAULT_HEIGHT)
+    margin = fig.layout.margin
+    plot = max(screen - int(margin.t or 0) - int(margin.b or 0), 420)
+    top, bottom = print_margins(fig, territory=territory, n_notes=n_notes)
+    return plot + top + bottom
+
+
 def decorate(
     fig: go.Figure,
     *,
@@ -157,13 +179,12 @@ def decorate(
     notes = [source_line(sources)] if sources else []
     if synthetic:
         notes.append(f"<b>{SYNTHETIC_NOTICE}</b>")
-    top = 95 if territory else 70
-    bottom = max(int(out.layout.margin.b or 0), 60) + 16 * len(notes)
+    top, bottom = print_margins(fig, territory=territory, n_notes=len(notes))
     subtitle = f"<span style='font-size:14px;color:#555'>{territory}</span>" if territory else ""
     out.update_layout(
         title={"text": f"<b>{title}</b>" + (f"<br>{subtitle}" if subtitle else ""), "x": 0.01},
         separators=", ",
-        margin={"t": top, "b": bottom},
+        margin={"t": top, "b": bottom, "r": max(int(fig.layout.margin.r or 0), 30)},
         paper_bgcolor="white",
     )
     # No « 12k » SI suffixes in print: full numbers with French thousands separators.
@@ -205,7 +226,8 @@ def export_figure(
     if fmt not in FORMATS:
         raise ValueError(f"format d'image inconnu : {fmt!r} (png, svg ou pdf)")
     width = width or fig.layout.width or DEFAULT_WIDTH
-    height = height or fig.layout.height or DEFAULT_HEIGHT
+    n_notes = int(bool(sources)) + int(synthetic)
+    height = height or print_height(fig, territory=territory, n_notes=n_notes)
     decorated = decorate(
         fig,
         title=title,
