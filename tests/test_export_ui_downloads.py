@@ -90,3 +90,13 @@ def test_slug():
         "etablissements-de-l-ess-seine-saint-denis-93"
     )
     assert downloads.slug("«»") == "export"
+
+
+def test_sheet_name_is_valid_for_excel():
+    from openpyxl import Workbook
+
+    name = downloads.sheet_name("Établissements / 10 000 hab. [QPV] : 2024 ? * \\ très long titre")
+    assert len(name) <= 31
+    assert not set(name) & set("[]:*?/\\")
+    Workbook().create_sheet(name)  # openpyxl refuses invalid names
+    assert downloads.sheet_name("///") == "Données"

@@ -41,6 +41,12 @@ def slug(text: str, default: str = "export") -> str:
     return cleaned[:80] or default
 
 
+def sheet_name(title: str) -> str:
+    """An Excel sheet name: no []:*?/\\ characters, 31 characters at most."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title or "").strip()
+    return re.sub(r"\s+", " ", cleaned)[:31].strip() or "Données"
+
+
 def _connection():
     """The app's shared warehouse connection, or None when the warehouse is not built."""
     from sse_dash.ui import cache
@@ -137,7 +143,7 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict) -> None:
     )
     c2.download_button(
         "Tableau XLSX",
-        data=lambda: tables.to_xlsx_bytes(frame, sheet_name=title[:31], sources=records),
+        data=lambda: tables.to_xlsx_bytes(frame, sheet_name=sheet_name(title), sources=records),
         file_name=f"{name}.xlsx",
         mime=MIME["xlsx"],
         key=f"dl-{key}-xlsx",
