@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,13 @@ def test_sources_page_lists_provenance_and_issues():
     counts = dict(zip(issues["Type d'anomalie"], issues["Nombre"], strict=True))
     assert counts == {"Géométrie réparée": 2, "Géométrie vide": 1}
     assert "SIRENE synthétique" in texts(at)
+
+
+def test_rebuilt_warehouse_is_picked_up_without_restart(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
+    ui_warehouse.build(tmp_path / "sse.duckdb", synthetic=True)
+    assert "chiffres fictifs" in texts(run(SOURCES_PAGE))
+    # rebuilt next to it and renamed into place (as `data build` does) while the app runs
+    ui_warehouse.build(tmp_path / "new.duckdb", synthetic=False)
+    os.replace(tmp_path / "new.duckdb", tmp_path / "sse.duckdb")
+    assert "chiffres fictifs" not in texts(run(SOURCES_PAGE))

@@ -2,12 +2,14 @@
 calls of the pure query functions of sse_dash.dashboard.
 
 The connection is keyed on path + modification time, so a rebuilt warehouse (atomic rename by
-`python -m sse_dash data build`) is picked up without restarting the app. Queries run on a
+`python -m sse_dash data build`) is picked up without restarting the app; the old connection
+is closed first (a query running in another session at that very moment fails once). Queries run on a
 cursor of their own (sse_dash.queries does it), which is what DuckDB needs across threads."""
 
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,9 +32,29 @@ def warehouse_key() -> tuple[str, float]:
         raise db.WarehouseMissing(str(path)) from exc
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+# DuckDB shares one database instance per path inside a process: while any connection to the
+# replaced file stays open, a new connection to the same path still reads the OLD file. So the
+# previous connection is closed before the rebuilt warehouse is opened.
+_LOCK = threading.Lock()
+_OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+
+
+@st.cache_resource(max_entries=1, show_spinner=False, on_release=_close)
 def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    return db.open_warehouse(Path(path))
+    with _LOCK:
+        previous = _OPEN.pop(path, None)
+        if previous is not None:
+            _close(previous)
+        con = db.open_warehouse(Path(path))
+        _OPEN[path] = con
+        return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
