@@ -204,3 +204,16 @@ def test_territory_map_draws_points_and_layer_control(server, browser):
         assert not others, others
     finally:
         view.close()
+
+
+def test_sidebar_link_keeps_the_territory(server, browser):
+    view = Offline(browser)
+    try:
+        view.page.goto(server + "/Territoire?territoire=dep:93")
+        view.page.get_by_text("Seine-Saint-Denis (93)").first.wait_for(timeout=60_000)
+        view.page.locator('[data-testid="stSidebar"] a', has_text="Quartiers prioritaires").click()
+        view.page.get_by_text("Seine-Saint-Denis (93) — 2 QPV 2024").wait_for(timeout=60_000)
+        assert "territoire=dep%3A93" in view.page.url or "territoire=dep:93" in view.page.url
+        assert not view.errors, view.errors
+    finally:
+        view.close()
