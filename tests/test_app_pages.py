@@ -145,3 +145,26 @@ def test_rebuilt_warehouse_is_picked_up_without_restart(tmp_path, monkeypatch):
     ui_warehouse.build(tmp_path / "new.duckdb", synthetic=False)
     os.replace(tmp_path / "new.duckdb", tmp_path / "sse.duckdb")
     assert "chiffres fictifs" not in texts(run(SOURCES_PAGE))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app.py",
+        "pages/1_Territoire.py",
+        QPV_PAGE,
+        "pages/3_Ecosysteme.py",
+        "pages/4_Comparer.py",
+        SOURCES_PAGE,
+    ],
+)
+def test_pages_without_sirene_tables(page, tmp_path_factory, monkeypatch):
+    """Warehouse built before the SIRENE step: every page still answers, in French."""
+    path = tmp_path_factory.getbasetemp() / "no_sirene"
+    if not (path / "sse.duckdb").exists():
+        ui_warehouse.build(path / "sse.duckdb", sirene=False)
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(path))
+    at = run(page, territoire="dep:93", qpv="QN09301M")
+    assert "chiffres fictifs" not in texts(at)
+    if page in ("pages/1_Territoire.py", "pages/4_Comparer.py", "app.py"):
+        assert "pas encore dans la base" in texts(at)
