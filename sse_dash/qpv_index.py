@@ -13,10 +13,11 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-# Exact nearest-QPV search up to this distance; beyond it, the nearest densified boundary vertex
-# (spacing FAR_SPACING_M) gives the distance with an error of at most FAR_SPACING_M / 2.
-EXACT_RADIUS_M = 2000.0
-FAR_SPACING_M = 20.0
+# Distances: a KD-tree over the QPV boundaries densified every FAR_SPACING_M metres answers every
+# point (error at most FAR_SPACING_M / 2); points found closer than EXACT_RADIUS_M are then
+# refined with the exact polygon distance, so the 300 m flag and short distances are exact.
+EXACT_RADIUS_M = 500.0
+FAR_SPACING_M = 50.0
 
 # (name, EPSG, lon_min, lon_max, lat_min, lat_max): metric CRS per territory.
 ZONES: tuple[tuple[str, int, float, float, float, float], ...] = (
@@ -66,7 +67,24 @@ class _ZoneIndex:
         counts = shapely.get_num_coordinates(dense)
         coords = shapely.get_coordinates(dense)
         owner = np.repeat(np.arange(len(metric)), counts)
-        return cls(shapely.STRtree(metric), metric, rows, cKDTree(coords), owner)
+        return cls(shapely.STRtree(metric), metric, rows, cKDTree(coords, leafsize=64), owner)
+
+    def exact_nearest(self, x, y, pts, vertex) -> tuple[np.ndarray, np.ndarray]:
+        """Exact nearest polygon: the exact distance to the KD-tree's candidate bounds the
+        search, so only polygons whose box lies within it are measured (vectorised)."""
+        own = self.kd_owner[vertex]
+        d_own = shapely.distance(pts, self.geoms[own])
+        boxes = shapely.box(x - d_own, y - d_own, x + d_own, y + d_own)
+        bi, bj = self.tree.query(boxes)
+        dc = shapely.distance(pts[bi], self.geoms[bj])
+        order = np.lexsort((dc, bi))
+        bi, bj, dc = bi[order], bj[order], dc[order]
+        hit, first = np.unique(bi, return_index=True)
+        best_j, best_d = own.copy(), d_own.copy()
+        better = dc[first] < best_d[hit]
+        best_j[hit[better]] = bj[first][better]
+        best_d[hit[better]] = dc[first][better]
+        return best_j, best_d
 
 
 @dataclass
@@ -150,16 +168,17 @@ class QpvIndex:
                 dist[idx[in_mask]] = 0.0
                 out = np.flatnonzero(~in_mask)
                 if out.size:
-                    q_i, t_n = zi.tree.query_nearest(
-                        pts[out], max_distance=EXACT_RADIUS_M, all_matches=False
-                    )
-                    nearest[idx[out[q_i]]] = self.codes[zi.rows[t_n]]
-                    dist[idx[out[q_i]]] = shapely.distance(pts[out][q_i], zi.geoms[t_n])
-                    far = np.setdiff1d(out, out[q_i], assume_unique=True)
-                    if far.size:
-                        d, v = zi.kd.query(np.column_stack([x[far], y[far]]), workers=-1)
-                        nearest[idx[far]] = self.codes[zi.rows[zi.kd_owner[v]]]
-                        dist[idx[far]] = d
+                    d, v = zi.kd.query(np.column_stack([x[out], y[out]]), workers=-1)
+                    nearest[idx[out]] = self.codes[zi.rows[zi.kd_owner[v]]]
+                    dist[idx[out]] = d
+                    # the nearest vertex is at most FAR_SPACING_M / 2 farther than the boundary:
+                    # every point possibly within EXACT_RADIUS_M gets the exact distance
+                    near = d <= EXACT_RADIUS_M + FAR_SPACING_M / 2
+                    close = out[near]
+                    if close.size:
+                        j, dj = zi.exact_nearest(x[close], y[close], pts[close], v[near])
+                        nearest[idx[close]] = self.codes[zi.rows[j]]
+                        dist[idx[close]] = dj
         return Assignment(zone=zone, inside=inside, nearest=nearest, distance_m=dist)
 
     def name_of(self, code: str | None) -> str | None:

@@ -160,11 +160,23 @@ def test_multipolygon_and_nearest(index):
 
 
 def test_far_points_use_densified_vertices_within_tolerance(index):
+    from sse_dash.qpv_index import FAR_SPACING_M
+
     idx, x0, y0 = index
-    lon, lat = _pt(x0 + 500, y0 - 10_000)  # 10 km south of A's bottom edge
+    lon, lat = _pt(x0 + 512, y0 - 10_000)  # 10 km south of A's bottom edge, between two vertices
     a = idx.assign([lon], [lat])
     assert a.nearest[0] == "QN09301M"
-    assert a.distance_m[0] == pytest.approx(10_000, abs=10.5)
+    assert 10_000 - 0.05 <= a.distance_m[0] <= 10_000 + FAR_SPACING_M / 2
+
+
+@pytest.mark.parametrize("metres", [1.0, 299.0, 301.0, 480.0])
+def test_distances_near_a_qpv_are_exact(index, metres):
+    """The 300 m flag must not depend on the vertex approximation used for far points."""
+    idx, x0, y0 = index
+    lon, lat = _pt(x0 + 512, y0 - metres)
+    a = idx.assign([lon], [lat])
+    assert a.inside[0] is None
+    assert a.distance_m[0] == pytest.approx(metres, abs=0.05)
 
 
 def test_missing_and_outside_france(index):
