@@ -98,13 +98,10 @@ def test_qpv_rennes_area_matches_source(con, catalog):
 
 
 def test_qpv_multi_commune_lists(con, catalog):
-    """QPV spanning several current communes (arrondissements count as their city)."""
+    """QPV spanning several current communes (arrondissements count as their city, merged
+    communes as the new commune: Pierrefitte joined Saint-Denis in 2025)."""
     ind = pd.read_parquet(source(catalog, "qpv_2024_indicateurs"), columns=["code_qp", "insee_com"])
-    city = dict(
-        con.execute(
-            "SELECT alias_code, commune_code FROM commune_aliases WHERE kind = 'arrondissement'"
-        ).fetchall()
-    )
+    city = dict(con.execute("SELECT alias_code, commune_code FROM commune_aliases").fetchall())
     ind["commune"] = ind["insee_com"].map(lambda c: city.get(c, c))
     multi = ind.groupby("code_qp")["commune"].nunique()
     expected = set(multi[multi > 1].index)
@@ -117,6 +114,18 @@ def test_qpv_multi_commune_lists(con, catalog):
     assert got == expected
     links = one(con, "SELECT count(*) FROM qpv_communes WHERE geography = '2024'")[0]
     assert links >= 1609 - 3
+    # every code is one real current commune (ANCT joins several in one field: "93014, 93047")
+    unknown = con.execute(
+        "SELECT DISTINCT q.commune_code FROM qpv_communes q "
+        "LEFT JOIN communes c ON c.code = q.commune_code WHERE c.code IS NULL"
+    ).fetchall()
+    assert unknown == []
+    bad_main = one(
+        con,
+        "SELECT count(*) FROM qpv q LEFT JOIN communes c ON c.code = q.commune_code "
+        "WHERE q.commune_code IS NOT NULL AND c.code IS NULL",
+    )[0]
+    assert bad_main == 0
 
 
 def test_epci_and_ept(con, catalog):

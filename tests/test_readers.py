@@ -343,3 +343,17 @@ def test_grouped_rows_are_split_one_place_per_row(tmp_path):
     assert list(df["name"]) == ["Lieu A", "Lieu B", "Lieu C; annexe"]
     assert list(df["commune_code"]) == ["93066", "93066", "01004"]
     assert df.geometry.iloc[1].x == pytest.approx(2.36)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("93014, 93047", ["93014", "93047"]),
+        ("1053", ["01053"]),
+        ("2A004;2A041", ["2A004", "2A041"]),
+        (None, []),
+        ("", []),
+    ],
+)
+def test_split_commune_codes(value, expected):
+    assert readers.split_commune_codes(value) == expected

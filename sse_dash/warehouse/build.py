@@ -32,6 +32,7 @@ from sse_dash.warehouse.readers import (
     norm_dep,
     norm_region,
     read_dataset,
+    split_commune_codes,
     to_number,
 )
 
@@ -517,10 +518,12 @@ class _Builder:
             frame["area_m2"] = geo.metric_areas(geoms, lon, lat)
             frame["geom_display"] = pd.Series(geo.simplify_display(geoms), dtype=object)
             # main commune: source, else the commune under the label point
-            if "commune_code" in gdf:
-                com = [self.alias_of.get(c, c) if c else None for c in gdf["commune_code"]]
-            else:
-                com = [None] * len(gdf)
+            # ANCT writes every commune of a multi-commune QPV in one field ("93014, 93047")
+            listed = [
+                [self.alias_of.get(c, c) for c in split_commune_codes(v)]
+                for v in (gdf["commune_code"] if "commune_code" in gdf else [None] * len(gdf))
+            ]
+            com = [codes[0] if codes else None for codes in listed]
             located = self.gazetteer.commune_at(lon, lat)
             frame["commune_code"] = [c or loc for c, loc in zip(com, located, strict=True)]
             dep_src = gdf["dep_code"] if "dep_code" in gdf else [None] * len(gdf)
@@ -539,8 +542,10 @@ class _Builder:
                 for e, c in zip(epci_src, frame["commune_code"], strict=True)
             ]
             frame["commune_codes"] = [
-                sorted({c for c in [main, *extra_communes.get((code, geography), ())] if c})
-                for code, main in zip(frame["code"], frame["commune_code"], strict=True)
+                sorted({c for c in [main, *more, *extra_communes.get((code, geography), ())] if c})
+                for code, main, more in zip(
+                    frame["code"], frame["commune_code"], listed, strict=True
+                )
             ]
             frames.append(frame)
         qpv = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

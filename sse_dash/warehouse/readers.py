@@ -46,6 +46,14 @@ def norm_commune(value) -> str | None:
     return text.zfill(5) if text.isdigit() and len(text) < 5 else text
 
 
+def split_commune_codes(value) -> list[str]:
+    """All commune codes of a field that may list several (`"93014, 93047"`), normalised."""
+    text = _clean(value)
+    if text is None:
+        return []
+    return [c for c in (norm_commune(p) for p in re.split(r"[,;|/\s]+", text)) if c]
+
+
 def norm_dep(value) -> str | None:
     """Département on 2 characters, 3 overseas (`971`…`989`), `2A`/`2B`."""
     text = _clean(value)
