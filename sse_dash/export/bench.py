@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sse_dash import config, db
+from sse_dash import db
 
 BRIEF_TARGET_S = 15.0
 
@@ -59,8 +59,10 @@ def bench_exports(
 ) -> list[dict]:
     """Chart export, static map and briefing pack (PPTX and PDF) on the built warehouse."""
     from sse_dash.export import brief, static_map
+    from sse_dash.ui.bench import bench_warehouse
 
-    path = Path(warehouse) if warehouse else config.warehouse_path()
+    # SSE_DASH_BENCH_WAREHOUSE (the largest warehouse at hand), else data/sse.duckdb
+    path = bench_warehouse(warehouse)
     results = [bench_charts(repeats=max(repeats, 5))]
     con = db.open_warehouse(path)
     try:
@@ -70,6 +72,7 @@ def bench_exports(
                 "name": f"carte statique {territory} (PNG)",
                 "median_s": _median_time(lambda: static_map.static_map(con, territory), repeats),
                 "establishments_in_warehouse": n,
+                "warehouse": str(path),
             }
         )
         with tempfile.TemporaryDirectory(prefix="brief_bench_") as tmp:

@@ -1,0 +1,68 @@
+"""Bugs found by the reliability work in code owned by others: each test states the expected
+behaviour and is marked xfail(strict=True) until the owner fixes it (then the marker goes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import ui_warehouse
+from streamlit.testing.v1 import AppTest
+
+from sse_dash import db
+from sse_dash.dashboard import proximity
+from sse_dash.dashboard import territory as terr
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory) -> Path:
+    return ui_warehouse.build(tmp_path_factory.mktemp("found_bugs") / "sse.duckdb")
+
+
+def _without_third_places(con) -> terr.Territory:
+    """A département of the fixture warehouse that has no third place."""
+    for key in ("dep:75", "dep:31", "dep:93"):
+        t = terr.from_key(con, key)
+        if t is not None and proximity.poi.third_places(con, t).empty:
+            return t
+    pytest.fail("every département has a third place: the precondition no longer holds")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=KeyError,
+    reason="BUG dashboard/proximity.py: third_places_near_qpv() returns no `qpv_name` column "
+    "when the territory has no third place, so third_places_table() raises KeyError "
+    "(the Écosystème page crashes for such a territory)",
+)
+def test_no_third_place_gives_an_empty_table(wh):
+    con = db.open_warehouse(wh)
+    try:
+        t = _without_third_places(con)
+        found = proximity.third_places_near_qpv(con, t, 500)
+        table = proximity.third_places_table(found)
+    finally:
+        con.close()
+    assert table.empty
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG pages/3_Ecosysteme.py (via dashboard/proximity.py): the page shows a "
+    "KeyError 'qpv_name' traceback for a territory without any third place",
+)
+def test_ecosystem_page_for_a_territory_without_third_places(wh, monkeypatch):
+    con = db.open_warehouse(wh)
+    try:
+        key = _without_third_places(con).key
+    finally:
+        con.close()
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(wh.parent))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["territoire"] = key
+    at.switch_page("pages/3_Ecosysteme.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
