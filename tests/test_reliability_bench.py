@@ -49,5 +49,7 @@ def test_bench_pages_reruns_after_a_territory_change(small_wh):
     # Écosystème errors on départements without third places: test_reliability_found_bugs.py
     assert all(r["errors"] == 0 for r in results if "Ecosysteme" not in r["page"]), results
     assert all(r["reruns"] == 2 and r["p95_s"] >= r["p50_s"] > 0 for r in results)
-    assert pages["pages/1_Territoire.py"]["change"].startswith("territoire")
+    territoire = pages["pages/1_Territoire.py"]
+    assert territoire["change"].startswith("territoire")
+    assert territoire["territories_seen"] == 2  # each rerun really showed another département
     assert {r["establishments"] for r in results} == {160}

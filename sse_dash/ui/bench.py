@@ -121,6 +121,7 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                 options = [o for o in territory[0].options if o != territory[0].value]
                 change = "territoire (département suivant)"
             times = []
+            seen = set()
             for i in range(reruns):
                 if options:
                     box = at.selectbox(key="w_territory")
@@ -129,6 +130,8 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                 at.run()
                 times.append(time.perf_counter() - t0)
                 errors += len(at.exception)
+                if "territoire" in at.query_params:
+                    seen.add(str(at.query_params["territoire"]))
             out.append(
                 {
                     "name": f"page {page}",
@@ -137,6 +140,7 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                     **_percentiles(times),
                     "reruns": len(times),
                     "change": change,
+                    "territories_seen": len(seen),
                     "errors": errors,
                     "warehouse": str(path),
                     "establishments": n_est,
