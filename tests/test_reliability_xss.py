@@ -10,7 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
@@ -271,3 +277,91 @@ def test_payload_detector_is_not_vacuous(tmp_path):
             browser.close()
     assert flag == 2
     assert dialogs == ["2"]
+
+
+# ------------------------------------------------------------------ the running app, in chromium
+@pytest.fixture(scope="module")
+def xss_server(xss_db):
+    """`streamlit run app.py` on the payload warehouse (loopback, free port)."""
+    _require_chromium()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(
+        os.environ,
+        SSE_DASH_DATA_DIR=str(xss_db.parent),
+        SSE_DASH_TILES="none",
+        PYTHONPATH=str(REPO),
+    )
+    log_path = xss_db.parent / "streamlit.log"
+    log = open(log_path, "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("streamlit n'a pas démarré : " + log_path.read_text())
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.mark.browser
+def test_app_qpv_page_shows_payloads_as_text(xss_server, con):
+    """QPV page of the app: names in headers, captions, selectbox, map tooltips."""
+    from playwright.sync_api import sync_playwright
+
+    code = con.execute("SELECT min(code) FROM qpv WHERE geography = '2024'").fetchone()[0]
+    name = con.execute("SELECT name FROM qpv WHERE code = ?", [code]).fetchone()[0]
+    assert "<" in name
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.route(
+                "**/*",
+                lambda route: route.continue_()
+                if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost")
+                or route.request.url.startswith(("data:", "blob:", "about:"))
+                else route.abort(),
+            )
+            page.goto(f"{xss_server}/Quartiers_prioritaires?territoire=dep:93&qpv={code}")
+            page.get_by_text(f"{name} ({code})").first.wait_for(timeout=90_000)
+            frames = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+            frames.first.locator(".leaflet-container").wait_for(timeout=90_000)
+            tooltips = []
+            for frame in page.frames:
+                if frame.url.startswith("about:") or frame == page.main_frame:
+                    continue
+                if frame.evaluate("() => !!document.querySelector('.leaflet-container')"):
+                    tooltips.append(frame.evaluate(OPEN_ALL_TOOLTIPS))
+            page.wait_for_timeout(500)
+            flags = [f.evaluate("() => window.__xss === undefined") for f in page.frames]
+            body = page.inner_text("body")
+        finally:
+            browser.close()
+    assert tooltips and sum(t["opened"] for t in tooltips) >= 1
+    assert any(PAYLOADS[0] in t["text"] or PAYLOADS[1] in t["text"] for t in tooltips), tooltips
+    assert f"{name} ({code})" in body  # the subheader shows the payload as text
+    assert all(flags), flags
+    assert dialogs == []
