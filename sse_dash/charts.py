@@ -38,6 +38,9 @@ def theme(fig: go.Figure, *, title: str | None = None, lang: str = "fr", height:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"family": FONT}},
     )
+    # full numbers with French separators ("5 000", not "5k"); room for long tick labels
+    fig.update_xaxes(automargin=True, tickformat=",~r", separatethousands=True)
+    fig.update_yaxes(automargin=True, tickformat=",~r", separatethousands=True)
     return fig
 
 

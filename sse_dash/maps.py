@@ -160,12 +160,13 @@ def base_map(
         zoom_start=5,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # added below, metric only (Leaflet's default also shows miles)
         height=height,
         max_zoom=MAX_ZOOM,
     )
     m.options["maxZoom"] = MAX_ZOOM  # without a tile layer Leaflet has none: clusters throw
     m.add_child(_Script(f"L.Icon.Default.imagePath = {json.dumps(LEAFLET_IMAGES)};"))
+    m.add_child(_Script(f"L.control.scale({{imperial: false}}).addTo({m.get_name()});"))
     if tiles:
         folium.TileLayer(
             tiles=str(tiles),

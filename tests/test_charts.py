@@ -45,3 +45,14 @@ def test_no_geo_traces_anywhere():
     for fig in figs:
         assert all(trace.type == "bar" for trace in fig.data)
         assert "geo" not in fig.to_plotly_json()["layout"]
+
+
+def test_axes_show_full_french_numbers_not_si_suffixes():
+    """« 15 000 », never « 15k »: the axis format has no SI suffix and uses the separators."""
+    import pandas as pd
+
+    from sse_dash import charts
+
+    fig = charts.hbar(pd.DataFrame({"l": ["a", "b"], "v": [15000, 2000]}), label="l", value="v")
+    assert fig.layout.xaxis.tickformat == ",~r"
+    assert fig.layout.separators == ",\u202f"

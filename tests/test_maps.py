@@ -212,3 +212,11 @@ def test_worst_case_establishment_map_stays_under_5_mb():
     qpv = pd.DataFrame({"code": ["QN1"] * 200, "name": ["Q"] * 200, "geometry": [SQUARE] * 200})
     m = mapviews.layered_map(qpv=qpv, establishments=ets, tiles=None)
     assert len(maps.map_html(m).encode()) < 5_000_000
+
+
+def test_scale_bar_is_metric_only():
+    from sse_dash import maps
+
+    html = maps.map_html(maps.base_map(tiles=None))
+    assert "L.control.scale({imperial: false})" in html
+    assert '"controlScale": true' not in html.replace(" ", "").replace('"controlScale":true', "")
