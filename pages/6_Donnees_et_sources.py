@@ -4,6 +4,7 @@ import streamlit as st
 
 from sse_dash.dashboard import sources, warehouse
 from sse_dash.ui import cache, widgets
+from sse_dash.ui.data_admin import build_panel
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Données & sources", territory_selector=False)
@@ -42,3 +43,6 @@ for title, body in sources.definitions(ctx.lang):
 for i, (title, frame) in enumerate(sources.definition_tables()):
     with st.expander(title):
         widgets.table(frame, f"definitions_{i}")
+
+st.header(t("Mise à jour"))
+build_panel("build_sources")

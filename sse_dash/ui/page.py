@@ -190,6 +190,9 @@ def _open_warehouse(needs_warehouse: bool) -> duckdb.DuckDBPyConnection | None:
     except db.WarehouseMissing:
         if needs_warehouse:
             st.error(MISSING_WAREHOUSE.format(path=path), icon=":material/database_off:")
+            from sse_dash.ui.data_admin import build_panel
+
+            build_panel("build_missing", expanded=True)
             st.stop()
     except (duckdb.Error, OSError, RuntimeError) as exc:
         log.exception("warehouse %s", path)

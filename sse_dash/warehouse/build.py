@@ -5,6 +5,8 @@ succeeded: an interrupted or failed build never touches the warehouse the app is
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib
 import os
@@ -700,6 +702,29 @@ def build(
     """Build the warehouse into `<data_dir>/sse.duckdb` atomically; returns its path."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(data_dir):
+        return _build_locked(catalog, data_dir, progress=progress, options=options)
+
+
+@contextlib.contextmanager
+def build_lock(data_dir: Path):
+    """One build at a time per data folder (CLI and app share `<data_dir>/sse.duckdb.tmp`)."""
+    path = Path(data_dir) / ".build.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(
+                f"Une construction de la base est déjà en cours dans {data_dir}. "
+                "Attendez qu'elle se termine (la base actuelle reste utilisable)."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _build_locked(catalog, data_dir, *, progress, options) -> Path:
     final = data_dir / config.WAREHOUSE_NAME
     tmp = data_dir / (config.WAREHOUSE_NAME + TMP_SUFFIX)
     _remove(tmp)
