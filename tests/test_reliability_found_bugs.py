@@ -1,5 +1,5 @@
-"""Bugs found by the reliability work in code owned by others: each test states the expected
-behaviour and is marked xfail(strict=True) until the owner fixes it (then the marker goes)."""
+"""Regression tests for bugs found by the reliability work (fixed): the Écosystème page and its
+proximity table for a territory without any third place."""
 
 from __future__ import annotations
 
@@ -30,13 +30,6 @@ def _without_third_places(con) -> terr.Territory:
     pytest.fail("every département has a third place: the precondition no longer holds")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="BUG dashboard/proximity.py: third_places_near_qpv() returns no `qpv_name` column "
-    "when the territory has no third place, so third_places_table() raises KeyError "
-    "(the Écosystème page crashes for such a territory)",
-)
 def test_no_third_place_gives_an_empty_table(wh):
     con = db.open_warehouse(wh)
     try:
@@ -48,11 +41,6 @@ def test_no_third_place_gives_an_empty_table(wh):
     assert table.empty
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG pages/3_Ecosysteme.py (via dashboard/proximity.py): the page shows a "
-    "KeyError 'qpv_name' traceback for a territory without any third place",
-)
 def test_ecosystem_page_for_a_territory_without_third_places(wh, monkeypatch):
     con = db.open_warehouse(wh)
     try:

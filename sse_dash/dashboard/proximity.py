@@ -73,28 +73,15 @@ def _box(geoms, radius_m: float, lat_hint: float = 46.0) -> dict:
 
 def distance_to_qpv(qpv: pd.DataFrame, lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """For each point, (distance in m to the nearest QPV of `qpv`, its code); NaN/None when
-    no QPV of the same zone exists."""
+    no QPV of the same zone exists. Same engine as the establishments' QPV assignment."""
     lon = np.asarray(lon, dtype="float64")
-    lat = np.asarray(lat, dtype="float64")
-    dist = np.full(lon.size, np.nan)
-    code = np.full(lon.size, None, dtype=object)
     if qpv.empty or lon.size == 0:
-        return dist, code
-    zones = _zones(lon, lat)
-    for z in np.unique(qpv["zone"]):
-        if z < 0:
-            continue
-        sel = np.flatnonzero(zones == z)
-        if sel.size == 0:
-            continue
-        part = qpv[qpv["zone"] == z]
-        polys = _metric_geoms(int(z), np.asarray(part["geom"].tolist(), dtype=object))
-        tree = shapely.STRtree(polys)
-        pts = shapely.points(_metric_points(int(z), lon[sel], lat[sel]))
-        p_i, t_i = tree.query_nearest(pts, all_matches=False)
-        dist[sel[p_i]] = shapely.distance(pts[p_i], polys[t_i])
-        code[sel[p_i]] = part["code"].to_numpy()[t_i]
-    return dist, code
+        return np.full(lon.size, np.nan), np.full(lon.size, None, dtype=object)
+    index = qpv_index.QpvIndex(
+        qpv["code"].to_numpy(), np.asarray(qpv["geom"].tolist(), dtype=object)
+    )
+    found = index.assign(lon, np.asarray(lat, dtype="float64"))
+    return found.distance_m, found.nearest
 
 
 def third_places_near_qpv(
@@ -104,7 +91,7 @@ def third_places_near_qpv(
     not), with the distance and the QPV."""
     places = poi.third_places(con, territory)
     if places.empty:
-        return places.assign(distance_m=[], qpv=[])
+        return places.assign(distance_m=[], qpv=[], qpv_name=[])
     all_qpv = qpv_geoms(con, Territory("france", "FR", "France"))
     dist, code = distance_to_qpv(all_qpv, places["lon"], places["lat"])
     places = places.assign(distance_m=dist, qpv=code)
