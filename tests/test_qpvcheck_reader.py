@@ -255,3 +255,28 @@ def test_xlsx_damaged_inside_the_archive():
         data[i] ^= 0xFF
     with pytest.raises(InputError, match="illisible"):
         reader.read_table(bytes(data), "f.xlsx")
+
+
+def test_sniffer_only_sees_a_short_head_of_ordinary_lines(monkeypatch):
+    """csv.Sniffer is superlinear on long separator runs: a quoted field of 60,000 `;` used
+    to block a worker ~25 s. It must never receive such a line; the separator is still found."""
+    import csv
+
+    from sse_dash.qpvcheck import reader
+
+    seen: list[str] = []
+    real = csv.Sniffer.sniff
+
+    def spy(self, sample, delimiters=None):
+        seen.append(sample)
+        return real(self, sample, delimiters)
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", spy)
+    data = b'nom;adresse\nA;"' + b";" * 60000 + b'"\nB;rue\n'
+    table = reader.read_table(data, "a.csv")
+    assert list(table.df.columns)[:2] == ["nom", "adresse"]
+    assert all(len(s) <= reader.SNIFF_BYTES for s in seen)
+    assert all(max(map(len, s.splitlines())) <= reader.SNIFF_MAX_LINE for s in seen)
+    ordinary = ("nom;adresse\n" + "A;1 rue de la Paix\n" * 2000).encode()
+    assert reader.detect_separator(ordinary.decode()) == ";"
+    assert all(len(s) <= reader.SNIFF_BYTES for s in seen)
