@@ -33,6 +33,9 @@ GEO_TABLE = pa.schema(
     ]
 )
 
+# Intermediate tables of the build, dropped at the end (the allow-list for their names).
+WORK_TABLES = ("sirene_raw", "sirene_geo", "sirene_units", "sirene_family_map", "sirene_naf_map")
+
 
 class PipelineError(ValueError):
     """A SIRENE input cannot be used (French message)."""
@@ -235,8 +238,8 @@ def build(
     t3 = time.perf_counter()
     con.execute(queries.load("sirene_build_establishments"))
     aggregates.build(con)
-    for tmp in ("sirene_raw", "sirene_geo", "sirene_units", "sirene_family_map", "sirene_naf_map"):
-        con.execute(f"DROP TABLE IF EXISTS {queries.ident(tmp, [tmp])}")
+    for tmp in WORK_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {queries.ident(tmp, WORK_TABLES)}")
     res.timings["tables"] = time.perf_counter() - t3
     res.establishments = con.execute("SELECT count(*) FROM establishments").fetchone()[0]
     res.timings["total"] = time.perf_counter() - t0

@@ -138,6 +138,12 @@ def create_schema(con) -> None:
             con.execute(statement)
 
 
+def _schema_tables(con) -> set[str]:
+    return {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+
+
 def insert_frame(con, table: str, frame: pd.DataFrame) -> int:
     """Insert `frame` into `table`; geometry columns hold shapely geometries (or None),
     columns absent from the frame are NULL."""
@@ -164,7 +170,7 @@ def insert_frame(con, table: str, frame: pd.DataFrame) -> int:
     sql = queries.render(
         "wh_insert",
         {
-            "table": queries.ident(table, [table]),
+            "table": queries.ident(table, _schema_tables(con)),
             "columns": ", ".join(queries.ident(n, names) for n in names),
             "exprs": ", ".join(exprs),
         },
