@@ -501,3 +501,47 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
         assert france[0] == 88365 + 36449 + 180000 + 153001
     finally:
         c.close()
+
+
+def test_first_build_publishes_geography_before_sirene(tmp_path, monkeypatch, shared_data):
+    """On a fresh machine the dashboard is usable on the geography while SIRENE builds; a
+    rebuild keeps the previous complete base until the new one is complete."""
+    import duckdb
+
+    from sse_dash.sirene import step
+    from sse_dash.warehouse import build as wb
+
+    seen = []
+
+    def fake_sirene(con, catalog, ctx):
+        final = ctx.data_dir / "sse.duckdb"
+        if not final.exists():
+            seen.append(None)
+            return
+        ro = duckdb.connect(str(final), read_only=True)
+        try:
+            tables = {
+                r[0]
+                for r in ro.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            }
+            pending = ro.execute("SELECT value FROM meta WHERE key = 'sirene_pending'").fetchall()
+            seen.append(("qpv" in tables, "establishments" in tables, pending))
+        finally:
+            ro.close()
+
+    monkeypatch.setattr(step, "run", fake_sirene)
+    catalog = load_catalog(config.DEV_CATALOG)
+    final = wb.build(catalog, tmp_path)
+    assert seen == [(True, False, [("true",)])]
+    con = duckdb.connect(str(final), read_only=True)
+    assert con.execute("SELECT count(*) FROM meta WHERE key = 'sirene_pending'").fetchone()[0] == 0
+    con.close()
+    before = final.read_bytes()
+    seen.clear()
+
+    def check_untouched(con, catalog, ctx):
+        seen.append((ctx.data_dir / "sse.duckdb").read_bytes() == before)
+
+    monkeypatch.setattr(step, "run", check_untouched)
+    wb.build(catalog, tmp_path)
+    assert seen == [True]

@@ -56,3 +56,22 @@ def test_app_build_failure_is_a_french_message(tmp_path, monkeypatch):
     assert not at.exception
     assert any("obligatoire" in e.value for e in at.error)
     assert os.listdir(data) in ([], [".build.lock"])
+
+
+def test_home_page_while_first_build_is_in_sirene_step(tmp_path, monkeypatch, shared_data):
+    """During the first build the geography is published: the app works and says SIRENE is
+    on its way."""
+    from sse_dash.sirene import step
+
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
+    shown = []
+
+    def fake_sirene(con, catalog, ctx):
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+        shown.append((bool(at.exception), [i.value for i in at.info]))
+
+    monkeypatch.setattr(step, "run", fake_sirene)
+    build(load_catalog(config.DEV_CATALOG), tmp_path)
+    ((failed, infos),) = shown
+    assert not failed
+    assert any("Première construction en cours" in v for v in infos)

@@ -31,6 +31,11 @@ PAGES = (
     ("pages/6_Donnees_et_sources.py", "Données & sources", ":material/database:"),
 )
 SYNTHETIC_BANNER = "Données SIRENE synthétiques — chiffres fictifs, pour démonstration"
+SIRENE_PENDING = (
+    "Première construction en cours : la géographie (QPV, territoires, tiers-lieux, PTCE) est "
+    "disponible, les établissements de l'ESS (SIRENE) arrivent à la fin de la construction"
+)
+
 MISSING_WAREHOUSE = """**La base de données du tableau de bord n'est pas encore construite.**
 
 Fichier attendu : `{path}`
@@ -237,4 +242,9 @@ def page_setup(
     st.title(i18n.t(title, lang))
     if ctx.synthetic:
         st.warning(i18n.t(SYNTHETIC_BANNER, lang), icon=":material/science:")
+    if ctx.meta.get("sirene_pending") == "true":
+        st.info(
+            i18n.t(SIRENE_PENDING, lang) + f" ({config.data_dir()})",
+            icon=":material/hourglass_top:",
+        )
     return ctx

@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import os
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -730,6 +731,23 @@ def build_lock(data_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _publish_geography_first(con, tmp: Path, final: Path, progress: Progress | None):
+    """First build on a machine: publish the geography-only base before the (long) SIRENE
+    step, so the dashboard is usable on QPV, territories and third places meanwhile. A rebuild
+    never does this: the previous complete base stays until the new one is complete."""
+    set_meta(con, "sirene_pending", "true")
+    con.execute("CHECKPOINT")
+    con.close()
+    staging = final.with_name(final.name + ".geo")
+    shutil.copyfile(tmp, staging)
+    os.replace(staging, final)
+    if progress:
+        progress("Géographie publiée : le tableau de bord est utilisable pendant SIRENE", 1, 1)
+    con = db.connect(tmp)
+    con.execute(queries.load("wh_meta_delete"), ["sirene_pending"])
+    return con
+
+
 def _build_locked(catalog, data_dir, *, progress, options) -> Path:
     final = data_dir / config.WAREHOUSE_NAME
     tmp = data_dir / (config.WAREHOUSE_NAME + TMP_SUFFIX)
@@ -759,6 +777,8 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
                     raise
                 sirene_run = None
             if sirene_run is not None:
+                if not final.exists():
+                    con = _publish_geography_first(con, tmp, final, progress)
                 sirene_run(con, catalog, ctx)
             con.execute("CHECKPOINT")
         finally:
@@ -766,5 +786,6 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         os.replace(tmp, final)
     except BaseException:
         _remove(tmp)
+        _remove(final.with_name(final.name + ".geo"))
         raise
     return final
