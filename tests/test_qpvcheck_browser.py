@@ -3,93 +3,22 @@ cannot click inside the folium iframe, hence this test."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_support import ARGS, CHROMIUM, require_chromium, streamlit_app
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(dev_data_dir, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} est requis en CI")
-        pytest.skip(f"{CHROMIUM} absent")
-    pytest.importorskip("playwright.sync_api")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        SSE_DASH_DATA_DIR=str(dev_data_dir),
-        PYTHONPATH=str(REPO),
-        SSE_DASH_TILES="none",
-        SSE_DASH_GEOCODER_URL="http://127.0.0.1:9",
-    )
+    require_chromium()
     log_path = tmp_path_factory.mktemp("qc_browser") / "streamlit.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail("streamlit n'a pas démarré : " + log_path.read_text())
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with streamlit_app(
+        dev_data_dir, log_path, SSE_DASH_TILES="none", SSE_DASH_GEOCODER_URL="http://127.0.0.1:9"
+    ) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

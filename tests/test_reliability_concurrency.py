@@ -4,37 +4,21 @@ single « Adresse en QPV ? » checks. Expect 0 errors; the p95 page time is prin
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+from browser_support import ARGS, CHROMIUM, require_chromium, streamlit_app
 
 from sse_dash import db
 from sse_dash.qpvcheck import engine
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+
 SESSIONS = 20
 PAGES = [
     "/?territoire=fr",
@@ -63,69 +47,12 @@ DONE_SCRIPT = """
 """
 
 
-def _require_chromium():
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} est requis en CI")
-        pytest.skip(f"{CHROMIUM} absent")
-    pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(dev_data_dir, tmp_path_factory):
-    _require_chromium()
-    port = _free_port()
-    env = dict(
-        os.environ, SSE_DASH_DATA_DIR=str(dev_data_dir), SSE_DASH_TILES="none", PYTHONPATH=str(REPO)
-    )
+    require_chromium()
     log_path = tmp_path_factory.mktemp("concurrency") / "streamlit.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit n'a pas démarré : " + log_path.read_text())
+    with streamlit_app(dev_data_dir, log_path, SSE_DASH_TILES="none") as base:
         yield base, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _sample_points(path: Path, n: int) -> list[tuple[float, float]]:

@@ -8,13 +8,6 @@ a dialog."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import ui_warehouse
+from browser_support import ARGS, CHROMIUM, REPO, require_chromium, streamlit_app
 
 from sse_dash import db, maps
 from sse_dash.dashboard import mapviews, points, qpv, sse
@@ -29,18 +23,6 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.qpvcheck import maps as qmaps
 from sse_dash.qpvcheck.engine import RESULT_COLUMNS
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 PAYLOADS = [
     "<script>window.__xss = 1; alert(1)</script>",
     '"><img src=x onerror="window.__xss = 2; alert(2)">',
@@ -176,12 +158,6 @@ def test_points_layer_cannot_close_its_script_block():
 
 
 # ------------------------------------------------------------------------------ browser
-def _require_chromium():
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} est requis en CI")
-        pytest.skip(f"{CHROMIUM} absent")
-    pytest.importorskip("playwright.sync_api")
 
 
 def standalone(html: str, path: Path) -> Path:
@@ -216,7 +192,7 @@ OPEN_ALL_TOOLTIPS = """
 
 @pytest.mark.browser
 def test_browser_runs_no_payload(con, tmp_path):
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     page_file = standalone(layered(con), tmp_path / "xss_map.html")
@@ -255,7 +231,7 @@ def test_browser_runs_no_payload(con, tmp_path):
 @pytest.mark.browser
 def test_payload_detector_is_not_vacuous(tmp_path):
     """The same check sees a payload that does run (a map built with raw, unescaped HTML)."""
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     m = maps.base_map(tiles=None)
@@ -283,45 +259,11 @@ def test_payload_detector_is_not_vacuous(tmp_path):
 @pytest.fixture(scope="module")
 def xss_server(xss_db):
     """`streamlit run app.py` on the payload warehouse (loopback, free port)."""
-    _require_chromium()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(
-        os.environ,
-        SSE_DASH_DATA_DIR=str(xss_db.parent),
-        SSE_DASH_TILES="none",
-        PYTHONPATH=str(REPO),
-    )
-    log_path = xss_db.parent / "streamlit.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit n'a pas démarré : " + log_path.read_text())
+    require_chromium()
+    with streamlit_app(
+        xss_db.parent, xss_db.parent / "streamlit.log", SSE_DASH_TILES="none"
+    ) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.mark.browser
