@@ -148,3 +148,31 @@ def test_sidebar_link_keeps_the_territory(server, browser):
         assert not view.errors, view.errors
     finally:
         view.close()
+
+
+def _download(view, url: str, label: str) -> tuple[str, bytes]:
+    view.page.goto(url, wait_until="domcontentloaded")
+    button = view.page.get_by_role("button", name=label).first
+    button.wait_for(timeout=60_000)
+    with view.page.expect_download(timeout=90_000) as info:
+        button.click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def test_download_buttons_deliver_files(server, browser):
+    """A council-briefing export, clicked in the real browser with no internet: the CSV opens in
+    French Excel (BOM, `;`) and the chart image is a PNG rendered server-side."""
+    view = Offline(browser)
+    try:
+        name, data = _download(view, server + "/Donnees_et_sources", "Tableau CSV")
+        assert name.endswith(".csv")
+        assert data.startswith(b"\xef\xbb\xbf")
+        header = data.decode("utf-8-sig").splitlines()[0]
+        assert ";" in header
+        name, data = _download(view, server + "/?territoire=dep:93", "Image PNG")
+        assert name.endswith(".png")
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
+        assert not view.errors, view.errors
+    finally:
+        view.close()
