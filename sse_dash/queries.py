@@ -25,15 +25,27 @@ class ForbiddenIdentifier(ValueError):
     pass
 
 
+_INCLUDE_RE = re.compile(r"@include\(([a-z][a-z0-9_]*)\)")
+
+
 @functools.cache
 def load(name: str) -> str:
-    """Text of sse_dash/sql/<name>.sql."""
+    """Text of sse_dash/sql/<name>.sql, with `@include(fragment)` replaced by the text of
+    sse_dash/sql/<fragment>.sql (shared WHERE clauses live in one file)."""
     if not _NAME_RE.match(name):
         raise UnknownQuery(name)
     try:
-        return resources.files("sse_dash.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+        text = resources.files("sse_dash.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise UnknownQuery(name) from exc
+    return _INCLUDE_RE.sub(lambda m: _fragment(m.group(1), name), text)
+
+
+def _fragment(name: str, parent: str) -> str:
+    if name == parent:
+        raise UnknownQuery(f"{parent} s'inclut lui-même")
+    lines = load(name).rstrip("\n").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("--"))
 
 
 def ident(value: str, allowed: Iterable[str]) -> str:

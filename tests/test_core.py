@@ -200,3 +200,34 @@ def test_empty_index_returns_nothing():
     idx = QpvIndex([], [])
     a = idx.assign([2.35], [48.85])
     assert a.inside[0] is None and math.isnan(a.distance_m[0])
+
+
+def test_include_expands_shared_fragments():
+    """The territory/filter clause lives once (ui_sse_filter) and is expanded in every query."""
+    fragment = queries.load("ui_sse_filter")
+    for name in ("ui_sse_kpis", "ui_sse_breakdown", "ui_sse_points", "ui_sse_created_years"):
+        text = queries.load(name)
+        assert "@include" not in text
+        assert "e.ept_code = $code" in text
+        assert "(NOT $employer OR e.employer)" in text
+    assert "@include" not in fragment
+
+
+def test_include_refuses_itself(monkeypatch):
+    queries.load.cache_clear()
+    real = queries.resources.files
+
+    class Fake:
+        def joinpath(self, name):
+            return self
+
+        def read_text(self, encoding):
+            return "SELECT 1 WHERE @include(loop_query)"
+
+    monkeypatch.setattr(queries.resources, "files", lambda pkg: Fake())
+    try:
+        with pytest.raises(queries.UnknownQuery):
+            queries.load("loop_query")
+    finally:
+        monkeypatch.setattr(queries.resources, "files", real)
+        queries.load.cache_clear()

@@ -5,13 +5,4 @@ SELECT count(*) AS establishments,
        count(*) FILTER (WHERE e.qpv24 IS NOT NULL) AS in_qpv,
        count(*) FILTER (WHERE e.near_qpv300) AS near_qpv300
 FROM establishments e
-WHERE ($level = 'france'
-    OR ($level = 'region' AND e.reg_code = $code)
-    OR ($level = 'departement' AND e.dep_code = $code)
-    OR ($level = 'epci' AND (e.epci_code = $code OR e.ept_code = $code))
-    OR ($level = 'commune' AND e.commune_code = $code))
-  AND ($family IS NULL OR e.family = $family)
-  AND ($sector IS NULL OR e.naf_section = $sector)
-  AND ($size IS NULL OR e.size_class = $size)
-  AND ($qpv = 'all' OR ($qpv = 'in' AND e.qpv24 IS NOT NULL) OR ($qpv = 'near' AND e.near_qpv300))
-  AND (NOT $employer OR e.employer)
+WHERE @include(ui_sse_filter)
