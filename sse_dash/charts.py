@@ -10,17 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sse_dash import fmt
+from sse_dash.palette import OKABE_ITO
 
-OKABE_ITO = [
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#000000",
-]
 SEPARATORS = {"fr": ",\u202f", "en": ".,"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 

@@ -21,6 +21,7 @@ import pandas as pd
 from jinja2 import Template
 
 from sse_dash import config
+from sse_dash.palette import OKABE_ITO
 
 # URL prefix of Streamlit's static serving (`[server] enableStaticServing = true`).
 VENDOR_URL = "/app/static/vendor"
@@ -68,17 +69,6 @@ LEAFLET_IMAGES = f"{VENDOR_URL}/leaflet-1.9.3/dist/images/"
 MAX_ZOOM = 18
 FRANCE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]]
 
-# Okabe-Ito, colour-blind safe (same order as sse_dash.charts).
-OKABE_ITO = [
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#000000",
-]
 QPV_COLOR = "#D55E00"
 QPV15_COLOR = "#CC79A7"
 # Sequential blues (ColorBrewer « Blues », readable by colour-blind users), light -> dark.

@@ -6,12 +6,5 @@ FROM qpv q
 LEFT JOIN qpv_indicators i ON i.code = q.code AND i.geography = q.geography
 LEFT JOIN communes c ON c.code = q.commune_code
 WHERE q.geography = $geography
-  AND (
-    $level = 'france'
-    OR ($level = 'region' AND q.reg_code = $code)
-    OR ($level = 'departement' AND q.dep_code = $code)
-    OR ($level = 'epci' AND (q.epci_code = $code OR list_has_any(q.commune_codes,
-        (SELECT list(c2.code) FROM communes c2 WHERE c2.epci_code = $code OR c2.ept_code = $code))))
-    OR ($level = 'commune' AND list_contains(q.commune_codes, $code))
-  )
+  AND @include(ui_qpv_filter)
 ORDER BY q.code
