@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import importlib
 import os
 import re
@@ -81,43 +80,11 @@ class Obtained:
     size: int
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def obtain(ds: Dataset, downloads_dir: Path, progress: Progress | None = None) -> Obtained:
-    """Local `path` datasets are read in place; remote ones go through sse_dash.fetch."""
-    local = ds.local_path()
-    if local is not None:
-        if not local.is_file():
-            raise BuildError(
-                f"Jeu « {ds.id} » ({ds.title}) : fichier introuvable : {local}. "
-                "Vérifiez la clé « path » du catalogue (relative à « base_dir »)."
-            )
-        size = local.stat().st_size
-        digest = _sha256(local)
-        if ds.size is not None and size != ds.size:
-            raise BuildError(
-                f"Jeu « {ds.id} » : {local} fait {size} octets, le catalogue en attend {ds.size}."
-            )
-        if ds.sha256 and digest != ds.sha256.lower():
-            raise BuildError(
-                f"Jeu « {ds.id} » : l'empreinte SHA-256 de {local} ne correspond pas au "
-                f"catalogue (obtenu {digest[:12]}…, attendu {ds.sha256[:12]}…)."
-            )
-        mtime = datetime.fromtimestamp(local.stat().st_mtime, UTC)
-        return Obtained(local, str(local), mtime, digest, size)
-    try:
-        from sse_dash import fetch
-    except ImportError as exc:
-        raise BuildError(
-            f"Jeu « {ds.id} » : source distante ({ds.urls[0]}) mais le module de "
-            "téléchargement est indisponible ; fournissez le fichier avec « path »."
-        ) from exc
+    """Local `path` datasets are read in place, remote ones downloaded: both through
+    sse_dash.fetch, which checks size and checksum against the catalogue."""
+    from sse_dash import fetch
+
     try:
         got = fetch.fetch_dataset(
             ds, downloads_dir, mirror_dir=config.mirror_dir(), progress=progress
