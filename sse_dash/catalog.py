@@ -75,6 +75,23 @@ class Dataset:
         p = Path(os.path.expandvars(self.path))
         return p if p.is_absolute() else (self.base_dir or Path.cwd()) / p
 
+    def provenance(self, **fields) -> dict:
+        """A `provenance` row describing this dataset; `fields` add or override columns
+        (retrieved_at, sha256, rows, …)."""
+        row = {
+            "dataset_id": self.id,
+            "role": self.role,
+            "title": self.title,
+            "publisher": self.publisher,
+            "licence": self.licence,
+            "source": self.source,
+            "vintage": self.vintage,
+            "synthetic": bool(self.synthetic),
+            "notes": self.notes or None,
+        }
+        row.update(fields)
+        return row
+
     @property
     def source(self) -> str:
         """What provenance shows as the source: the official URL or the local file."""

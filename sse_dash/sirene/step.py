@@ -94,14 +94,8 @@ def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
             db.load_extension(con, "httpfs")
             paths[role] = ds.urls[0]
             prov.append(
-                dict(
-                    dataset_id=ds.id,
-                    role=role,
-                    title=ds.title,
-                    publisher=ds.publisher,
-                    licence=ds.licence,
+                ds.provenance(
                     source=ds.urls[0],
-                    vintage=ds.vintage,
                     retrieved_at=datetime.now(UTC).replace(tzinfo=None),
                     synthetic=False,
                     notes="lecture distante (httpfs), colonnes utiles seulement",
@@ -116,19 +110,12 @@ def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
             raise _error(str(exc)) from exc
         paths[role] = str(got.path)
         prov.append(
-            dict(
-                dataset_id=ds.id,
-                role=role,
-                title=ds.title,
-                publisher=ds.publisher,
-                licence=ds.licence,
+            ds.provenance(
                 source=got.source,
                 sha256=got.sha256,
                 size_bytes=got.size,
-                vintage=ds.vintage,
                 retrieved_at=got.retrieved_at.replace(tzinfo=None),
                 synthetic=False,
-                notes=ds.notes or None,
             )
         )
     return (

@@ -190,22 +190,15 @@ class _Builder:
             return self._missing_optional(ds, exc)
         self._frames[ds.id] = frame
         self.provenance.append(
-            {
-                "dataset_id": ds.id,
-                "role": ds.role,
-                "title": ds.title,
-                "publisher": ds.publisher,
-                "licence": ds.licence,
-                "source": got.source if ds.is_remote else ds.source,
-                "retrieved_at": got.retrieved_at.astimezone(UTC).replace(tzinfo=None),
-                "sha256": got.sha256,
-                "size_bytes": got.size,
-                "vintage": ds.vintage,
-                "rows": len(frame),
-                "synthetic": bool(ds.synthetic),
-                "notes": ds.notes,
-                "built_at": self.built_at.replace(tzinfo=None),
-            }
+            ds.provenance(
+                source=got.source if ds.is_remote else ds.source,
+                retrieved_at=got.retrieved_at.astimezone(UTC).replace(tzinfo=None),
+                sha256=got.sha256,
+                size_bytes=got.size,
+                rows=len(frame),
+                notes=ds.notes,
+                built_at=self.built_at.replace(tzinfo=None),
+            )
         )
         return frame
 
@@ -218,19 +211,11 @@ class _Builder:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         self.issues.append(geo.Issue(ds.id, "dataset_missing", None, first_line))
         self.provenance.append(
-            {
-                "dataset_id": ds.id,
-                "role": ds.role,
-                "title": ds.title,
-                "publisher": ds.publisher,
-                "licence": ds.licence,
-                "source": ds.source,
-                "vintage": ds.vintage,
-                "rows": 0,
-                "synthetic": bool(ds.synthetic),
-                "notes": f"Jeu facultatif absent de cette construction : {first_line}",
-                "built_at": self.built_at.replace(tzinfo=None),
-            }
+            ds.provenance(
+                rows=0,
+                notes=f"Jeu facultatif absent de cette construction : {first_line}",
+                built_at=self.built_at.replace(tzinfo=None),
+            )
         )
         return frame
 
