@@ -35,6 +35,15 @@ def theme(fig: go.Figure, *, title: str | None = None, lang: str = "fr", height:
     return fig
 
 
+LABEL_MAX = 42
+
+
+def short_label(text: str, limit: int = LABEL_MAX) -> str:
+    """Bar labels long enough to push the chart off its frame are shortened (full text in the
+    hover and in « Voir les données »)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def hbar(
     df: pd.DataFrame,
     *,
@@ -51,15 +60,17 @@ def hbar(
     frame[value] = pd.to_numeric(frame[value], errors="coerce").fillna(0)
     frame = frame.sort_values(value, ascending=True)
     texts = [fmt.percent(v, 1, lang) if percent else fmt.number(v, 0, lang) for v in frame[value]]
+    full = [str(v) for v in frame[label]]
     fig = go.Figure(
         go.Bar(
             x=frame[value],
-            y=[str(v) for v in frame[label]],
+            y=[short_label(v) for v in full],
+            customdata=full,
             orientation="h",
             marker_color=color,
             text=texts,
             textposition="auto",
-            hovertemplate="%{y} : %{text}<extra></extra>",
+            hovertemplate="%{customdata} : %{text}<extra></extra>",
             name=value_label or value,
         )
     )

@@ -56,3 +56,18 @@ def test_axes_show_full_french_numbers_not_si_suffixes():
     fig = charts.hbar(pd.DataFrame({"l": ["a", "b"], "v": [15000, 2000]}), label="l", value="v")
     assert fig.layout.xaxis.tickformat == ",~r"
     assert fig.layout.separators == ",\u202f"
+
+
+def test_long_bar_labels_are_shortened_with_full_text_in_hover():
+    import pandas as pd
+
+    from sse_dash import charts
+
+    long = (
+        "E — Production et distribution d'eau ; assainissement, gestion des déchets et dépollution"
+    )
+    fig = charts.hbar(pd.DataFrame({"l": [long, "A"], "v": [3, 5]}), label="l", value="v")
+    bar = fig.data[0]
+    assert max(len(y) for y in bar.y) <= charts.LABEL_MAX
+    assert any(y.endswith("…") for y in bar.y)
+    assert long in list(bar.customdata)
