@@ -121,6 +121,40 @@ def localize_assets(m: folium.Map) -> folium.Map:
     return m
 
 
+class RawHtml(branca.element.Element):
+    """Text already rendered by a macro, added to the page as is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawHtml"
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+def _render_macro(self, **kwargs):
+    """branca's MacroElement.render, with the rendered parts kept as RawHtml.
+
+    Upstream wraps each part in Element(text), which compiles the text AGAIN as a Jinja
+    template: data containing "{{" or "{%" (an association named « Asso {% if %} ») was
+    evaluated or crashed the page, and compiling a 2 MB array of points took ~0.1 s per map."""
+    figure = self.get_root()
+    if not isinstance(figure, branca.element.Figure):
+        raise TypeError("You cannot render this Element if it is not in a Figure.")
+    macros = self._template.module.__dict__
+    for part, target in (("header", figure.header), ("html", figure.html)):
+        if macros.get(part) is not None:
+            target.add_child(RawHtml(macros[part](self, kwargs)), name=self.get_name())
+    if macros.get("script") is not None:
+        figure.script.add_child(RawHtml(macros["script"](self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+branca.element.MacroElement.render = _render_macro
+
+
 class _Script(folium.elements.MacroElement):
     """A bit of JavaScript run with the map script (streamlit-folium executes this part;
     <script> tags in the header are not executed inside its iframe)."""
@@ -332,20 +366,19 @@ def points_layer(
     if category and categories:
         palette = list(colors or OKABE_ITO)
         index = {c: i % len(palette) for i, c in enumerate(categories)}
-        classes = [index.get(v, 0) for v in frame[category]]
+        classes = [index.get(v, 0) for v in frame[category].tolist()]
     else:
         palette = [color]
         classes = [0] * len(frame)
     # Text content only (never an attribute): quotes need no escaping, which saves bytes.
     tips = (
-        [esc(v, quote=False) for v in frame[tooltip]]
+        [esc(v, quote=False) for v in frame[tooltip].tolist()]
         if tooltip and tooltip in frame
         else [""] * len(frame)
     )
-    rows = [
-        [round(float(la), 5), round(float(lo), 5), k, t]
-        for la, lo, k, t in zip(frame[lat], frame[lon], classes, tips, strict=True)
-    ]
+    lats = frame[lat].astype("float64").round(5).tolist()
+    lons = frame[lon].astype("float64").round(5).tolist()
+    rows = [list(r) for r in zip(lats, lons, classes, tips, strict=True)]
     return PointsLayer(rows, palette, name=name, radius=radius, show=show)
 
 

@@ -220,3 +220,50 @@ def test_scale_bar_is_metric_only():
     html = maps.map_html(maps.base_map(tiles=None))
     assert html.count("L.control.scale(") == 1  # ours only, not folium's imperial+metric one
     assert "L.control.scale({imperial: false})" in html
+
+
+JINJA = ["Asso {{ 7*7 }}", "Coop {% if %}", "Mut {# x", "Fond {{ self.__init__ }}"]
+
+
+def _jinja_layers_map():
+    n = len(JINJA)
+    ets = pd.DataFrame(
+        {
+            "lon": [2.35 + i / 100 for i in range(n)],
+            "lat": [48.85] * n,
+            "name": JINJA,
+            "family": ["association"] * n,
+            "naf": ["88.99B"] * n,
+        }
+    )
+    qpv = pd.DataFrame({"code": ["QN1"], "name": [JINJA[0]], "geometry": [SQUARE]})
+    tl = pd.DataFrame(
+        {
+            "lon": [2.36],
+            "lat": [48.86],
+            "name": [JINJA[1]],
+            "kind": ["tiers_lieu"],
+            "location_precision": ["adresse"],
+        }
+    )
+    return mapviews.layered_map(qpv=qpv, establishments=ets, third_places=tl, tiles=None)
+
+
+def test_text_from_data_is_never_run_as_a_jinja_template():
+    """Found while profiling: branca compiled each rendered part again as a Jinja template,
+    so a name with "{{" was evaluated and one with "{%" crashed the whole map."""
+    html = maps.map_html(_jinja_layers_map())
+    for name in JINJA:
+        assert name in html or json.dumps(name)[1:-1] in html, name
+    assert "Asso 49" not in html
+
+
+def test_streamlit_folium_rendering_keeps_jinja_text_literal():
+    """The same text through streamlit-folium's own script extraction (what the page sends)."""
+    import streamlit_folium
+
+    m = _jinja_layers_map()
+    maps.localize_assets(m)
+    m.get_root().render()
+    script = streamlit_folium._get_map_string(m)
+    assert "Coop {% if %}" in script and "Asso {{ 7*7 }}" in script

@@ -37,20 +37,20 @@ def _bounds_of_contours(contours: pd.DataFrame):
     return maps.bounds_of(contours["lat"], contours["lon"])
 
 
-def _tip_establishment(row: dict, lang: str) -> str:
+def _tip_establishment(name, naf) -> str:
     """Short hover text (name, NAF): it is repeated for up to 50 000 points, and the family is
     given by the colour, the legend and the table."""
-    name = row.get("name")
     name = name if isinstance(name, str) and name else "(nom non diffusible)"
     name = name if len(name) <= MAX_TIP_NAME else name[: MAX_TIP_NAME - 1] + "…"
-    naf = row.get("naf")
     return f"{name} — {naf}" if isinstance(naf, str) and naf else name
 
 
 def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
     """SSE establishments coloured by family (tooltip: name, family, NAF)."""
     frame = df.copy()
-    frame["tooltip"] = [_tip_establishment(r, lang) for r in frame.to_dict("records")]
+    names = frame["name"].tolist() if "name" in frame else [None] * len(frame)
+    nafs = frame["naf"].tolist() if "naf" in frame else [None] * len(frame)
+    frame["tooltip"] = [_tip_establishment(n, c) for n, c in zip(names, nafs, strict=True)]
     return maps.points_layer(
         frame,
         name=i18n.t("Établissements ESS", lang),
