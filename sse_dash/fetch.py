@@ -466,7 +466,8 @@ def _content_range_start(value: str | None) -> int:
 # ---------------------------------------------------------------- datasets
 
 
-def _how_to_provide(ds: Dataset, name: str) -> str:
+def how_to_provide(ds: Dataset, name: str) -> str:
+    """French lines telling how to provide a dataset without Internet (mirror or `path`)."""
     return (
         "Pour le fournir sans accès à Internet :\n"
         f"  • déposez le fichier « {name} » dans un dossier miroir (intranet) et indiquez ce "
@@ -483,6 +484,16 @@ def _mirror_candidates(ds: Dataset, mirror_dir: Path, name: str) -> list[Path]:
     for n in dict.fromkeys(n for n in names if n):
         out += [mirror_dir / ds.id / n, mirror_dir / n]
     return out
+
+
+def mirror_copy(ds: Dataset, mirror_dir: Path | None) -> Path | None:
+    """The copy of a remote dataset in the mirror folder (SSE_DASH_MIRROR), if there is one."""
+    if mirror_dir is None or not ds.urls:
+        return None
+    for candidate in _mirror_candidates(ds, Path(mirror_dir), target_name(ds)):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def _local(ds: Dataset, path: Path, *, source: str, what: str) -> Fetched:
@@ -534,11 +545,10 @@ def fetch_dataset(
         raise FetchError(f"Jeu « {ds.id} » ({ds.title}) : ni `urls` ni `path` dans le catalogue.")
 
     name = target_name(ds)
-    if mirror_dir is not None:
-        for candidate in _mirror_candidates(ds, Path(mirror_dir), name):
-            if candidate.is_file():
-                log.info("Jeu %s : copie miroir %s", ds.id, candidate)
-                return _local(ds, candidate, source=str(candidate), what="la copie miroir")
+    mirrored = mirror_copy(ds, mirror_dir)
+    if mirrored is not None:
+        log.info("Jeu %s : copie miroir %s", ds.id, mirrored)
+        return _local(ds, mirrored, source=str(mirrored), what="la copie miroir")
 
     dest = Path(downloads_dir) / ds.id / name
     meta = read_meta(dest) if dest.exists() else None
@@ -576,7 +586,7 @@ def fetch_dataset(
             return cached
     raise FetchError(
         f"Impossible d'obtenir le jeu « {ds.id} » ({ds.title}).\n{details}\n"
-        + _how_to_provide(ds, name),
+        + how_to_provide(ds, name),
         url=failures[-1][0] if failures else None,
         transient=True,
     )

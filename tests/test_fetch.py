@@ -7,12 +7,11 @@ import hashlib
 import io
 import json
 import logging
-import socket
-import threading
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from http_support import RangeHandler, serve
+from http_support import closed_port_url as closed_port
 
 from sse_dash import fetch
 from sse_dash.catalog import Dataset
@@ -24,16 +23,11 @@ OLD = b"previous good copy\n" * 10
 ETAG = '"v1"'
 
 
-class Handler(BaseHTTPRequestHandler):
-    """Routes by path; `self.server.calls` records (path, headers) of every request."""
+class Handler(RangeHandler):
+    """Routes by path; `self.server.calls` records every request (tests/http_support.py)."""
 
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-    def do_GET(self):  # noqa: C901 - a small test router
-        srv = self.server
-        srv.calls.append((self.path, dict(self.headers)))
-        n = sum(1 for p, _ in srv.calls if p == self.path)
+    def do_GET(self):
+        n = self.record()
         path = self.path.split("?")[0]
         if path == "/file.bin":
             self._send_file(honour_range=True)
@@ -47,67 +41,34 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._send_file(honour_range=True)
         elif path == "/lie.bin":  # announces more than it sends, then closes
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(BODY)))
-            self.end_headers()
-            self.wfile.write(BODY[:1000])
+            self.send_body(BODY[:1000], honour_range=False, declared_length=len(BODY))
         elif path == "/flaky.bin":  # 500 first, then the file
             if n == 1:
-                self._send_error(500, retry_after="0")
+                self.send_error_body(500, retry_after="0")
             else:
                 self._send_file(honour_range=True)
         elif path == "/busy.bin":  # 429 twice, then the file
             if n <= 2:
-                self._send_error(429, retry_after="0")
+                self.send_error_body(429, retry_after="0")
             else:
                 self._send_file(honour_range=True)
         elif path == "/page.html":
             body = b"<html><body>Bienvenue</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_body(body, headers={"Content-Type": "text/html; charset=utf-8"})
         elif path == "/down.bin":
-            self._send_error(503)
+            self.send_error_body(503)
         else:
-            self._send_error(404)
-
-    def _send_error(self, code, retry_after=None):
-        body = b"error"
-        self.send_response(code)
-        if retry_after is not None:
-            self.send_header("Retry-After", retry_after)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            self.send_error_body(404)
 
     def _send_file(self, honour_range):
-        rng = self.headers.get("Range")
-        start = 0
-        if rng and honour_range:
-            start = int(rng.split("=")[1].split("-")[0])
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(BODY) - 1}/{len(BODY)}")
-        else:
-            self.send_response(200)
-        self.send_header("ETag", ETAG)
-        self.send_header("Last-Modified", "Mon, 02 Jan 2024 10:00:00 GMT")
-        self.send_header("Content-Length", str(len(BODY) - start))
-        self.end_headers()
-        self.wfile.write(BODY[start:])
+        headers = {"ETag": ETAG, "Last-Modified": "Mon, 02 Jan 2024 10:00:00 GMT"}
+        self.send_body(BODY, honour_range=honour_range, headers=headers)
 
 
 @pytest.fixture
 def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.calls = []
-    thread = threading.Thread(target=srv.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    srv.url = f"http://127.0.0.1:{srv.server_address[1]}"
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with serve(Handler) as srv:
+        yield srv
 
 
 @pytest.fixture(autouse=True)
@@ -120,11 +81,7 @@ def no_wait(monkeypatch):
 
 @pytest.fixture
 def closed_port_url():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"http://127.0.0.1:{port}"
+    return closed_port()
 
 
 def make_ds(*urls, **kw) -> Dataset:
@@ -175,7 +132,7 @@ def test_resume_partial_part_with_range(server, tmp_path):
     dest = tmp_path / "file.bin"
     fetch.part_path(dest).write_bytes(BODY[:40_000])
     got = download(server.url + "/file.bin", dest, expected_sha256=BODY_SHA)
-    ranges = [h.get("Range") for _, h in server.calls]
+    ranges = [c.headers.get("Range") for c in server.calls]
     assert ranges == ["bytes=40000-"]
     assert got.sha256 == BODY_SHA and sha(dest) == BODY_SHA
     assert not fetch.part_path(dest).exists()
@@ -186,7 +143,7 @@ def test_part_from_another_url_is_not_resumed(server, tmp_path):
     fetch.part_path(dest).write_bytes(BODY[:5000])
     fetch._part_meta_path(dest).write_text(json.dumps({"url": "https://ailleurs/file.bin"}))
     got = download(server.url + "/file.bin", dest, expected_sha256=BODY_SHA)
-    assert server.calls[0][1].get("Range") is None and got.sha256 == BODY_SHA
+    assert server.calls[0].headers.get("Range") is None and got.sha256 == BODY_SHA
     assert not fetch._part_meta_path(dest).exists()
 
 
@@ -194,7 +151,7 @@ def test_server_ignoring_range_restarts_cleanly(server, tmp_path):
     dest = tmp_path / "norange.bin"
     fetch.part_path(dest).write_bytes(b"garbage that is not a prefix")
     got = download(server.url + "/norange.bin", dest, expected_sha256=BODY_SHA)
-    assert server.calls[0][1].get("Range") == "bytes=28-"
+    assert server.calls[0].headers.get("Range") == "bytes=28-"
     assert got.size == len(BODY) and sha(dest) == BODY_SHA
 
 
@@ -202,7 +159,7 @@ def test_stale_part_with_wrong_checksum_is_restarted_once(server, tmp_path):
     dest = tmp_path / "file.bin"
     fetch.part_path(dest).write_bytes(b"x" * 1000)  # not a prefix of BODY
     got = download(server.url + "/file.bin", dest, expected_sha256=BODY_SHA)
-    assert [h.get("Range") for _, h in server.calls] == ["bytes=1000-", None]
+    assert [c.headers.get("Range") for c in server.calls] == ["bytes=1000-", None]
     assert got.sha256 == BODY_SHA
 
 
@@ -260,12 +217,12 @@ def test_conditional_get_304_returns_cache(server, tmp_path):
     first = download(server.url + "/etag.bin", dest)
     second = download(server.url + "/etag.bin", dest)
     assert first.from_cache is False and second.from_cache is True
-    assert server.calls[1][1].get("If-None-Match") == ETAG
-    assert "If-Modified-Since" in server.calls[1][1]
+    assert server.calls[1].headers.get("If-None-Match") == ETAG
+    assert "If-Modified-Since" in server.calls[1].headers
     assert second.sha256 == BODY_SHA and second.retrieved_at == first.retrieved_at
     # without `conditional` the file is downloaded again
     third = download(server.url + "/etag.bin", dest, conditional=False)
-    assert third.from_cache is False and "If-None-Match" not in server.calls[2][1]
+    assert third.from_cache is False and "If-None-Match" not in server.calls[2].headers
 
 
 def test_retries_500_then_200(server, tmp_path, no_wait):
@@ -304,9 +261,12 @@ def test_keyboard_interrupt_keeps_previous_file_and_part(server, tmp_path):
         download(server.url + "/file.bin", dest, progress=interrupt)
     assert dest.read_bytes() == OLD
     assert fetch.part_path(dest).exists()  # resumable next time
+    before = len(server.calls)
     got = download(server.url + "/file.bin", dest, expected_sha256=BODY_SHA)
     assert got.sha256 == BODY_SHA
-    assert server.calls[-1][1].get("Range", "").startswith("bytes=")
+    # resumed with a Range request (the whole body was already in the .part here, so the
+    # server answers 416 and the download restarts cleanly)
+    assert server.calls[before].headers.get("Range", "").startswith("bytes=")
 
 
 # ---------------------------------------------------------------- fetch_dataset()

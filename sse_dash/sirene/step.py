@@ -17,7 +17,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sse_dash import db, fmt, queries
+import duckdb
+
+from sse_dash import config, db, fmt, queries
 from sse_dash.sirene import pipeline, schema, synth
 
 ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
@@ -72,16 +74,69 @@ def _provenance(con, **row) -> None:
 
 def _row_count(con, source: str) -> int | None:
     try:
-        return con.execute("SELECT count(*) FROM read_parquet(?)", [source]).fetchone()[0]
+        return con.execute(queries.load("sirene_parquet_rows"), {"source": source}).fetchone()[0]
     except Exception:  # noqa: BLE001 - a count is informative only
         return None
 
 
+HTTPFS_NOTE = "lecture distante (httpfs), colonnes utiles seulement"
+
+
+def _reads_remotely(ds, mirror) -> bool:
+    """`read = "httpfs"` on a remote dataset, unless the mirror folder holds a copy."""
+    from sse_dash.fetch import mirror_copy
+
+    return (
+        ds.is_remote
+        and (ds.options or {}).get("read") == "httpfs"
+        and mirror_copy(ds, mirror) is None
+    )
+
+
+def _duckdb_reason(exc: Exception) -> str:
+    """A short French reason for a DuckDB/httpfs read error."""
+    text = str(exc)
+    first = text.splitlines()[0] if text else type(exc).__name__
+    if "Could not connect" in text or "Connection refused" in text:
+        return "connexion impossible (serveur injoignable ou pas de réseau)"
+    if "imed out" in text or "Timeout" in text:
+        return "délai dépassé : le serveur ne répond pas"
+    for code, what in ((404, "introuvable"), (403, "accès refusé"), (401, "accès refusé")):
+        if f"HTTP {code}" in text:
+            return f"HTTP {code} ({what})"
+    if "magic bytes" in text or "not a parquet" in text.lower():
+        return "la réponse n'est pas un fichier Parquet (page web ou fichier tronqué ?)"
+    return f"erreur de lecture ({first})"
+
+
+def _open_remote(con, ds) -> tuple[str, int]:
+    """First URL of `ds` whose Parquet footer httpfs can read: (url, row count). The footer is
+    a few kilobytes; the columns themselves are read later by the pipeline."""
+    from sse_dash.fetch import how_to_provide, target_name
+
+    db.load_extension(con, "httpfs")
+    failures = []
+    for url in ds.urls:
+        try:
+            rows = con.execute(queries.load("sirene_parquet_rows"), {"source": url}).fetchone()[0]
+        except duckdb.Error as exc:
+            failures.append((url, _duckdb_reason(exc)))
+            continue
+        return url, int(rows or 0)
+    details = "\n".join(f"  • {u} : {r}" for u, r in failures)
+    raise _error(
+        f"Lecture distante (httpfs) impossible pour le jeu « {ds.id} » ({ds.title}).\n"
+        f"{details}\n{how_to_provide(ds, target_name(ds))}\n"
+        '  • ou retirez `read = "httpfs"` des options du jeu pour télécharger le fichier entier.'
+    )
+
+
 def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
-    """Local path, download (sse_dash.fetch), or direct remote read with httpfs when the
-    dataset's options say `read = "httpfs"` (only the needed columns travel)."""
+    """Local path, mirror copy or download (sse_dash.fetch), or direct remote read with httpfs
+    when the dataset's options say `read = "httpfs"` (only the needed columns travel)."""
     from sse_dash.fetch import FetchError, fetch_dataset
 
+    mirror = config.mirror_dir()
     paths, prov = {}, []
     for role in ROLES:
         ds = catalog.by_role(role)[0]
@@ -90,21 +145,25 @@ def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
                 f"Jeu « {ds.id} » : format « {ds.format} » non pris en charge pour SIRENE "
                 "(utiliser les fichiers Parquet publiés par l'INSEE / data.gouv.fr)."
             )
-        if ds.is_remote and (ds.options or {}).get("read") == "httpfs":
-            db.load_extension(con, "httpfs")
-            paths[role] = ds.urls[0]
+        if _reads_remotely(ds, mirror):
+            url, rows = _open_remote(con, ds)
+            paths[role] = url
             prov.append(
                 ds.provenance(
-                    source=ds.urls[0],
+                    source=url,
                     retrieved_at=datetime.now(UTC).replace(tzinfo=None),
+                    rows=rows,
                     synthetic=False,
-                    notes="lecture distante (httpfs), colonnes utiles seulement",
+                    notes=HTTPFS_NOTE + (f" — {ds.notes}" if ds.notes else ""),
                 )
             )
             continue
         try:
             got = fetch_dataset(
-                ds, Path(ctx.downloads_dir), progress=getattr(ctx, "progress", None)
+                ds,
+                Path(ctx.downloads_dir),
+                mirror_dir=mirror,
+                progress=getattr(ctx, "progress", None),
             )
         except FetchError as exc:
             raise _error(str(exc)) from exc
@@ -197,6 +256,8 @@ def run(con, catalog, ctx) -> None:
         )
     except pipeline.PipelineError as exc:
         raise _error(str(exc)) from exc
+    except duckdb.Error as exc:
+        raise _error(_read_failure(catalog if not synthetic else None, sources, exc)) from exc
     for row in prov:
         if row.get("rows") is None and not synthetic and not str(row["source"]).startswith("http"):
             row["rows"] = _row_count(con, row["source"])
@@ -204,6 +265,28 @@ def run(con, catalog, ctx) -> None:
     set_meta(con, "sirene_synthetic", "true" if synthetic else "false")
     set_meta(con, "sirene_employers_only", "true" if _opt(ctx, "employers_only") else "false")
     set_meta(con, "sirene_scope", _opt(ctx, "scope") or "")
+
+
+def _read_failure(catalog, sources: pipeline.Sources, exc: Exception) -> str:
+    """French message for a SIRENE file that failed while being read (a remote server that
+    went away mid-build, a file without the expected columns…), naming the dataset."""
+    by_source = {
+        sources.units: "sirene_unites_legales",
+        sources.establishments: "sirene_etablissements",
+        sources.geolocation: "sirene_geolocalisation",
+    }
+    named = [(src, role) for src, role in by_source.items() if str(src) in str(exc)]
+    if catalog is None or not named:
+        return f"Lecture SIRENE impossible : {_duckdb_reason(exc)}."
+    src, role = named[0]
+    ds = catalog.by_role(role)[0]
+    msg = f"Lecture SIRENE impossible pour le jeu « {ds.id} » ({ds.title}) : {_duckdb_reason(exc)}."
+    if str(src).startswith(("http://", "https://")):
+        msg += (
+            f"\nLecture distante (httpfs) de {src} interrompue : relancez la construction, ou "
+            'retirez `read = "httpfs"` des options du jeu pour télécharger le fichier entier.'
+        )
+    return msg
 
 
 def _pct(a: int, b: int) -> str:
