@@ -17,7 +17,10 @@ import branca.element
 import folium
 import folium.elements
 import folium.map
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from jinja2 import Template
 
 from sse_dash import config
@@ -329,19 +332,87 @@ class PointsLayer(folium.map.Layer):
         """
     )
 
-    def __init__(self, rows: list, colors: list[str], *, name: str, radius: float, show: bool):
+    def __init__(
+        self,
+        lat: pa.Array,
+        lon: pa.Array,
+        classes: pa.Array,
+        tips: pa.Array,
+        colors: list[str],
+        *,
+        name: str,
+        radius: float,
+        show: bool,
+    ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
-        self.rows = rows
+        self.lat, self.lon, self.classes, self.tips = lat, lon, classes, tips
         self.radius = float(radius)
-        # Text is already escaped; "</" is broken up so the array can never close a <script>.
-        self.data_json = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace(
-            "</", "<\\/"
-        )
+        self.data_json = _rows_json(lat, lon, classes, tips)
         self.colors_json = json.dumps(colors)
 
+    def __len__(self) -> int:
+        return len(self.lat)
+
+    @property
+    def rows(self) -> list[list]:
+        """[lat, lon, class, tip] per point, as in the page (for tests and inspection)."""
+        return [list(r) for r in zip(*(a.to_pylist() for a in self._columns()), strict=True)]
+
+    def _columns(self):
+        return self.lat, self.lon, self.classes, self.tips
+
     def bounds(self) -> list[list[float]] | None:
-        return bounds_of([r[0] for r in self.rows], [r[1] for r in self.rows])
+        if not len(self):
+            return None
+        return bounds_of(
+            [pc.min(self.lat).as_py(), pc.max(self.lat).as_py()],
+            [pc.min(self.lon).as_py(), pc.max(self.lon).as_py()],
+        )
+
+
+def html_text(values: pa.Array) -> pa.Array:
+    """Vectorised `esc(value, quote=False)`: & < > escaped, nulls become ''."""
+    values = pc.fill_null(values, "")
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        values = pc.replace_substring(values, char, entity)
+    return values
+
+
+def _json_strings(values: pa.Array) -> pa.Array:
+    """JSON string literals (control characters become spaces: hover text only)."""
+    values = pc.replace_substring(values, "\\", "\\\\")
+    values = pc.replace_substring(values, '"', '\\"')
+    values = pc.replace_substring_regex(values, r"[\x00-\x1f]", " ")
+    return pc.binary_join_element_wise('"', values, '"', "")
+
+
+def _rows_json(lat: pa.Array, lon: pa.Array, classes: pa.Array, tips: pa.Array) -> str:
+    """The [[lat, lon, class, "tip"], …] array, built by Arrow in C++: json.dumps of 50,000
+    Python lists took ~0.13 s per map. "</" is broken up so that even unescaped text could
+    never close the <script> holding the array."""
+    if not len(lat):
+        return "[]"
+    text = pa.string()
+    rows = pc.binary_join_element_wise(
+        "[",
+        pc.cast(lat, text),
+        ",",
+        pc.cast(lon, text),
+        ",",
+        pc.cast(classes, text),
+        ",",
+        _json_strings(tips),
+        "]",
+        "",
+    )
+    one_list = pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows)
+    return "[" + pc.binary_join(one_list, ",")[0].as_py().replace("</", "<\\/") + "]"
+
+
+def _text_array(values: pd.Series) -> pa.Array:
+    array = pa.array(values, from_pandas=True)
+    return array if pa.types.is_string(array.type) else pc.cast(array, pa.string())
 
 
 def points_layer(
@@ -363,23 +434,23 @@ def points_layer(
     colours in `colors`) or with one `color`. Rows without coordinates are skipped; beyond
     `max_points` the first ones are kept (the caller says so in the page)."""
     frame = df.dropna(subset=[lon, lat]).head(max_points)
+    n = len(frame)
     if category and categories:
         palette = list(colors or OKABE_ITO)
         index = {c: i % len(palette) for i, c in enumerate(categories)}
-        classes = [index.get(v, 0) for v in frame[category].tolist()]
+        classes = pa.array(frame[category].map(index).fillna(0).astype("int64"))
     else:
         palette = [color]
-        classes = [0] * len(frame)
+        classes = pa.array(np.zeros(n, dtype="int64"))
     # Text content only (never an attribute): quotes need no escaping, which saves bytes.
     tips = (
-        [esc(v, quote=False) for v in frame[tooltip].tolist()]
+        html_text(_text_array(frame[tooltip]))
         if tooltip and tooltip in frame
-        else [""] * len(frame)
+        else pa.array([""] * n, pa.string())
     )
-    lats = frame[lat].astype("float64").round(5).tolist()
-    lons = frame[lon].astype("float64").round(5).tolist()
-    rows = [list(r) for r in zip(lats, lons, classes, tips, strict=True)]
-    return PointsLayer(rows, palette, name=name, radius=radius, show=show)
+    lats = pa.array(frame[lat].astype("float64").round(5).to_numpy())
+    lons = pa.array(frame[lon].astype("float64").round(5).to_numpy())
+    return PointsLayer(lats, lons, classes, tips, palette, name=name, radius=radius, show=show)
 
 
 def classify(values: Sequence[float], n_classes: int = 5) -> list[float]:

@@ -267,3 +267,60 @@ def test_streamlit_folium_rendering_keeps_jinja_text_literal():
     m.get_root().render()
     script = streamlit_folium._get_map_string(m)
     assert "Coop {% if %}" in script and "Asso {{ 7*7 }}" in script
+
+
+TRICKY = [
+    'Asso "guillemets"',
+    "anti\\slash",
+    "tab\tet\nretour",
+    "</script><script>alert(1)</script>",
+    "É & Ü — 中文 \u2028 fin",
+    "",
+    None,
+]
+
+
+def test_points_json_is_valid_and_matches_the_rows():
+    """The Arrow-built JSON array parses back to the escaped rows (control characters become
+    spaces), whatever the text contains."""
+    n = len(TRICKY)
+    df = pd.DataFrame(
+        {
+            "lon": [2.0 + i / 7 for i in range(n)],
+            "lat": [48.0 + i / 3 for i in range(n)],
+            "tooltip": TRICKY,
+            "family": ["cooperative", "association", None, "x", "mutuelle", "cooperative", "x"],
+        }
+    )
+    layer = maps.points_layer(
+        df, name="ESS", category="family", categories=["association", "cooperative", "mutuelle"]
+    )
+    parsed = json.loads(layer.data_json)
+    assert len(parsed) == len(layer) == n
+    assert [r[2] for r in parsed] == [1, 0, 0, 0, 2, 1, 0]
+    assert [r[0] for r in parsed] == [round(48.0 + i / 3, 5) for i in range(n)]
+    assert [r[1] for r in parsed] == [round(2.0 + i / 7, 5) for i in range(n)]
+    assert parsed[0][3] == 'Asso "guillemets"' and parsed[1][3] == "anti\\slash"
+    assert parsed[2][3] == "tab et retour"
+    assert parsed[3][3] == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert parsed[4][3] == "É &amp; Ü — 中文 \u2028 fin"
+    assert parsed[5][3] == parsed[6][3] == ""
+    assert "</" not in layer.data_json
+    assert layer.bounds() == maps.bounds_of([r[0] for r in parsed], [r[1] for r in parsed])
+
+
+def test_points_layer_without_points():
+    df = pd.DataFrame({"lon": [np.nan], "lat": [np.nan], "tooltip": ["x"]})
+    layer = maps.points_layer(df, name="vide")
+    assert len(layer) == 0 and layer.data_json == "[]" and layer.bounds() is None
+
+
+def test_establishment_tips():
+    names = pd.Series(["Asso", None, "", "N" * 60, "Coop  " + "x" * 50], dtype="object")
+    nafs = pd.Series(["88.99B", "94.99Z", None, "", "01.11Z"], dtype="object")
+    tips = mapviews.establishment_tips(names, nafs).to_pylist()
+    assert tips[0] == "Asso — 88.99B"
+    assert tips[1] == "(nom non diffusible) — 94.99Z"
+    assert tips[2] == "(nom non diffusible)"
+    assert tips[3] == "N" * (mapviews.MAX_TIP_NAME - 1) + "…"
+    assert len(tips[4].split(" — ")[0]) == mapviews.MAX_TIP_NAME and tips[4].endswith("01.11Z")

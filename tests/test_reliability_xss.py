@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import ui_warehouse
 from browser_support import ARGS, CHROMIUM, REPO, require_chromium, streamlit_app
@@ -145,7 +146,10 @@ def test_address_check_maps_escape_geocoder_labels_and_qpv_names(con):
 def test_points_layer_cannot_close_its_script_block():
     """Even text that is not escaped by the caller cannot end the <script> holding the data."""
     layer = maps.PointsLayer(
-        [[48.9, 2.3, 0, "</script><script>window.__xss=9</script>"]],
+        pa.array([48.9]),
+        pa.array([2.3]),
+        pa.array([0]),
+        pa.array(["</script><script>window.__xss=9</script>"]),
         ["#000000"],
         name="x",
         radius=3,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import folium
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sse_dash import fmt, i18n, maps
 
@@ -37,20 +39,29 @@ def _bounds_of_contours(contours: pd.DataFrame):
     return maps.bounds_of(contours["lat"], contours["lon"])
 
 
-def _tip_establishment(name, naf) -> str:
-    """Short hover text (name, NAF): it is repeated for up to 50 000 points, and the family is
-    given by the colour, the legend and the table."""
-    name = name if isinstance(name, str) and name else "(nom non diffusible)"
-    name = name if len(name) <= MAX_TIP_NAME else name[: MAX_TIP_NAME - 1] + "…"
-    return f"{name} — {naf}" if isinstance(naf, str) and naf else name
+def establishment_tips(names: pd.Series, nafs: pd.Series) -> pa.Array:
+    """Short hover texts « name — NAF » (vectorised: up to 50,000 per map). The family is given
+    by the colour, the legend and the table; missing names read « (nom non diffusible) »."""
+    name = pa.array(names, pa.string(), from_pandas=True)
+    name = pc.if_else(pc.equal(pc.fill_null(name, ""), ""), "(nom non diffusible)", name)
+    cut = pc.binary_join_element_wise(
+        pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(name, 0, MAX_TIP_NAME - 1)), "…", ""
+    )
+    name = pc.if_else(pc.greater(pc.utf8_length(name), MAX_TIP_NAME), cut, name)
+    naf = pc.fill_null(pa.array(nafs, pa.string(), from_pandas=True), "")
+    with_naf = pc.binary_join_element_wise(name, naf, " — ")
+    return pc.if_else(pc.equal(naf, ""), name, with_naf)
 
 
 def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
     """SSE establishments coloured by family (tooltip: name, family, NAF)."""
     frame = df.copy()
-    names = frame["name"].tolist() if "name" in frame else [None] * len(frame)
-    nafs = frame["naf"].tolist() if "naf" in frame else [None] * len(frame)
-    frame["tooltip"] = [_tip_establishment(n, c) for n, c in zip(names, nafs, strict=True)]
+    missing = pd.Series([None] * len(frame), index=frame.index, dtype="object")
+    frame["tooltip"] = pd.Series(
+        establishment_tips(frame.get("name", missing), frame.get("naf", missing)),
+        index=frame.index,
+        dtype=pd.ArrowDtype(pa.string()),
+    )
     return maps.points_layer(
         frame,
         name=i18n.t("Établissements ESS", lang),

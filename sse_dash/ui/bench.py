@@ -96,6 +96,8 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
     in the sidebar (a new territory each time, so the page's queries really run)."""
     from streamlit.testing.v1 import AppTest
 
+    from sse_dash.ui.folium import SERIALISATION_SECONDS as serialised
+
     path = bench_warehouse(warehouse)
     n_est = establishment_count(path)
     out = []
@@ -121,14 +123,17 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                 options = [o for o in territory[0].options if o != territory[0].value]
                 change = "territoire (département suivant)"
             times = []
+            without_maps = []
             seen = set()
             for i in range(reruns):
                 if options:
                     box = at.selectbox(key="w_territory")
                     box.select(options[i % len(options)])
+                serialised.clear()
                 t0 = time.perf_counter()
                 at.run()
                 times.append(time.perf_counter() - t0)
+                without_maps.append(times[-1] - sum(serialised))
                 errors += len(at.exception)
                 if "territoire" in at.query_params:
                     seen.add(str(at.query_params["territoire"]))
@@ -138,6 +143,10 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                     "page": page,
                     "first_run_s": round(first, 3),
                     **_percentiles(times),
+                    **{
+                        f"{k}_without_map_serialisation": v
+                        for k, v in _percentiles(without_maps).items()
+                    },
                     "reruns": len(times),
                     "change": change,
                     "territories_seen": len(seen),
@@ -201,7 +210,7 @@ def map_file(n_points: int, out_dir: Path, warehouse: Path | None = None) -> tup
     path = out_dir / "map_points.html"
     path.write_text(html, encoding="utf-8")
     return path, {
-        "points_drawn": len(layer.rows),
+        "points_drawn": len(layer),
         "html_mb": round(len(html.encode("utf-8")) / 1024 / 1024, 2),
         "build_s": round(build_s, 3),
         "points_source": source,
