@@ -51,4 +51,6 @@ LEFT JOIN sirene_family_map AS f ON f.legal_category = r.legal_category
 LEFT JOIN sirene_naf_map AS n ON n.naf = r.naf
 LEFT JOIN ref_size_bands AS b ON b.code = r.size_band_raw
 LEFT JOIN communes AS c ON c.code = r.commune_code
-ORDER BY r.siret
+-- Stored in geographic order: the filters of the pages (région, département, commune) then skip
+-- most row groups (DuckDB zone maps), ~3x faster than in SIRET order on the national table.
+ORDER BY r.reg_code, r.dep_code, r.commune_code, r.siret
