@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from sirene_support import mini_geo
 
 from sse_dash import cli
 from sse_dash.sirene import schema
-
-FIX = Path(__file__).parent / "fixtures" / "sirene"
-_spec = importlib.util.spec_from_file_location("sirene_mini_geo", FIX / "mini_geo.py")
-mini_geo = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mini_geo)
 
 
 def _warehouse(tmp_path) -> Path:

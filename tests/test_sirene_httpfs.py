@@ -5,7 +5,6 @@ says it was a remote read, and an unreachable server is a French message naming 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -16,16 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from http_support import FileHandler, closed_port_url, serve
+from sirene_support import mini_geo
 
 from sse_dash import cli, config, db
 from sse_dash.catalog import load_catalog
 from sse_dash.sirene import schema, step
 from sse_dash.warehouse.build import BuildError, build
-
-FIX = Path(__file__).parent / "fixtures" / "sirene"
-_spec = importlib.util.spec_from_file_location("sirene_mini_geo", FIX / "mini_geo.py")
-mini_geo = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mini_geo)
 
 SCOPE = "dep:93"
 # Share of the three files' bytes that may travel: the pipeline reads 9 of the 35 columns of the

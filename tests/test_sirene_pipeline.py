@@ -3,28 +3,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from sirene_support import hm, mini_geo
 
 from sse_dash.sirene import aggregates, geo, pipeline
-
-FIX = Path(__file__).parent / "fixtures" / "sirene"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"sirene_{name}", FIX / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-mini_geo = _load("mini_geo")
-hm = _load("handmade")
 
 M_LON = 1 / 73_200  # degrees of longitude per metre near 48.9° N
 LAT = 48.915

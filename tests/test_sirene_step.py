@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import SimpleNamespace
 
-from sse_dash.catalog import Catalog, Dataset
+from sirene_support import hm, local_catalog, mini_geo
+
 from sse_dash.sirene import step
-
-FIX = Path(__file__).parent / "fixtures" / "sirene"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"sirene_{name}", FIX / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-mini_geo = _load("mini_geo")
-hm = _load("handmade")
 
 
 def test_real_catalogued_files_are_used_and_not_flagged(tmp_path):
@@ -31,20 +17,7 @@ def test_real_catalogued_files_are_used_and_not_flagged(tmp_path):
     ]
     geos = [hm.geoloc("10000000100011", lon=2.34, lat=48.915, plg="QN09301M")]
     paths = hm.write(tmp_path / "files", units, ests, geos)
-    datasets = tuple(
-        Dataset(
-            id=role,
-            role=role,
-            title=f"Base Sirene {role}",
-            publisher="INSEE",
-            licence="Licence Ouverte 2.0",
-            vintage="2026-11",
-            format="parquet",
-            path=paths[role],
-        )
-        for role in step.ROLES
-    )
-    catalog = Catalog(name="t", description="", file=tmp_path / "t.toml", datasets=datasets)
+    catalog = local_catalog(tmp_path, paths)
     con = mini_geo.build()
     ctx = SimpleNamespace(
         data_dir=tmp_path, downloads_dir=tmp_path / "dl", progress=None, options={}

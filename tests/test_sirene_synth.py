@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from sirene_support import mini_geo
 
 from sse_dash.sirene import aggregates, schema, step, synth
-
-FIX = Path(__file__).parent / "fixtures" / "sirene"
-_spec = importlib.util.spec_from_file_location("sirene_mini_geo", FIX / "mini_geo.py")
-mini_geo = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mini_geo)
 
 
 @pytest.fixture(scope="module")
