@@ -33,8 +33,10 @@ ROLES = {
     "sirene_unites_legales",
     "sirene_etablissements",
     "sirene_geolocalisation",
+    # reference lists (optional: built-in fallback)
+    "naf_rev2",
 }
-FORMATS = {"parquet", "geoparquet", "geojson", "shapefile", "gpkg", "csv", "xlsx", "json"}
+FORMATS = {"parquet", "geoparquet", "geojson", "shapefile", "gpkg", "csv", "xls", "xlsx", "json"}
 
 
 class CatalogError(ValueError):

@@ -42,6 +42,7 @@ FORMAT_SUFFIX = {
     "shapefile": ".zip",
     "gpkg": ".gpkg",
     "csv": ".csv",
+    "xls": ".xls",
     "xlsx": ".xlsx",
     "json": ".json",
 }

@@ -4,6 +4,8 @@
   Géolocalisation file (names, order, dtypes written by the generator).
 - `mappings`: SSE family per legal category, NAF rév. 2 sections/divisions, employee bands;
   `ref_frames()` gives the ref_* tables.
+- `naf.read_labels(ds, path)`: the 732 NAF sub-class labels from INSEE's list (optional
+  dataset `naf_rev2`; the built-in labels are used without it).
 - `synth.generate(out_dir, geo_con, scale, seed, scope)`: labelled synthetic SIRENE
   (données fictives) in the official schemas, placed on the warehouse's real geography.
 - `pipeline.build(con, Sources, employers_only, scope)`: establishments + ref_* +

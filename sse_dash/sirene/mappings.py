@@ -432,8 +432,10 @@ def is_employer(code: str | None) -> bool:
 
 
 # ------------------------------------------------------------------ reference tables
-def ref_frames() -> dict[str, pd.DataFrame]:
-    """The ref_* tables of the warehouse contract, as DataFrames."""
+def ref_frames(naf_labels: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The ref_* tables of the warehouse contract, as DataFrames. `naf_labels` (sub-class code
+    -> label, from INSEE's full NAF list, see sse_dash.sirene.naf) completes and overrides the
+    built-in sub-classes of `ref_naf`."""
     families = pd.DataFrame(FAMILIES, columns=["code", "label_fr", "label_en", "sort"])
     legal = pd.DataFrame(
         [(c, label, family_of(c)) for c, label in sorted(LEGAL_CATEGORY_LABELS.items())],
@@ -443,7 +445,8 @@ def ref_frames() -> dict[str, pd.DataFrame]:
         [(s[0], s[1], s[2]) for s in NAF_SECTIONS], columns=["code", "label_fr", "label_en"]
     )
     naf_rows = [(d, label, naf_section(d)) for d, label in NAF_DIVISIONS.items()]
-    naf_rows += [(c, label, naf_section(c)) for c, label in NAF_SUBCLASSES.items()]
+    subclasses = {**NAF_SUBCLASSES, **(naf_labels or {})}
+    naf_rows += [(c, subclasses[c], naf_section(c)) for c in sorted(subclasses)]
     naf = pd.DataFrame(naf_rows, columns=["code", "label_fr", "section"])
     bands = pd.DataFrame(
         [(b[0], b[1], b[2], b[3], b[4], b[5]) for b in SIZE_BANDS],

@@ -67,8 +67,8 @@ def _scope(scope: str | None) -> tuple[str | None, str | None]:
     raise PipelineError(f"Périmètre invalide « {scope} » : attendu dep:93 ou reg:11.")
 
 
-def write_ref_tables(con) -> None:
-    for name, frame in mappings.ref_frames().items():
+def write_ref_tables(con, naf_labels: dict[str, str] | None = None) -> None:
+    for name, frame in mappings.ref_frames(naf_labels).items():
         con.register("sirene_ref_frame", frame)
         try:
             con.execute(
@@ -136,8 +136,10 @@ def build(
     scope: str | None = None,
     progress=None,
     chunk_rows: int = CHUNK_ROWS,
+    naf_labels: dict[str, str] | None = None,
 ) -> Result:
-    """Create establishments, ref_* and agg_territory in `con` from the three SIRENE files."""
+    """Create establishments, ref_* and agg_territory in `con` from the three SIRENE files;
+    `naf_labels`: NAF sub-class labels from INSEE's full list (else the built-in ones)."""
     dep, reg = _scope(scope)
     res = Result()
     t0 = time.perf_counter()
@@ -146,7 +148,7 @@ def build(
         if progress:
             progress(label, done, total)
 
-    write_ref_tables(con)
+    write_ref_tables(con, naf_labels)
     tick("SIRENE : unités légales de l'ESS", 0, None)
     con.execute(queries.load("sirene_load_units"), {"units": sources.units})
     tick("SIRENE : établissements actifs", 0, None)

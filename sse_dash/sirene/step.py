@@ -10,22 +10,29 @@ employee band is 01 or above (at least one employee on 31 December), recorded in
 `sirene_employers_only`. Perimeter otherwise: legal units with
 `economieSocialeSolidaireUniteLegale = 'O'`, establishments with
 `etatAdministratifEtablissement = 'A'`; non-diffusible ones ('P') are counted but stored
-without name or coordinates."""
+without name or coordinates.
+
+`ref_naf` gets every NAF sub-class label from the optional `naf_rev2` dataset (INSEE's list,
+sse_dash.sirene.naf) when the catalogue lists it and it can be read; otherwise the built-in
+labels, with a `build_issues` row saying so."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from sse_dash import config, db, fmt, queries
-from sse_dash.sirene import pipeline, schema, synth
+from sse_dash.sirene import mappings, naf, pipeline, schema, synth
 
 ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
 SYNTH_TITLE = "SIRENE synthétique (données fictives)"
 DEFAULT_SCALE = "dev"
 DEFAULT_SEED = 20240101
+
+log = logging.getLogger(__name__)
 
 
 def _error(message: str) -> Exception:
@@ -70,6 +77,69 @@ def _provenance(con, **row) -> None:
     )
     base.update(row)
     con.execute(queries.load("sirene_provenance_insert"), base)
+
+
+def _issue(con, dataset_id: str, kind: str, detail: str) -> None:
+    if db.table_exists(con, "build_issues"):
+        con.execute(
+            queries.load("sirene_build_issue_insert"),
+            {"dataset_id": dataset_id, "kind": kind, "detail": detail},
+        )
+
+
+BUILTIN_NAF = (
+    f"libellés NAF intégrés utilisés ({len(mappings.NAF_DIVISIONS)} divisions, "
+    f"{len(mappings.NAF_SUBCLASSES)} sous-classes courantes de l'ESS)"
+)
+
+
+def _naf_labels(con, catalog, ctx) -> dict[str, str] | None:
+    """Labels of every NAF sub-class from the catalogue's `naf_rev2` dataset (INSEE's list);
+    None -> the built-in labels, with a build issue saying why. An optional dataset that
+    cannot be obtained or read never stops the build."""
+    from sse_dash.fetch import FetchError, fetch_dataset
+
+    found = catalog.by_role(naf.ROLE) if catalog is not None else []
+    if not found:
+        detail = f"Nomenclature NAF rév. 2 de l'INSEE absente du catalogue : {BUILTIN_NAF}."
+        log.warning(detail)
+        _issue(con, naf.ROLE, "dataset_missing", detail)
+        return None
+    ds = found[0]
+    try:
+        got = fetch_dataset(
+            ds,
+            Path(ctx.downloads_dir),
+            mirror_dir=config.mirror_dir(),
+            progress=getattr(ctx, "progress", None),
+        )
+        labels = naf.read_labels(ds, got.path)
+    except (FetchError, naf.NafError) as exc:
+        if not (ds.options or {}).get("optional"):
+            raise _error(str(exc)) from exc
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        log.warning("%s — %s", first_line, BUILTIN_NAF)
+        _issue(con, ds.id, "dataset_missing", f"{first_line} — {BUILTIN_NAF}.")
+        _provenance(
+            con,
+            **ds.provenance(
+                rows=0,
+                notes=f"Jeu facultatif absent de cette construction : {first_line} ; "
+                f"{BUILTIN_NAF}.",
+            ),
+        )
+        return None
+    _provenance(
+        con,
+        **ds.provenance(
+            source=got.source,
+            sha256=got.sha256,
+            size_bytes=got.size,
+            retrieved_at=got.retrieved_at.astimezone(UTC).replace(tzinfo=None),
+            rows=len(labels),
+        ),
+    )
+    return labels
 
 
 def _row_count(con, source: str) -> int | None:
@@ -242,6 +312,7 @@ def run(con, catalog, ctx) -> None:
             "Lister les trois fichiers, ou aucun pour un SIRENE synthétique."
         )
     synthetic = not present
+    naf_labels = _naf_labels(con, catalog, ctx)
     if synthetic:
         sources, prov = _synthetic_sources(con, ctx)
     else:
@@ -253,6 +324,7 @@ def run(con, catalog, ctx) -> None:
             employers_only=bool(_opt(ctx, "employers_only", False)),
             scope=_opt(ctx, "scope"),
             progress=getattr(ctx, "progress", None),
+            naf_labels=naf_labels,
         )
     except pipeline.PipelineError as exc:
         raise _error(str(exc)) from exc
