@@ -73,6 +73,22 @@ def test_missing_warehouse_gives_instructions(tmp_path, monkeypatch):
     assert "make data-dev" in message and "python -m sse_dash data build" in message
 
 
+@pytest.mark.parametrize("page", ["app.py", "pages/3_Ecosysteme.py"])
+def test_warehouse_of_an_older_schema_asks_for_a_rebuild(page, tmp_path, monkeypatch):
+    import duckdb
+
+    ui_warehouse.build(tmp_path / "sse.duckdb")
+    con = duckdb.connect(str(tmp_path / "sse.duckdb"))
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
+    at = run(page)
+    assert not at.exception
+    message = texts(at)
+    assert "version antérieure" in message and "schéma 1" in message
+    assert [b for b in at.button if b.key == "build_old_schema_run"]
+
+
 def test_qpv_page_for_a_departement_draws_its_qpv():
     at = run(QPV_PAGE, territoire="dep:93")
     assert "Seine-Saint-Denis (93) — 2 QPV 2024" in texts(at)

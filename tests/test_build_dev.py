@@ -240,6 +240,27 @@ def test_third_places_and_ptce(con, catalog):
     assert no_xy == int(pdl["lon"].isna().sum()) + int(fab["lon"].isna().sum())
 
 
+def test_third_places_carry_their_nearest_qpv(con):
+    """Same engine as the establishments: inside => distance 0 and nearest == inside; every
+    located third place in metropolitan France has a nearest QPV and a distance."""
+    rows = con.execute(
+        "SELECT qpv24, qpv24_nearest, qpv24_distance_m, lon, lat FROM third_places "
+        "WHERE lon BETWEEN -5.5 AND 10 AND lat BETWEEN 41 AND 51.5"
+    ).fetchall()
+    assert rows and all(r[1] is not None and r[2] is not None for r in rows)
+    inside = [r for r in rows if r[0] is not None]
+    assert inside and all(r[2] == 0 and r[1] == r[0] for r in inside)
+    assert all(r[2] > 0 for r in rows if r[0] is None)
+    # cross-check one inside point with DuckDB spatial on the membership geometry
+    code, _, _, lon, lat = inside[0]
+    hit = con.execute(
+        "SELECT count(*) FROM qpv WHERE code = ? AND geography = '2024' "
+        "AND ST_Contains(geom, ST_Point(?, ?))",
+        [code, lon, lat],
+    ).fetchone()[0]
+    assert hit == 1
+
+
 def test_provenance_one_row_per_dataset(con, catalog):
     rows = {
         r[0]: r[1:]

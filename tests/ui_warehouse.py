@@ -12,6 +12,7 @@ import pandas as pd
 
 from sse_dash import db
 from sse_dash.sirene import mappings
+from sse_dash.warehouse.build import SCHEMA_VERSION, locate_third_places_qpv
 
 REGIONS = [("11", "Île-de-France", 12_000_000), ("76", "Occitanie", 6_000_000)]
 DEPARTEMENTS = [
@@ -168,7 +169,11 @@ def build(path: Path, *, sirene: bool = True, synthetic: bool = True) -> Path:
 
 def _build(con, *, sirene: bool, synthetic: bool) -> None:
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
-    meta = [("catalog", "ui-test"), ("built_at", "2026-11-22T18:00:00"), ("schema_version", "1")]
+    meta = [
+        ("catalog", "ui-test"),
+        ("built_at", "2026-11-22T18:00:00"),
+        ("schema_version", SCHEMA_VERSION),
+    ]
     if sirene:
         meta.append(("sirene_synthetic", "true" if synthetic else "false"))
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
@@ -316,10 +321,12 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
     con.execute(
         """CREATE TABLE third_places (id VARCHAR, name VARCHAR, kind VARCHAR, commune_code VARCHAR,
         dep_code VARCHAR, reg_code VARCHAR, address VARCHAR, url VARCHAR, lon DOUBLE, lat DOUBLE,
-        location_precision VARCHAR, dataset_id VARCHAR)"""
+        location_precision VARCHAR, dataset_id VARCHAR, qpv24 VARCHAR, qpv24_nearest VARCHAR,
+        qpv24_distance_m DOUBLE)"""
     )
     con.executemany(
-        "INSERT INTO third_places VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, 'adresse', 'tl')",
+        "INSERT INTO third_places VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, 'adresse', 'tl', "
+        "NULL, NULL, NULL)",
         [
             (
                 "tl1",
@@ -335,6 +342,7 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
             ("tl3", "Tiers-lieu du Mirail", "tiers_lieu", "31555", "31", "76", 1.40, 43.58),
         ],
     )
+    locate_third_places_qpv(con)
     con.execute(
         """CREATE TABLE ptce (id VARCHAR, name VARCHAR, commune_code VARCHAR, dep_code VARCHAR,
         reg_code VARCHAR, structure VARCHAR, call VARCHAR, theme VARCHAR, source_urls VARCHAR,

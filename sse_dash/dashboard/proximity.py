@@ -71,33 +71,16 @@ def _box(geoms, radius_m: float, lat_hint: float = 46.0) -> dict:
     return {"lon_min": x0 - dlon, "lon_max": x1 + dlon, "lat_min": y0 - dlat, "lat_max": y1 + dlat}
 
 
-def distance_to_qpv(qpv: pd.DataFrame, lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """For each point, (distance in m to the nearest QPV of `qpv`, its code); NaN/None when
-    no QPV of the same zone exists. Same engine as the establishments' QPV assignment."""
-    lon = np.asarray(lon, dtype="float64")
-    if qpv.empty or lon.size == 0:
-        return np.full(lon.size, np.nan), np.full(lon.size, None, dtype=object)
-    index = qpv_index.QpvIndex(
-        qpv["code"].to_numpy(), np.asarray(qpv["geom"].tolist(), dtype=object)
-    )
-    found = index.assign(lon, np.asarray(lat, dtype="float64"))
-    return found.distance_m, found.nearest
-
-
 def third_places_near_qpv(
     con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
 ) -> pd.DataFrame:
     """Third places of the territory within `radius` m of a QPV 2024 (of the territory or
-    not), with the distance and the QPV."""
-    places = poi.third_places(con, territory)
-    if places.empty:
-        return places.assign(distance_m=[], qpv=[], qpv_name=[])
-    all_qpv = qpv_geoms(con, Territory("france", "FR", "France"))
-    dist, code = distance_to_qpv(all_qpv, places["lon"], places["lat"])
-    places = places.assign(distance_m=dist, qpv=code)
-    names = dict(zip(all_qpv["code"], all_qpv["name"], strict=True))
-    places["qpv_name"] = [names.get(c) for c in places["qpv"]]
-    return places[places["distance_m"] <= radius].sort_values("distance_m").reset_index(drop=True)
+    not), with the distance and the QPV (computed at build time with sse_dash.qpv_index)."""
+    return queries.df(
+        con,
+        "ui_third_places_near_qpv",
+        {"level": territory.level, "code": territory.code, "radius": float(radius)},
+    )
 
 
 def sse_around_qpv(

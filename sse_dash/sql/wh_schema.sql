@@ -42,7 +42,9 @@ CREATE TABLE qpv_indicators (
 CREATE TABLE third_places (
     id VARCHAR, name VARCHAR, kind VARCHAR, commune_code VARCHAR, dep_code VARCHAR,
     reg_code VARCHAR, address VARCHAR, url VARCHAR, lon DOUBLE, lat DOUBLE,
-    location_precision VARCHAR, dataset_id VARCHAR
+    location_precision VARCHAR, dataset_id VARCHAR,
+    -- nearest QPV 2024 (membership contour, any territory), computed at build time
+    qpv24 VARCHAR, qpv24_nearest VARCHAR, qpv24_distance_m DOUBLE
 );
 CREATE TABLE ptce (
     id VARCHAR, name VARCHAR, commune_code VARCHAR, dep_code VARCHAR, reg_code VARCHAR,

@@ -51,6 +51,10 @@ BAD_WAREHOUSE = """**La base de données n'a pas pu être ouverte.**
 
 Fichier : `{path}` — elle est peut-être en cours de reconstruction ou endommagée.
 Relancez `python -m sse_dash data build`, puis rechargez la page."""
+OLD_SCHEMA = """**La base de données a été construite par une version antérieure du tableau de bord**
+(schéma {found}, attendu {expected}) : certaines pages ne peuvent pas la lire.
+
+Reconstruisez-la avec le bouton ci-dessous, `make data-dev` ou `python -m sse_dash data build`."""
 UNKNOWN_TERRITORY = (
     "Le territoire indiqué dans l'adresse de la page (paramètre « territoire ») est inconnu "
     "ou mal formé. Affichage par défaut : France."
@@ -207,6 +211,21 @@ def _open_warehouse(needs_warehouse: bool) -> duckdb.DuckDBPyConnection | None:
     return None
 
 
+def _check_schema(meta: dict, needs_warehouse: bool) -> None:
+    """A warehouse of an older schema is rebuilt, not half-read (missing columns would fail)."""
+    from sse_dash.warehouse.build import SCHEMA_VERSION
+
+    found = meta.get("schema_version", "?")
+    if found == SCHEMA_VERSION:
+        return
+    st.error(OLD_SCHEMA.format(found=found, expected=SCHEMA_VERSION), icon=":material/update:")
+    from sse_dash.ui.data_admin import build_panel
+
+    build_panel("build_old_schema", expanded=True)
+    if needs_warehouse:
+        st.stop()
+
+
 def page_setup(
     title: str,
     *,
@@ -226,6 +245,7 @@ def page_setup(
     ctx = PageContext(con=con, lang=lang)
     if con is not None:
         ctx.meta = cache.call(warehouse.meta)
+        _check_schema(ctx.meta, needs_warehouse)
         ctx.tables = cache.call(warehouse.tables)
         ctx.sirene = set(warehouse.SIRENE_TABLES) <= ctx.tables
         ctx.territory = _current_territory(con)

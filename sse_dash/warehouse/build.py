@@ -25,6 +25,7 @@ import shapely
 
 from sse_dash import config, db, queries
 from sse_dash.catalog import Catalog, Dataset
+from sse_dash.qpv_index import QpvIndex
 from sse_dash.warehouse import geometry as geo
 from sse_dash.warehouse.readers import (
     GEO_FORMATS,
@@ -39,7 +40,8 @@ from sse_dash.warehouse.readers import (
 )
 
 Progress = Callable[[str, float, float | None], None]
-SCHEMA_VERSION = "1"
+# 2: third_places carry their nearest QPV 2024 (qpv24, qpv24_nearest, qpv24_distance_m)
+SCHEMA_VERSION = "2"
 TMP_SUFFIX = ".tmp"
 # Roles consumed by the SIRENE step (sse_dash.sirene), not by the geography build.
 SIRENE_ROLES = {"sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation"}
@@ -110,6 +112,26 @@ def _schema_tables(con) -> set[str]:
     return {
         r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     }
+
+
+def locate_third_places_qpv(con) -> None:
+    """Nearest QPV 2024 of every third place, with the engine of the establishments (metric
+    distance to the membership contour, 0 inside): the Écosystème question « tiers-lieux à
+    moins de N m d'un QPV » is then a filter, not a national spatial index per page view."""
+    frame = queries.df(con, "wh_third_places_xy")
+    if frame.empty:
+        return
+    found = QpvIndex.from_warehouse(con, "2024").assign(frame["lon"], frame["lat"])
+    frame = frame.assign(
+        qpv24=found.inside, qpv24_nearest=found.nearest, qpv24_distance_m=found.distance_m
+    )
+    cur = con.cursor()
+    try:
+        cur.register("third_places_qpv", frame)
+        cur.execute(queries.load("wh_third_places_set_qpv"))
+        cur.unregister("third_places_qpv")
+    finally:
+        cur.close()
 
 
 def insert_frame(con, table: str, frame: pd.DataFrame) -> int:
@@ -545,6 +567,7 @@ class _Builder:
                 frames.append(pts)
             if frames:
                 insert_frame(self.con, table, pd.concat(frames, ignore_index=True))
+        locate_third_places_qpv(self.con)
 
     def build_ess_share(self) -> None:
         frames = []
