@@ -57,21 +57,25 @@ def _connection():
         return None
 
 
+def _cached(func, *args, default):
+    """`func(con, *args)` cached per warehouse version (charts and tables of a page ask the
+    same provenance questions); `default` when the warehouse is not built."""
+    from sse_dash.ui import cache
+
+    try:
+        return cache.call(func, *args)
+    except db.WarehouseMissing:
+        return default
+
+
 def _warehouse_defaults(meta: dict) -> tuple[list[str], bool]:
     sources = meta.get("sources")
     synthetic = meta.get("synthetic")
-    if sources is None or synthetic is None:
-        con = _connection()
-        if con is not None:
-            cur = con.cursor()
-            try:
-                if sources is None:
-                    roles = meta.get("roles") or (provenance.SIRENE_ROLES + provenance.QPV_ROLES)
-                    sources = provenance.sources_for(cur, tuple(roles))
-                if synthetic is None:
-                    synthetic = provenance.is_synthetic(cur)
-            finally:
-                cur.close()
+    if sources is None:
+        roles = meta.get("roles") or (provenance.SIRENE_ROLES + provenance.QPV_ROLES)
+        sources = _cached(provenance.sources_for, tuple(roles), default=[])
+    if synthetic is None:
+        synthetic = _cached(provenance.is_synthetic, default=False)
     return list(sources or []), bool(synthetic)
 
 
@@ -122,14 +126,8 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict) -> None:
     name = meta.get("filename") or slug(f"{title} {meta.get('territory') or ''}")
     records = meta.get("source_records")
     if records is None:
-        con = _connection()
-        records = []
-        if con is not None:
-            cur = con.cursor()
-            try:
-                records = provenance.source_records(cur, meta.get("roles"))
-            finally:
-                cur.close()
+        roles = meta.get("roles")
+        records = _cached(provenance.source_records, tuple(roles) if roles else None, default=[])
     frame = df.copy()
     c1, c2 = st.columns(2)
     c1.download_button(
