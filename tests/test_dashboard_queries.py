@@ -3,12 +3,13 @@ fixture establishments (tests/ui_warehouse.py)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import ui_warehouse
 
 from sse_dash import db
-from sse_dash.dashboard import compare, proximity, qpv, sse
+from sse_dash.dashboard import compare, points, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
 
 
@@ -168,3 +169,34 @@ def test_compare_table_ratio_and_rank(con):
         "Bobigny (93008)",
         "Seine-Saint-Denis (93) (référence)",
     ]
+
+
+def test_display_tables_label_codes_and_hide_missing_names():
+    frame = pd.DataFrame(
+        {
+            "siret": ["1", "2", "3"],
+            "name": ["Asso A", None, "Coop C"],
+            "family": ["association", "cooperative", "inconnue"],
+            "naf": ["88.99B", "94.99Z", "01.11Z"],
+            "size_class": ["1-9", "NN", "zz"],
+            "employees_est": [4.5, 0.0, 1.0],
+            "employer": [True, False, None],
+            "created": pd.to_datetime(["2001-02-03", "2010-01-01", None]),
+            "commune_code": ["93066", "93001", "31555"],
+            "qpv24": ["QN09301M", None, None],
+            "qpv24_distance_m": [0.0, 151.4, np.nan],
+            "lon": [2.3, 2.4, 1.4],
+            "lat": [48.9, 48.8, 43.6],
+        }
+    )
+    labels = {"association": "Associations", "cooperative": "Coopératives"}
+    shown = sse.display_points(frame, labels)
+    assert shown["Famille"].tolist() == ["Associations", "Coopératives", "inconnue"]
+    assert shown["Nom"].tolist() == ["Asso A", "(non diffusible)", "Coop C"]
+    assert shown["Taille"].tolist() == ["1 à 9 salariés", "Non employeur", "zz"]
+    assert shown["Employeur"].tolist() == ["oui", "non", "non"]
+    assert str(shown["Création"].iloc[0]) == "2001-02-03"
+    assert shown["Distance au QPV le plus proche (m)"].tolist()[:2] == [0.0, 151.0]
+    table = points.map_table(frame, labels)
+    assert table["Famille"].tolist() == ["Associations", "Coopératives", "inconnue"]
+    assert table["Nom"].iloc[1] == "(non diffusible)"

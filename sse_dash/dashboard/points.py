@@ -56,7 +56,7 @@ def map_table(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFram
     return pd.DataFrame(
         {
             "Nom": frame["name"].fillna("(non diffusible)"),
-            "Famille": [family_labels.get(f, f) for f in frame["family"]],
+            "Famille": frame["family"].map(family_labels).fillna(frame["family"]),
             "Longitude": frame["lon"].round(5),
             "Latitude": frame["lat"].round(5),
             "QPV": frame["qpv24"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from sse_dash import queries
@@ -195,17 +196,22 @@ def points(
     return queries.df(con, "ui_sse_points", {**_tparams(territory, filters), "limit": int(limit)})
 
 
+def _labelled(codes: pd.Series, labels: dict[str, str]) -> pd.Series:
+    """Labels of codes; unknown codes are shown as they are."""
+    return codes.map(labels).fillna(codes)
+
+
 def display_points(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFrame:
     """French headers for the establishment table."""
     return pd.DataFrame(
         {
             "SIRET": frame["siret"],
             "Nom": frame["name"].fillna("(non diffusible)"),
-            "Famille": [family_labels.get(f, f) for f in frame["family"]],
+            "Famille": _labelled(frame["family"], family_labels),
             "NAF": frame["naf"],
-            "Taille": [SIZE_CLASS_LABELS.get(s, s) for s in frame["size_class"]],
+            "Taille": _labelled(frame["size_class"], SIZE_CLASS_LABELS),
             "Emplois estimés": frame["employees_est"],
-            "Employeur": ["oui" if e else "non" for e in frame["employer"]],
+            "Employeur": np.where(frame["employer"].fillna(False).astype(bool), "oui", "non"),
             "Création": pd.to_datetime(frame["created"]).dt.date,
             "Commune": frame["commune_code"],
             "QPV": frame["qpv24"],

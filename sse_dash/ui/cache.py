@@ -8,6 +8,8 @@ cursor of their own (sse_dash.queries does it), which is what DuckDB needs acros
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import importlib
 import threading
 from collections.abc import Callable
@@ -63,24 +65,49 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
-def _cached_call(_con, key: tuple[str, float], func_path: str, args: tuple, kwargs: tuple) -> Any:
+def _cached_call(
+    _con, key: tuple[str, float], func_path: str, args_key: str, _args: tuple, _kwargs: tuple
+) -> Any:
     module, _, name = func_path.partition(":")
     func = getattr(importlib.import_module(module), name)
-    return func(_con, *args, **dict(kwargs))
+    return func(_con, *_args, **dict(_kwargs))
+
+
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def args_key(value) -> str:
+    """Exact text key of cache arguments (str, numbers, bytes, tuples/lists, dataclasses of
+    those). Streamlit's generic hasher pickled each Territory / Filters argument: ~30 calls
+    per page rerun cost more than the cached queries themselves."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "bytes:" + hashlib.sha256(bytes(value)).hexdigest()
+    if isinstance(value, _SIMPLE):
+        return f"{type(value).__name__}:{value!r}"
+    if isinstance(value, tuple | list):
+        return f"{type(value).__name__}(" + ",".join(args_key(v) for v in value) + ")"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ",".join(
+            f"{f.name}={args_key(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__module__}.{type(value).__qualname__}({fields})"
+    raise TypeError(f"argument non pris en charge par le cache : {type(value).__name__}")
 
 
 def call(func: Callable, *args, **kwargs) -> Any:
     """`func(con, *args, **kwargs)` cached per warehouse version and arguments.
 
     `func` must be a module-level function of sse_dash (looked up again by name, so that two
-    functions never share a cache entry); arguments must be hashable by Streamlit."""
+    functions never share a cache entry); arguments are keyed by `args_key`."""
     if not func.__module__.startswith("sse_dash."):
         raise ValueError(f"fonction non autorisée : {func.__module__}")
     key = warehouse_key()
+    items = tuple(sorted(kwargs.items()))
     return _cached_call(
         _connection(*key),
         key,
         f"{func.__module__}:{func.__qualname__}",
+        args_key((tuple(args), items)),
         tuple(args),
-        tuple(sorted(kwargs.items())),
+        items,
     )
