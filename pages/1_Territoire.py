@@ -174,11 +174,15 @@ layers = widgets.url_multi(
     ignored=layer_ignored,
 )
 widgets.ignored_params(layer_ignored)
-ets = cache.call(sse.points, territory, filters, MAX_MAP_POINTS + 1)
 if territory.level == "france":
     st.info(t("Choisissez une région, un département, un EPCI ou une commune pour la carte."))
 else:
-    if len(ets) > MAX_MAP_POINTS:
+    ets = (
+        cache.call(sse.map_points, territory, filters, MAX_MAP_POINTS + 1)
+        if "ets" in layers
+        else None
+    )
+    if ets is not None and len(ets) > MAX_MAP_POINTS:
         st.warning(
             f"Plus de {fmt.number(MAX_MAP_POINTS, lang=lang)} établissements : la carte n'en "
             "montre qu'une partie. Filtrez ou choisissez un territoire plus petit."
@@ -186,7 +190,7 @@ else:
     m = mapviews.layered_map(
         bounds=cache.call(terr.bounds, territory),
         qpv=cache.call(qpv.contours, territory) if "qpv" in layers else None,
-        establishments=ets.head(MAX_MAP_POINTS) if "ets" in layers else None,
+        establishments=ets.head(MAX_MAP_POINTS) if ets is not None else None,
         third_places=cache.call(points.third_places, territory) if "tl" in layers else None,
         ptce=cache.call(points.ptce, territory) if "ptce" in layers else None,
         family_labels=family_labels,
@@ -195,15 +199,16 @@ else:
     show_map(m, key=f"ter_map_{territory.key}", height=560)
     # The map's table alternative lists the same first rows as the establishment table below
     # (a 50,000-row grid helps nobody and cost ~60 ms per rerun).
-    widgets.data_table(
-        points.map_table(ets.head(TABLE_ROWS), family_labels),
-        lang,
-        label=f"Voir les données ({fmt.number(min(len(ets), TABLE_ROWS), lang=lang)} premiers "
-        "établissements)",
-    )
+    if ets is not None:
+        widgets.data_table(
+            points.map_table(ets.head(TABLE_ROWS), family_labels),
+            lang,
+            label=f"Voir les données ({fmt.number(min(len(ets), TABLE_ROWS), lang=lang)} "
+            "premiers établissements)",
+        )
 
 st.subheader(t("Établissements"))
-shown = ets.head(TABLE_ROWS)
+shown = cache.call(sse.points, territory, filters, TABLE_ROWS)
 st.caption(
     f"{fmt.number(k['establishments'], lang=lang)} établissements ; "
     f"{fmt.number(len(shown), lang=lang)} affichés. Les noms des unités non diffusibles ne "

@@ -49,7 +49,7 @@ if "ets" in layers:
             )
         )
     else:
-        ets = cache.call(sse.points, territory, sse.NO_FILTERS, MAX_MAP_POINTS + 1)
+        ets = cache.call(sse.map_points, territory, sse.NO_FILTERS, MAX_MAP_POINTS + 1)
         if len(ets) > MAX_MAP_POINTS:
             st.warning(
                 f"Plus de {fmt.number(MAX_MAP_POINTS, lang=lang)} établissements : seule une "

@@ -205,7 +205,13 @@ def test_empty_index_returns_nothing():
 def test_include_expands_shared_fragments():
     """The territory/filter clause lives once (ui_sse_filter) and is expanded in every query."""
     fragment = queries.load("ui_sse_filter")
-    for name in ("ui_sse_kpis", "ui_sse_breakdown", "ui_sse_points", "ui_sse_created_years"):
+    for name in (
+        "ui_sse_kpis",
+        "ui_sse_breakdown",
+        "ui_sse_points",
+        "ui_sse_map_points",
+        "ui_sse_created_years",
+    ):
         text = queries.load(name)
         assert "@include" not in text
         assert "e.ept_code = $code" in text

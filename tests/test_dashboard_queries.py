@@ -90,6 +90,27 @@ def test_points_hide_non_diffusible_names(con, ets):
     frame = sse.points(con, terr.from_key(con, "com:93066"))
     hidden = ets[(ets.commune_code == "93066") & ~ets.diffusible].siret.tolist()
     assert hidden and frame.set_index("siret").loc[hidden, "name"].isna().all()
+    on_map = sse.map_points(con, terr.from_key(con, "com:93066")).set_index("siret")
+    located = [s for s in hidden if s in on_map.index]
+    assert on_map.loc[located, "name"].isna().all()
+
+
+def test_table_and_map_points(con, ets):
+    t = terr.from_key(con, "dep:93")
+    part = ets[ets.dep_code == "93"]
+    table = sse.points(con, t, limit=7)
+    expected = part.sort_values(["commune_code", "siret"]).siret.head(7).tolist()
+    assert table.siret.tolist() == expected
+    on_map = sse.map_points(con, t)
+    located = part[part.lon.notna() & part.lat.notna()]
+    assert set(on_map.siret) == set(located.siret) and on_map.lon.notna().all()
+    assert list(on_map.columns) == ["siret", "name", "family", "naf", "qpv24", "lon", "lat"]
+    capped = sse.map_points(con, t, limit=5)
+    assert (
+        len(capped) == 5 and capped.siret.tolist() == sse.map_points(con, t, limit=5).siret.tolist()
+    )
+    only = sse.map_points(con, t, sse.Filters(family="cooperative"))
+    assert set(only.family) <= {"cooperative"}
 
 
 def test_agg_totals_agree_with_establishments(con, ets):

@@ -264,6 +264,7 @@ def test_hostile_values_change_nothing(writable_copy, rendered, tmp_path):
             filters = sse.Filters(family=bad, sector=bad, size=bad, qpv=bad)
             assert outcome(sse.kpis, con, dep, filters)["establishments"] in (0, None)
             assert is_empty(outcome(sse.points, con, dep, filters))
+            assert is_empty(outcome(sse.map_points, con, dep, filters))
             assert is_empty(outcome(sse.breakdown, con, dep, "family", filters))
             assert is_empty(outcome(sse.created_years, con, fake))
             parsed, ignored = sse.parse_filters(

@@ -92,7 +92,7 @@ def layered(con) -> str:
         bounds=terr.bounds(con, t),
         qpv=qpv.contours(con, t),
         qpv15=qpv.contours(con, t, "2015"),
-        establishments=sse.points(con, t),
+        establishments=sse.map_points(con, t),
         third_places=points.third_places(con, t),
         ptce=points.ptce(con, t),
         addresses=pd.DataFrame({"lon": [2.35], "lat": [48.93], "tooltip": [PAYLOADS[2]]}),

@@ -190,10 +190,23 @@ def points(
     con: duckdb.DuckDBPyConnection,
     territory: Territory,
     filters: Filters = NO_FILTERS,
+    limit: int = 5_000,
+) -> pd.DataFrame:
+    """Establishments for the table (all columns, by commune and SIRET), at most `limit`."""
+    return queries.df(con, "ui_sse_points", {**_tparams(territory, filters), "limit": int(limit)})
+
+
+def map_points(
+    con: duckdb.DuckDBPyConnection,
+    territory: Territory,
+    filters: Filters = NO_FILTERS,
     limit: int = 50_000,
 ) -> pd.DataFrame:
-    """Establishments (coordinates first) for the map and the table, at most `limit`."""
-    return queries.df(con, "ui_sse_points", {**_tparams(territory, filters), "limit": int(limit)})
+    """Located establishments for the map (siret, name, family, naf, qpv24, lon, lat), at
+    most `limit`."""
+    return queries.df(
+        con, "ui_sse_map_points", {**_tparams(territory, filters), "limit": int(limit)}
+    )
 
 
 def _labelled(codes: pd.Series, labels: dict[str, str]) -> pd.Series:
