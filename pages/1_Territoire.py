@@ -86,7 +86,8 @@ filters = sse.Filters(
 
 parent = cache.call(terr.parent, territory)
 france = cache.call(terr.france)
-k = cache.call(sse.kpis, territory, filters)
+figures = cache.call(sse.summary, territory, filters)
+k = sse.kpis_of(figures, territory)
 st.subheader(territory.label)
 if filters.active:
     st.caption(t("Chiffres calculés avec les filtres ci-dessus."))
@@ -105,7 +106,7 @@ widgets.kpis(
 )
 references = [territory] + ([parent] if parent.key != territory.key else [])
 references += [france] if france.key not in {r.key for r in references} else []
-ref_rows = [(r, cache.call(sse.kpis, r, filters)) for r in references]
+ref_rows = [(territory, k)] + [(r, cache.call(sse.kpis, r, filters)) for r in references[1:]]
 widgets.data_table(
     points.reference_table(ref_rows, lang),
     lang,
@@ -114,12 +115,12 @@ widgets.data_table(
 
 c1, c2 = st.columns(2)
 with c1:
-    fam = cache.call(sse.breakdown, territory, "family", filters, lang)
+    fam = sse.breakdown_of(figures, "family", family_labels)
     fig = charts.hbar(
         fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
     )
     widgets.chart(fig, "ter_families", points.breakdown_table(fam), lang=lang)
-    size_df = cache.call(sse.breakdown, territory, "size_class", filters, lang)
+    size_df = sse.breakdown_of(figures, "size_class", sse.SIZE_CLASS_LABELS)
     fig = charts.columns(
         size_df,
         x="label",
@@ -131,7 +132,7 @@ with c1:
     )
     widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df), lang=lang)
 with c2:
-    sec = cache.call(sse.breakdown, territory, "naf_section", filters, lang)
+    sec = sse.breakdown_of(figures, "naf_section", section_labels)
     fig = charts.hbar(
         sec,
         label="label",
@@ -141,7 +142,7 @@ with c2:
         color=charts.OKABE_ITO[1],
     )
     widgets.chart(fig, "ter_sectors", points.breakdown_table(sec), lang=lang)
-    years = cache.call(sse.created_years, territory, filters)
+    years = sse.years_of(figures)
     fig = charts.columns(
         years,
         x="year",

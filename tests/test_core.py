@@ -206,11 +206,9 @@ def test_include_expands_shared_fragments():
     """The territory/filter clause lives once (ui_sse_filter) and is expanded in every query."""
     fragment = queries.load("ui_sse_filter")
     for name in (
-        "ui_sse_kpis",
-        "ui_sse_breakdown",
+        "ui_sse_summary",
         "ui_sse_points",
         "ui_sse_map_points",
-        "ui_sse_created_years",
     ):
         text = queries.load(name)
         assert "@include" not in text

@@ -221,3 +221,19 @@ def test_display_tables_label_codes_and_hide_missing_names():
     table = points.map_table(frame, labels)
     assert table["Famille"].tolist() == ["Associations", "Coopératives", "inconnue"]
     assert table["Nom"].iloc[1] == "(non diffusible)"
+
+
+def test_summary_dimensions_add_up_to_the_total(con, ets):
+    for key, filters in (("dep:93", sse.NO_FILTERS), ("fr", sse.Filters(employer=True))):
+        figures = sse.summary(con, terr.from_key(con, key), filters)
+        total = figures[figures.dim == "total"].iloc[0]
+        for dim in ("family", "naf_section", "size_class"):
+            part = figures[figures.dim == dim]
+            assert part.establishments.sum() == total.establishments, (key, dim)
+            assert part.employees_est.sum() == pytest.approx(total.employees_est)
+        years = figures[figures.dim == "year"].establishments.sum()
+        scope = ets if key == "fr" else ets[ets.dep_code == "93"]
+        if filters.employer:
+            scope = scope[scope.employer]
+        assert years == scope.created.notna().sum()
+        assert total.establishments == len(scope)

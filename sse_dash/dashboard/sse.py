@@ -151,13 +151,61 @@ def with_rates(record: dict, population: float | None) -> dict:
     return record
 
 
+def summary(
+    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
+) -> pd.DataFrame:
+    """Total and breakdowns (family, NAF section, size class, creation year) of the territory
+    with filters, from one scan: rows (dim, code, establishments, employer_establishments,
+    employees_est, in_qpv, near_qpv300)."""
+    return queries.df(con, "ui_sse_summary", _tparams(territory, filters))
+
+
+_COUNTS = ("establishments", "employer_establishments", "employees_est", "in_qpv", "near_qpv300")
+
+
+def kpis_of(figures: pd.DataFrame, territory: Territory) -> dict:
+    """Key figures and rates from a `summary` frame."""
+    total = figures[figures["dim"] == "total"]
+    record = {k: 0 for k in _COUNTS}
+    if not total.empty:
+        row = total.iloc[0]
+        record = {k: (0 if pd.isna(row[k]) else row[k]) for k in _COUNTS}
+    return with_rates(record, territory.population)
+
+
+def breakdown_of(figures: pd.DataFrame, dim: str, names: dict[str, str]) -> pd.DataFrame:
+    """One dimension of a `summary` frame with labels, largest first (size classes in size
+    order)."""
+    queries.ident(dim, BREAKDOWN_DIMS)
+    frame = figures.loc[
+        figures["dim"] == dim,
+        ["code", "establishments", "employer_establishments", "employees_est"],
+    ]
+    frame = frame.sort_values(["establishments", "code"], ascending=[False, True])
+    frame["label"] = [
+        names.get(c, c if isinstance(c, str) else "Non renseigné") for c in frame["code"]
+    ]
+    if dim == "size_class":
+        order = {c: i for i, c in enumerate(SIZE_CLASS_ORDER)}
+        frame = frame.sort_values("code", key=lambda s: s.map(order).fillna(99), kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def years_of(figures: pd.DataFrame) -> pd.DataFrame:
+    """Establishments by creation year from a `summary` frame."""
+    frame = figures.loc[figures["dim"] == "year", ["code", "establishments"]]
+    frame = frame[frame["code"].notna()]
+    out = pd.DataFrame(
+        {"year": frame["code"].astype("int64"), "establishments": frame["establishments"]}
+    )
+    return out.sort_values("year").reset_index(drop=True)
+
+
 def kpis(
     con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
 ) -> dict:
     """Key figures of the territory with filters, plus rates."""
-    frame = queries.df(con, "ui_sse_kpis", _tparams(territory, filters))
-    record = {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
-    return with_rates(record, territory.population)
+    return kpis_of(summary(con, territory, filters), territory)
 
 
 def breakdown(
@@ -168,22 +216,14 @@ def breakdown(
     lang: str = "fr",
 ) -> pd.DataFrame:
     """Establishments by family, NAF section or size class, with labels."""
-    ident = queries.ident(dim, BREAKDOWN_DIMS)
-    frame = queries.df(
-        con, "ui_sse_breakdown", _tparams(territory, filters), identifiers={"dim": ident}
-    )
-    names = labels(con, dim, lang)
-    frame["label"] = [names.get(c, c if c is not None else "Non renseigné") for c in frame["code"]]
-    if dim == "size_class":
-        order = {c: i for i, c in enumerate(SIZE_CLASS_ORDER)}
-        frame = frame.sort_values("code", key=lambda s: s.map(order).fillna(99))
-    return frame.reset_index(drop=True)
+    queries.ident(dim, BREAKDOWN_DIMS)
+    return breakdown_of(summary(con, territory, filters), dim, labels(con, dim, lang))
 
 
 def created_years(
     con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
 ) -> pd.DataFrame:
-    return queries.df(con, "ui_sse_created_years", _tparams(territory, filters))
+    return years_of(summary(con, territory, filters))
 
 
 def points(
