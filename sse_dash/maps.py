@@ -410,8 +410,16 @@ def _rows_json(lat: pa.Array, lon: pa.Array, classes: pa.Array, tips: pa.Array) 
     return "[" + pc.binary_join(one_list, ",")[0].as_py().replace("</", "<\\/") + "]"
 
 
-def _text_array(values: pd.Series) -> pa.Array:
+def text_array(values) -> pa.Array:
+    """Arrow text of a Series without a Python loop when pandas already stores it in Arrow
+    (iterating 50,000 Arrow-backed strings in Python cost ~50 ms per map)."""
+    if isinstance(values, pd.Series):
+        values = values.array
     array = pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_null(array.type):
+        return pa.nulls(len(array), pa.string())
     return array if pa.types.is_string(array.type) else pc.cast(array, pa.string())
 
 
@@ -438,13 +446,15 @@ def points_layer(
     if category and categories:
         palette = list(colors or OKABE_ITO)
         index = {c: i % len(palette) for i, c in enumerate(categories)}
-        classes = pa.array(frame[category].map(index).fillna(0).astype("int64"))
+        positions = pc.index_in(text_array(frame[category]), value_set=pa.array(list(categories)))
+        ordinals = pa.array([index[c] for c in categories], pa.int64())
+        classes = pc.fill_null(pc.take(ordinals, positions), 0)
     else:
         palette = [color]
         classes = pa.array(np.zeros(n, dtype="int64"))
     # Text content only (never an attribute): quotes need no escaping, which saves bytes.
     tips = (
-        html_text(_text_array(frame[tooltip]))
+        html_text(text_array(frame[tooltip]))
         if tooltip and tooltip in frame
         else pa.array([""] * n, pa.string())
     )

@@ -42,13 +42,13 @@ def _bounds_of_contours(contours: pd.DataFrame):
 def establishment_tips(names: pd.Series, nafs: pd.Series) -> pa.Array:
     """Short hover texts « name — NAF » (vectorised: up to 50,000 per map). The family is given
     by the colour, the legend and the table; missing names read « (nom non diffusible) »."""
-    name = pa.array(names, pa.string(), from_pandas=True)
+    name = maps.text_array(names)
     name = pc.if_else(pc.equal(pc.fill_null(name, ""), ""), "(nom non diffusible)", name)
     cut = pc.binary_join_element_wise(
         pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(name, 0, MAX_TIP_NAME - 1)), "…", ""
     )
     name = pc.if_else(pc.greater(pc.utf8_length(name), MAX_TIP_NAME), cut, name)
-    naf = pc.fill_null(pa.array(nafs, pa.string(), from_pandas=True), "")
+    naf = pc.fill_null(maps.text_array(nafs), "")
     with_naf = pc.binary_join_element_wise(name, naf, " — ")
     return pc.if_else(pc.equal(naf, ""), name, with_naf)
 
@@ -139,7 +139,7 @@ def layered_map(
     if establishments is not None and not establishments.empty:
         establishments_layer(establishments, lang=lang).add_to(m)
         labels = family_labels or {}
-        present = set(establishments["family"].dropna())
+        present = set(establishments["family"].dropna().unique())
         for code, colour in zip(FAMILY_ORDER, FAMILY_COLORS, strict=True):
             if code in present:
                 items.append((colour, labels.get(code, code)))

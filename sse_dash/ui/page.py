@@ -4,7 +4,9 @@ warehouse is missing. Called at the top of app.py and of each file in pages/."""
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from dataclasses import dataclass, field
 
 import duckdb
@@ -226,6 +228,20 @@ def _check_schema(meta: dict, needs_warehouse: bool) -> None:
         st.stop()
 
 
+_GC_FROZEN = threading.Event()
+
+
+def _freeze_startup_objects() -> None:
+    """Once per server process, after the first page has imported everything: move the
+    objects alive so far (modules, Streamlit, pandas, plotly…) out of the garbage collector's
+    reach. Full collections then scan only what pages create; a full collection of the whole
+    heap paused a rerun by ~0.12 s (python docs: gc.freeze)."""
+    if not _GC_FROZEN.is_set():
+        _GC_FROZEN.set()
+        gc.collect()
+        gc.freeze()
+
+
 def page_setup(
     title: str,
     *,
@@ -234,6 +250,7 @@ def page_setup(
 ) -> PageContext:
     """Set up the page; stops the script with a French message when the warehouse is needed
     but missing. `title` is French (translated here)."""
+    _freeze_startup_objects()
     lang = _lang()
     st.set_page_config(
         page_title=f"{i18n.t(title, lang)} — ESS & QPV",
