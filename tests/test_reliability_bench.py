@@ -53,3 +53,14 @@ def test_bench_pages_reruns_after_a_territory_change(small_wh):
     assert territoire["change"].startswith("territoire")
     assert territoire["territories_seen"] == 2  # each rerun really showed another département
     assert {r["establishments"] for r in results} == {160}
+    # the map parts are reported apart: never negative, never more than the page itself
+    for r in results:
+        assert 0 <= r["p50_s_without_map_building_and_serialisation"] <= r["p95_s"], r
+    assert (
+        territoire["p95_s_without_map_building_and_serialisation"]
+        <= territoire["p95_s_without_map_serialisation"]
+        <= territoire["p95_s"]
+    )
+    from sse_dash.dashboard import mapviews
+
+    assert mapviews.layered_map.__name__ == "layered_map"  # builders restored after the bench

@@ -91,6 +91,33 @@ def _percentiles(times: list[float]) -> dict:
     return {"p50_s": round(float(p50), 3), "p95_s": round(float(p95), 3)}
 
 
+@contextmanager
+def _timing_map_builders(built: list[float]):
+    """Time spent by the pages in the folium map builders (layers turned into Leaflet data),
+    reported apart from the rest of the page; the builders are restored afterwards."""
+    from sse_dash.dashboard import mapviews
+
+    originals = {name: getattr(mapviews, name) for name in ("layered_map", "choropleth_map")}
+
+    def timed(func):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                built.append(time.perf_counter() - start)
+
+        return wrapper
+
+    for name, func in originals.items():
+        setattr(mapviews, name, timed(func))
+    try:
+        yield
+    finally:
+        for name, func in originals.items():
+            setattr(mapviews, name, func)
+
+
 def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[dict]:
     """For each page: first run, then `reruns` reruns each after choosing another département
     in the sidebar (a new territory each time, so the page's queries really run)."""
@@ -98,10 +125,15 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
 
     from sse_dash.ui.folium import SERIALISATION_SECONDS as serialised
 
+    built: list[float] = []
     path = bench_warehouse(warehouse)
     n_est = establishment_count(path)
     out = []
-    with _data_dir_for(path) as data_dir, _env(SSE_DASH_DATA_DIR=str(data_dir)):
+    with (
+        _data_dir_for(path) as data_dir,
+        _env(SSE_DASH_DATA_DIR=str(data_dir)),
+        _timing_map_builders(built),
+    ):
         for page in page_files():
             at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=600)
             at.query_params["territoire"] = "dep:93"
@@ -124,16 +156,19 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                 change = "territoire (département suivant)"
             times = []
             without_maps = []
+            without_map_building = []
             seen = set()
             for i in range(reruns):
                 if options:
                     box = at.selectbox(key="w_territory")
                     box.select(options[i % len(options)])
                 serialised.clear()
+                built.clear()
                 t0 = time.perf_counter()
                 at.run()
                 times.append(time.perf_counter() - t0)
                 without_maps.append(times[-1] - sum(serialised))
+                without_map_building.append(without_maps[-1] - sum(built))
                 errors += len(at.exception)
                 if "territoire" in at.query_params:
                     seen.add(str(at.query_params["territoire"]))
@@ -146,6 +181,10 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                     **{
                         f"{k}_without_map_serialisation": v
                         for k, v in _percentiles(without_maps).items()
+                    },
+                    **{
+                        f"{k}_without_map_building_and_serialisation": v
+                        for k, v in _percentiles(without_map_building).items()
                     },
                     "reruns": len(times),
                     "change": change,
