@@ -354,13 +354,14 @@ class PointsLayer(folium.map.Layer):
     def __len__(self) -> int:
         return len(self.lat)
 
+    def __bool__(self) -> bool:
+        return True  # a map element, even without points (len() would make it falsy)
+
     @property
     def rows(self) -> list[list]:
         """[lat, lon, class, tip] per point, as in the page (for tests and inspection)."""
-        return [list(r) for r in zip(*(a.to_pylist() for a in self._columns()), strict=True)]
-
-    def _columns(self):
-        return self.lat, self.lon, self.classes, self.tips
+        columns = (self.lat, self.lon, self.classes, self.tips)
+        return [list(r) for r in zip(*(a.to_pylist() for a in columns), strict=True)]
 
     def bounds(self) -> list[list[float]] | None:
         if not len(self):

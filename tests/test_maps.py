@@ -313,6 +313,7 @@ def test_points_layer_without_points():
     df = pd.DataFrame({"lon": [np.nan], "lat": [np.nan], "tooltip": ["x"]})
     layer = maps.points_layer(df, name="vide")
     assert len(layer) == 0 and layer.data_json == "[]" and layer.bounds() is None
+    assert layer  # still a map element: an empty layer is not "falsy"
 
 
 def test_establishment_tips():

@@ -175,7 +175,7 @@ def kpis_of(figures: pd.DataFrame, territory: Territory) -> dict:
 
 def breakdown_of(figures: pd.DataFrame, dim: str, names: dict[str, str]) -> pd.DataFrame:
     """One dimension of a `summary` frame with labels, largest first (size classes in size
-    order)."""
+    order). An unknown `dim` is refused like an identifier outside the allow-list."""
     queries.ident(dim, BREAKDOWN_DIMS)
     frame = figures.loc[
         figures["dim"] == dim,
@@ -215,7 +215,8 @@ def breakdown(
     filters: Filters = NO_FILTERS,
     lang: str = "fr",
 ) -> pd.DataFrame:
-    """Establishments by family, NAF section or size class, with labels."""
+    """Establishments by family, NAF section or size class, with labels (`dim` is checked
+    before any query runs)."""
     queries.ident(dim, BREAKDOWN_DIMS)
     return breakdown_of(summary(con, territory, filters), dim, labels(con, dim, lang))
 
