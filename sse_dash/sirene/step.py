@@ -93,11 +93,29 @@ BUILTIN_NAF = (
 )
 
 
+def _obtain(ds, ctx):
+    """The dataset's file through the build's own path (local file, mirror copy or download,
+    checked by sse_dash.fetch; a French BuildError otherwise)."""
+    from sse_dash.warehouse.build import obtain
+
+    return obtain(ds, Path(ctx.downloads_dir), getattr(ctx, "progress", None))
+
+
+def _obtained_provenance(ds, got, **extra) -> dict:
+    return ds.provenance(
+        source=got.source,
+        sha256=got.sha256,
+        size_bytes=got.size,
+        retrieved_at=got.retrieved_at.astimezone(UTC).replace(tzinfo=None),
+        **extra,
+    )
+
+
 def _naf_labels(con, catalog, ctx) -> dict[str, str] | None:
     """Labels of every NAF sub-class from the catalogue's `naf_rev2` dataset (INSEE's list);
     None -> the built-in labels, with a build issue saying why. An optional dataset that
     cannot be obtained or read never stops the build."""
-    from sse_dash.fetch import FetchError, fetch_dataset
+    from sse_dash.warehouse.build import BuildError, missing_optional
 
     found = catalog.by_role(naf.ROLE) if catalog is not None else []
     if not found:
@@ -107,38 +125,17 @@ def _naf_labels(con, catalog, ctx) -> dict[str, str] | None:
         return None
     ds = found[0]
     try:
-        got = fetch_dataset(
-            ds,
-            Path(ctx.downloads_dir),
-            mirror_dir=config.mirror_dir(),
-            progress=getattr(ctx, "progress", None),
-        )
+        got = _obtain(ds, ctx)
         labels = naf.read_labels(ds, got.path)
-    except (FetchError, naf.NafError) as exc:
+    except (BuildError, naf.NafError) as exc:
         if not (ds.options or {}).get("optional"):
             raise _error(str(exc)) from exc
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first_line, row = missing_optional(ds, exc, notes=f"{BUILTIN_NAF}.")
         log.warning("%s — %s", first_line, BUILTIN_NAF)
         _issue(con, ds.id, "dataset_missing", f"{first_line} — {BUILTIN_NAF}.")
-        _provenance(
-            con,
-            **ds.provenance(
-                rows=0,
-                notes=f"Jeu facultatif absent de cette construction : {first_line} ; "
-                f"{BUILTIN_NAF}.",
-            ),
-        )
+        _provenance(con, **row)
         return None
-    _provenance(
-        con,
-        **ds.provenance(
-            source=got.source,
-            sha256=got.sha256,
-            size_bytes=got.size,
-            retrieved_at=got.retrieved_at.astimezone(UTC).replace(tzinfo=None),
-            rows=len(labels),
-        ),
-    )
+    _provenance(con, **_obtained_provenance(ds, got, rows=len(labels)))
     return labels
 
 
@@ -204,8 +201,6 @@ def _open_remote(con, ds) -> tuple[str, int]:
 def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
     """Local path, mirror copy or download (sse_dash.fetch), or direct remote read with httpfs
     when the dataset's options say `read = "httpfs"` (only the needed columns travel)."""
-    from sse_dash.fetch import FetchError, fetch_dataset
-
     mirror = config.mirror_dir()
     paths, prov = {}, []
     for role in ROLES:
@@ -228,25 +223,9 @@ def _real_sources(con, catalog, ctx) -> tuple[pipeline.Sources, list[dict]]:
                 )
             )
             continue
-        try:
-            got = fetch_dataset(
-                ds,
-                Path(ctx.downloads_dir),
-                mirror_dir=mirror,
-                progress=getattr(ctx, "progress", None),
-            )
-        except FetchError as exc:
-            raise _error(str(exc)) from exc
+        got = _obtain(ds, ctx)
         paths[role] = str(got.path)
-        prov.append(
-            ds.provenance(
-                source=got.source,
-                sha256=got.sha256,
-                size_bytes=got.size,
-                retrieved_at=got.retrieved_at.replace(tzinfo=None),
-                synthetic=False,
-            )
-        )
+        prov.append(_obtained_provenance(ds, got, synthetic=False))
     return (
         pipeline.Sources(
             paths["sirene_unites_legales"],

@@ -96,6 +96,17 @@ def obtain(ds: Dataset, downloads_dir: Path, progress: Progress | None = None) -
     return Obtained(Path(got.path), got.source, got.retrieved_at, got.sha256, got.size)
 
 
+def missing_optional(ds: Dataset, exc: Exception, **provenance) -> tuple[str, dict]:
+    """An optional dataset left out of this build: the first line of the reason and its
+    provenance row (0 rows, « Jeu facultatif absent »). Shared by the geography build and the
+    SIRENE step so that both report it the same way."""
+    first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    notes = f"Jeu facultatif absent de cette construction : {first_line}"
+    if provenance.get("notes"):
+        notes += f" ; {provenance.pop('notes')}"
+    return first_line, ds.provenance(rows=0, notes=notes, **provenance)
+
+
 # ------------------------------------------------------------------ table writing
 _TYPE_RE = re.compile(r"^[A-Z0-9_\[\]]+$")
 
@@ -230,15 +241,9 @@ class _Builder:
         if ds.format in GEO_FORMATS:
             frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=4326))
         self._frames[ds.id] = frame
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first_line, row = missing_optional(ds, exc, built_at=self.built_at.replace(tzinfo=None))
         self.issues.append(geo.Issue(ds.id, "dataset_missing", None, first_line))
-        self.provenance.append(
-            ds.provenance(
-                rows=0,
-                notes=f"Jeu facultatif absent de cette construction : {first_line}",
-                built_at=self.built_at.replace(tzinfo=None),
-            )
-        )
+        self.provenance.append(row)
         return frame
 
     def role(self, role: str, *, required: bool = False) -> list[tuple[Dataset, pd.DataFrame]]:
