@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import ui_warehouse
+from app_support import run_page
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parent.parent
 QPV_PAGE = "pages/2_Quartiers_prioritaires.py"
 SOURCES_PAGE = "pages/6_Donnees_et_sources.py"
 
@@ -27,15 +26,7 @@ def _data_dir(warehouse_dir, monkeypatch):
     monkeypatch.setenv("SSE_DASH_TILES", "none")
 
 
-def run(page: str = "app.py", **params) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != "app.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = run_page
 
 
 def texts(at: AppTest) -> str:

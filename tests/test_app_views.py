@@ -4,16 +4,15 @@ bad URL parameters, filters changing the figures as the fixture data says, maps 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import ui_warehouse
+from app_support import run_page
 from streamlit.testing.v1 import AppTest
 
 from sse_dash.maps import esc
 
-REPO = Path(__file__).resolve().parent.parent
 TERRITORY = "pages/1_Territoire.py"
 QPV = "pages/2_Quartiers_prioritaires.py"
 ECOSYSTEM = "pages/3_Ecosysteme.py"
@@ -38,17 +37,7 @@ def ets():
     return ui_warehouse.establishments()
 
 
-def run(page: str = "app.py", session: dict | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    if page != "app.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = run_page
 
 
 def metrics(at: AppTest) -> dict[str, str]:
