@@ -237,3 +237,12 @@ def test_summary_dimensions_add_up_to_the_total(con, ets):
             scope = scope[scope.employer]
         assert years == scope.created.notna().sum()
         assert total.establishments == len(scope)
+
+
+def test_third_place_kinds_are_named_in_french(con):
+    d93 = terr.from_key(con, "dep:93")
+    table = proximity.third_places_table(proximity.third_places_near_qpv(con, d93, 5000))
+    assert "Fabrique de territoire" in set(table["Type"])
+    assert "fabrique_de_territoire" not in set(table["Type"])
+    kinds = points.kind_labels(pd.Series(["tiers_lieu", "nouveau_type"]))
+    assert kinds.tolist() == ["Tiers-lieu", "nouveau_type"]

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sse_dash import fmt, i18n, maps
+from sse_dash.dashboard import points
 
 THIRD_PLACE_COLOR = "#009E73"
 PTCE_COLOR = "#CC79A7"
@@ -75,14 +76,10 @@ def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = Tru
 
 def third_places_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
     frame = df.copy()
-    kinds = {
-        "tiers_lieu": "Tiers-lieu",
-        "fabrique_de_territoire": "Fabrique de territoire",
-        "manufacture_de_proximite": "Manufacture de proximité",
-    }
+    kinds = points.kind_labels(frame["kind"])
     frame["tooltip"] = [
-        f"{n} — {kinds.get(k, k)}" + (" (localisation approximative)" if p == "commune" else "")
-        for n, k, p in zip(frame["name"], frame["kind"], frame["location_precision"], strict=True)
+        f"{n} — {k}" + (" (localisation approximative)" if p == "commune" else "")
+        for n, k, p in zip(frame["name"], kinds, frame["location_precision"], strict=True)
     ]
     return maps.points_layer(
         frame, name=i18n.t("Tiers-lieux", lang), color=THIRD_PLACE_COLOR, radius=7, show=show

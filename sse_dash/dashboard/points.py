@@ -8,6 +8,17 @@ import pandas as pd
 from sse_dash import fmt, queries
 from sse_dash.dashboard.territory import Territory
 
+THIRD_PLACE_KINDS = {
+    "tiers_lieu": "Tiers-lieu",
+    "fabrique_de_territoire": "Fabrique de territoire",
+    "manufacture_de_proximite": "Manufacture de proximité",
+}
+
+
+def kind_labels(kinds: pd.Series) -> pd.Series:
+    """French names of third-place kinds (unknown kinds shown as they are)."""
+    return kinds.map(THIRD_PLACE_KINDS).fillna(kinds)
+
 
 def _tparams(territory: Territory) -> dict:
     return {"level": territory.level, "code": territory.code}

@@ -190,7 +190,7 @@ def third_places_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Tiers-lieu": frame["name"],
-            "Type": frame["kind"],
+            "Type": poi.kind_labels(frame["kind"]),
             "Commune": frame["commune_code"],
             "QPV le plus proche": [
                 f"{n} ({c})" if c else "–"

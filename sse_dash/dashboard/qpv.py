@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from sse_dash import queries
+from sse_dash.dashboard import points
 from sse_dash.dashboard.territory import Territory
 
 GEOGRAPHIES = ("2024", "2015")
@@ -168,7 +169,7 @@ def third_places_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Nom": frame["name"],
-            "Type": frame["kind"],
+            "Type": points.kind_labels(frame["kind"]),
             "Distance au contour (m)": frame["distance_m"].round(0),
             "Localisation": [
                 "approximative (commune)" if p == "commune" else "adresse"
