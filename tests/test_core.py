@@ -207,12 +207,13 @@ def test_include_expands_shared_fragments():
     fragment = queries.load("ui_sse_filter")
     for name in (
         "ui_sse_summary",
+        "ui_sse_totals",
         "ui_sse_points",
         "ui_sse_map_points",
     ):
         text = queries.load(name)
         assert "@include" not in text
-        assert "e.ept_code = $code" in text
+        assert "e.ept_code = $epci" in text
         assert "(NOT $employer OR e.employer)" in text
     assert "@include" not in fragment
 

@@ -246,3 +246,30 @@ def test_third_place_kinds_are_named_in_french(con):
     assert "fabrique_de_territoire" not in set(table["Type"])
     kinds = points.kind_labels(pd.Series(["tiers_lieu", "nouveau_type"]))
     assert kinds.tolist() == ["Tiers-lieu", "nouveau_type"]
+
+
+def test_every_territory_selects_its_establishments(con, ets):
+    """The territory clause (one parameter per level, EPCI/EPT also through its communes) picks
+    exactly the establishments of each territory of the fixture, for every query using it."""
+    column = {"region": "reg_code", "departement": "dep_code", "commune": "commune_code"}
+    listed = con.execute("SELECT level, code FROM territories").fetchall()
+    assert {level for level, _ in listed} >= {"france", "region", "departement", "epci", "commune"}
+    for level, code in listed:
+        t = terr.lookup(con, level, code)
+        if level == "france":
+            part = ets
+        elif level == "epci":
+            part = ets[(ets.epci_code == code) | (ets.ept_code == code)]
+        else:
+            part = ets[ets[column[level]] == code]
+        figures = sse.summary(con, t)
+        assert sse.kpis(con, t)["establishments"] == len(part), t.key
+        assert sse.kpis_of(figures, t)["establishments"] == len(part), t.key
+        on_map = sse.map_points(con, t)
+        assert set(on_map.siret) == set(part[part.lon.notna() & part.lat.notna()].siret), t.key
+        assert set(sse.points(con, t, limit=10_000).siret) == set(part.siret), t.key
+
+
+def test_unknown_territory_level_is_refused(con):
+    with pytest.raises(Exception, match="identifiant refusé"):
+        sse.kpis(con, terr.Territory("canton", "9301", "Canton"))

@@ -112,8 +112,18 @@ def filters_to_params(filters: Filters) -> dict[str, str]:
     return out
 
 
+_TERRITORY_PARAMS = ("region", "departement", "epci", "commune")
+
+
 def _tparams(territory: Territory, filters: Filters) -> dict:
-    return {"level": territory.level, "code": territory.code, **filters.params()}
+    """Parameters of the ui_sse_filter fragment: the territory's code under its level's name
+    (the others NULL; France sets none), then the filters."""
+    if territory.level != "france":
+        queries.ident(territory.level, _TERRITORY_PARAMS)
+    territory_params = {
+        name: (territory.code if name == territory.level else None) for name in _TERRITORY_PARAMS
+    }
+    return {**territory_params, **filters.params()}
 
 
 def families(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -205,7 +215,7 @@ def kpis(
     con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
 ) -> dict:
     """Key figures of the territory with filters, plus rates."""
-    return kpis_of(summary(con, territory, filters), territory)
+    return kpis_of(queries.df(con, "ui_sse_totals", _tparams(territory, filters)), territory)
 
 
 def breakdown(
