@@ -74,6 +74,31 @@ def layout(
     }
 
 
+def figure(traces: list[dict], layout: dict) -> go.Figure:
+    """Figure from plain trace and layout dicts, without plotly's per-property validation:
+    it cost ~2 ms per chart (four charts per page rerun) for values these builders write
+    themselves. tests/test_charts.py rebuilds every builder's output through the validating
+    constructor, so a misspelt property still fails there."""
+    return go.Figure(data=traces, layout=_plain(layout), _validate=False)
+
+
+def _plain(value):
+    """What validation would have done to the layout: None values dropped, axis titles given
+    as text turned into {"text": …} (plotly.js 3 ignores a bare string)."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        if key.startswith(("xaxis", "yaxis")) and isinstance(item, dict):
+            item = dict(item)
+            if isinstance(item.get("title"), str):
+                item["title"] = {"text": item["title"]}
+        out[key] = _plain(item)
+    return out
+
+
 LABEL_MAX = 42
 
 
@@ -100,19 +125,22 @@ def hbar(
     frame = frame.sort_values(value, ascending=True)
     texts = [fmt.percent(v, 1, lang) if percent else fmt.number(v, 0, lang) for v in frame[value]]
     full = [str(v) for v in frame[label]]
-    return go.Figure(
-        go.Bar(
-            x=frame[value],
-            y=[short_label(v) for v in full],
-            customdata=full,
-            orientation="h",
-            marker_color=color,
-            text=texts,
-            textposition="auto",
-            hovertemplate="%{customdata} : %{text}<extra></extra>",
-            name=value_label or value,
-        ),
-        layout=layout(
+    return figure(
+        [
+            {
+                "type": "bar",
+                "x": frame[value].tolist(),
+                "y": [short_label(v) for v in full],
+                "customdata": full,
+                "orientation": "h",
+                "marker": {"color": color},
+                "text": texts,
+                "textposition": "auto",
+                "hovertemplate": "%{customdata} : %{text}<extra></extra>",
+                "name": value_label or value,
+            }
+        ],
+        layout(
             title=title,
             lang=lang,
             height=max(260, 34 * len(frame) + 80),
@@ -134,15 +162,18 @@ def columns(
     color: str = OKABE_ITO[2],
 ) -> go.Figure:
     """Vertical bars in the order of `df` (e.g. creation years)."""
-    return go.Figure(
-        go.Bar(
-            x=[str(v) for v in df[x]],
-            y=df[y],
-            marker_color=color,
-            hovertemplate="%{x} : %{y:,.0f}<extra></extra>",
-            name=y_label or y,
-        ),
-        layout=layout(
+    return figure(
+        [
+            {
+                "type": "bar",
+                "x": [str(v) for v in df[x]],
+                "y": df[y].tolist(),
+                "marker": {"color": color},
+                "hovertemplate": "%{x} : %{y:,.0f}<extra></extra>",
+                "name": y_label or y,
+            }
+        ],
+        layout(
             title=title,
             lang=lang,
             xaxis={"title": x_label, "type": "category"},
@@ -172,19 +203,20 @@ def grouped_bars(
             fmt.percent(v, 1, lang) if percent else fmt.number(v, 1, lang) for v in part[value]
         ]
         traces.append(
-            go.Bar(
-                x=[str(v) for v in part[category]],
-                y=part[value],
-                name=str(name),
-                marker_color=OKABE_ITO[i % len(OKABE_ITO)],
-                text=texts,
-                textposition="auto",
-                hovertemplate=f"{name}<br>%{{x}} : %{{text}}<extra></extra>",
-            )
+            {
+                "type": "bar",
+                "x": [str(v) for v in part[category]],
+                "y": part[value].tolist(),
+                "name": str(name),
+                "marker": {"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                "text": texts,
+                "textposition": "auto",
+                "hovertemplate": f"{name}<br>%{{x}} : %{{text}}<extra></extra>",
+            }
         )
-    return go.Figure(
+    return figure(
         traces,
-        layout=layout(
+        layout(
             title=title,
             lang=lang,
             barmode="group",
@@ -212,18 +244,19 @@ def stacked_share(
     for i, cat in enumerate(cats):
         part = frame[frame[category] == cat]
         traces.append(
-            go.Bar(
-                y=[str(v) for v in part[series]],
-                x=part["share"],
-                name=str(cat),
-                orientation="h",
-                marker_color=OKABE_ITO[i % len(OKABE_ITO)],
-                hovertemplate=f"{cat} : %{{x:.1f}} %<extra>%{{y}}</extra>",
-            )
+            {
+                "type": "bar",
+                "y": [str(v) for v in part[series]],
+                "x": part["share"].tolist(),
+                "name": str(cat),
+                "orientation": "h",
+                "marker": {"color": OKABE_ITO[i % len(OKABE_ITO)]},
+                "hovertemplate": f"{cat} : %{{x:.1f}} %<extra>%{{y}}</extra>",
+            }
         )
-    return go.Figure(
+    return figure(
         traces,
-        layout=layout(
+        layout(
             title=title,
             lang=lang,
             height=max(260, 60 * frame[series].nunique() + 120),

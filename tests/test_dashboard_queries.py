@@ -273,3 +273,28 @@ def test_every_territory_selects_its_establishments(con, ets):
 def test_unknown_territory_level_is_refused(con):
     with pytest.raises(Exception, match="identifiant refusé"):
         sse.kpis(con, terr.Territory("canton", "9301", "Canton"))
+
+
+def test_breakdown_of_orders_ties_by_code_and_names_missing_codes():
+    figures = pd.DataFrame(
+        {
+            "dim": ["total", "family", "family", "family", "family", "size_class", "size_class"]
+            + ["year", "year", "year"],
+            "code": [None, "mutuelle", None, "association", "cooperative", "10-49", "NN"]
+            + ["2020", None, "1999"],
+            "establishments": [20, 3, 3, 9, 3, 4, 6, 5, 1, 2],
+            "employer_establishments": [5, 1, 0, 2, 1, 4, 0, 1, 0, 1],
+            "employees_est": [50.0, 3.0, 0.0, 20.0, 5.0, 40.0, 0.0, 10.0, 0.0, 1.0],
+        }
+    )
+    fam = sse.breakdown_of(figures, "family", {"association": "Associations"})
+    assert fam.code.tolist()[:3] == ["association", "cooperative", "mutuelle"]
+    assert pd.isna(fam.code.iloc[3])
+    assert fam.label.tolist() == ["Associations", "cooperative", "mutuelle", "Non renseigné"]
+    assert fam.employees_est.tolist() == [20.0, 5.0, 3.0, 0.0]
+    sizes = sse.breakdown_of(figures, "size_class", sse.SIZE_CLASS_LABELS)
+    assert sizes.code.tolist() == ["NN", "10-49"]  # size order, not count order
+    years = sse.years_of(figures)
+    assert years.year.tolist() == [1999, 2020] and years.establishments.tolist() == [2, 5]
+    with pytest.raises(Exception, match="identifiant refusé"):
+        sse.breakdown_of(figures, "siret", {})
