@@ -68,6 +68,16 @@ def built(tmp_path_factory):
     con.close()
 
 
+def test_establishments_are_stored_in_geographic_order(built):
+    """The pages' queries rely on it (zone maps; table rows and map points without a sort)."""
+    con, _ = built
+    stored = con.execute("SELECT reg_code, dep_code, commune_code, siret FROM establishments")
+    stored = stored.fetchall()
+    assert len(stored) > 5 and len({r[2] for r in stored}) > 1
+    key = [tuple("\U0010ffff" if v is None else v for v in r) for r in stored]  # NULLS LAST
+    assert key == sorted(key)
+
+
 def test_perimeter_active_sse_only(built):
     _, rows = built
     assert "10000000100110" not in rows.index  # closed

@@ -366,7 +366,11 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
         con.unregister("_ref")
     ets = establishments()
     con.register("_ets", ets)
-    con.execute("CREATE TABLE establishments AS SELECT * FROM _ets")
+    # stored in the order of the real build (sirene_build_establishments.sql)
+    con.execute(
+        "CREATE TABLE establishments AS SELECT * FROM _ets "
+        "ORDER BY reg_code, dep_code, commune_code, siret"
+    )
     con.unregister("_ets")
     parts = [
         ("'france'", "'FR'"),
