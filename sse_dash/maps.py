@@ -307,7 +307,8 @@ def qpv_layer(
 
 
 class PointsLayer(folium.map.Layer):
-    """Circle markers on a shared canvas renderer from a compact [lat, lon, class, tip] array."""
+    """Circle markers on a shared canvas renderer from a compact [lat, lon, class, tip] array
+    (coordinates in 1e-5 degrees, ~1 m: integers are formatted 4x faster than floats)."""
 
     _template = Template(
         """
@@ -319,7 +320,7 @@ class PointsLayer(folium.map.Layer):
             var group = L.featureGroup();
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
-                var marker = L.circleMarker([r[0], r[1]], {
+                var marker = L.circleMarker([r[0] / 1e5, r[1] / 1e5], {
                     renderer: renderer, radius: {{ this.radius }}, weight: 1,
                     color: "#333333", fillColor: colors[r[2]], fillOpacity: 0.85
                 });
@@ -381,25 +382,33 @@ def html_text(values: pa.Array) -> pa.Array:
 
 
 def _json_strings(values: pa.Array) -> pa.Array:
-    """JSON string literals (control characters become spaces: hover text only)."""
+    """JSON string literals (control characters become spaces: hover text only). "</" is
+    broken up so that even unescaped text could never close the <script> holding them."""
     values = pc.replace_substring(values, "\\", "\\\\")
     values = pc.replace_substring(values, '"', '\\"')
+    values = pc.replace_substring(values, "</", "<\\/")
     values = pc.replace_substring_regex(values, r"[\x00-\x1f]", " ")
     return pc.binary_join_element_wise('"', values, '"', "")
 
 
+def _json_coordinates(values: pa.Array) -> pa.Array:
+    """Degrees as integers of 1e-5 degree (the page divides), as text."""
+    scaled = np.round(values.to_numpy(zero_copy_only=False) * 1e5).astype("int64")
+    return pc.cast(pa.array(scaled), pa.string())
+
+
 def _rows_json(lat: pa.Array, lon: pa.Array, classes: pa.Array, tips: pa.Array) -> str:
     """The [[lat, lon, class, "tip"], …] array, built by Arrow in C++: json.dumps of 50,000
-    Python lists took ~0.13 s per map. "</" is broken up so that even unescaped text could
-    never close the <script> holding the array."""
+    Python lists took ~0.13 s per map. Only the tips hold text, and _json_strings makes them
+    safe inside a <script>."""
     if not len(lat):
         return "[]"
     text = pa.string()
     rows = pc.binary_join_element_wise(
         "[",
-        pc.cast(lat, text),
+        _json_coordinates(lat),
         ",",
-        pc.cast(lon, text),
+        _json_coordinates(lon),
         ",",
         pc.cast(classes, text),
         ",",
@@ -408,7 +417,7 @@ def _rows_json(lat: pa.Array, lon: pa.Array, classes: pa.Array, tips: pa.Array) 
         "",
     )
     one_list = pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows)
-    return "[" + pc.binary_join(one_list, ",")[0].as_py().replace("</", "<\\/") + "]"
+    return "[" + pc.binary_join(one_list, ",")[0].as_py() + "]"
 
 
 def text_array(values) -> pa.Array:

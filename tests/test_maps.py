@@ -10,6 +10,7 @@ import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from sse_dash import maps
@@ -298,15 +299,22 @@ def test_points_json_is_valid_and_matches_the_rows():
     parsed = json.loads(layer.data_json)
     assert len(parsed) == len(layer) == n
     assert [r[2] for r in parsed] == [1, 0, 0, 0, 2, 1, 0]
-    assert [r[0] for r in parsed] == [round(48.0 + i / 3, 5) for i in range(n)]
-    assert [r[1] for r in parsed] == [round(2.0 + i / 7, 5) for i in range(n)]
+    assert [r[0] for r in parsed] == [round((48.0 + i / 3) * 1e5) for i in range(n)]
+    assert [r[1] for r in parsed] == [round((2.0 + i / 7) * 1e5) for i in range(n)]
+    assert "r[0] / 1e5, r[1] / 1e5" in layer._template.module.script(layer, {})
     assert parsed[0][3] == 'Asso "guillemets"' and parsed[1][3] == "anti\\slash"
     assert parsed[2][3] == "tab et retour"
     assert parsed[3][3] == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
     assert parsed[4][3] == "É &amp; Ü — 中文 \u2028 fin"
     assert parsed[5][3] == parsed[6][3] == ""
     assert "</" not in layer.data_json
-    assert layer.bounds() == maps.bounds_of([r[0] for r in parsed], [r[1] for r in parsed])
+    assert layer.bounds() == maps.bounds_of(
+        [r[0] / 1e5 for r in parsed], [r[1] / 1e5 for r in parsed]
+    )
+    # even text that was not HTML-escaped cannot close the <script> holding the array
+    raw = maps._json_strings(pa.array(['</script><script>alert("x")', "a\\b\n"]))
+    assert "</" not in "".join(raw.to_pylist())
+    assert [json.loads(v) for v in raw.to_pylist()] == ['</script><script>alert("x")', "a\\b "]
 
 
 def test_points_layer_without_points():
