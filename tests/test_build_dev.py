@@ -566,3 +566,25 @@ def test_first_build_publishes_geography_before_sirene(tmp_path, monkeypatch, sh
     monkeypatch.setattr(step, "run", check_untouched)
     wb.build(catalog, tmp_path)
     assert seen == [True]
+
+
+def test_national_map_shapes_are_made_at_build_time(con):
+    """Régions and départements carry their choropleth shape (GeoJSON simplified to ~200 m),
+    so the national map does not simplify 100 shapes per view; the dashboard reads them."""
+    import json
+
+    from sse_dash.dashboard import sse
+
+    for table in ("regions", "departements"):
+        rows = con.execute(
+            f"SELECT code, map_geojson, ST_NPoints(geom_display) FROM {table} "
+            "WHERE geom_display IS NOT NULL"
+        ).fetchall()
+        assert rows, table
+        for code, text, n_full in rows:
+            shape = json.loads(text)
+            assert shape["type"] in ("Polygon", "MultiPolygon"), (table, code)
+            assert text.count("[") - 1 <= n_full + 2 * len(shape["coordinates"]), (table, code)
+    geoms = sse.choropleth(con, "departement").set_index("code")
+    stored = dict(con.execute("SELECT code, map_geojson FROM departements").fetchall())
+    assert all(geoms.loc[c, "geometry"] == stored[c] for c in geoms.index)

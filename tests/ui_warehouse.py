@@ -12,7 +12,7 @@ import pandas as pd
 
 from sse_dash import db
 from sse_dash.sirene import mappings
-from sse_dash.warehouse.build import SCHEMA_VERSION, locate_third_places_qpv
+from sse_dash.warehouse.build import SCHEMA_VERSION, locate_third_places_qpv, prepare_map_geojson
 
 REGIONS = [("11", "Île-de-France", 12_000_000), ("76", "Occitanie", 6_000_000)]
 DEPARTEMENTS = [
@@ -225,10 +225,10 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
         ],
     )
     con.execute(
-        "CREATE TABLE regions (code VARCHAR, name VARCHAR, zone VARCHAR, population BIGINT, geom_display GEOMETRY)"
+        "CREATE TABLE regions (code VARCHAR, name VARCHAR, zone VARCHAR, population BIGINT, geom_display GEOMETRY, map_geojson VARCHAR)"
     )
     con.execute(
-        "CREATE TABLE departements (code VARCHAR, name VARCHAR, region_code VARCHAR, zone VARCHAR, population BIGINT, geom_display GEOMETRY)"
+        "CREATE TABLE departements (code VARCHAR, name VARCHAR, region_code VARCHAR, zone VARCHAR, population BIGINT, geom_display GEOMETRY, map_geojson VARCHAR)"
     )
     con.execute(
         "CREATE TABLE epci (code VARCHAR, name VARCHAR, type VARCHAR, population BIGINT, nb_communes INT, geom_display GEOMETRY)"
@@ -246,16 +246,17 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
         )
     for code, name, reg, pop in DEPARTEMENTS:
         con.execute(
-            "INSERT INTO departements SELECT ?, ?, ?, 'metro', ?, ST_Envelope(ST_Union_Agg(geom_display)) "
+            "INSERT INTO departements SELECT ?, ?, ?, 'metro', ?, ST_Envelope(ST_Union_Agg(geom_display)), NULL "
             "FROM communes WHERE dep_code = ?",
             [code, name, reg, pop, code],
         )
     for code, name, pop in REGIONS:
         con.execute(
-            "INSERT INTO regions SELECT ?, ?, 'metro', ?, ST_Envelope(ST_Union_Agg(geom_display)) "
+            "INSERT INTO regions SELECT ?, ?, 'metro', ?, ST_Envelope(ST_Union_Agg(geom_display)), NULL "
             "FROM communes WHERE reg_code = ?",
             [code, name, pop, code],
         )
+    prepare_map_geojson(con)
     for code, name, kind, pop in EPCI:
         con.execute(
             "INSERT INTO epci SELECT ?, ?, ?, ?, count(*), ST_Envelope(ST_Union_Agg(geom_display)) "

@@ -6,12 +6,15 @@ CREATE TABLE provenance (
 );
 CREATE TABLE build_issues (dataset_id VARCHAR, kind VARCHAR, code VARCHAR, detail VARCHAR);
 CREATE TABLE meta ("key" VARCHAR PRIMARY KEY, "value" VARCHAR);
+-- map_geojson: the national-map shape (geom_display simplified to ~200 m, as GeoJSON), made
+-- once at build time (wh_map_geojson_*.sql) instead of on every view of the choropleth.
 CREATE TABLE regions (
-    code VARCHAR, name VARCHAR, zone VARCHAR, population BIGINT, geom_display GEOMETRY
+    code VARCHAR, name VARCHAR, zone VARCHAR, population BIGINT, geom_display GEOMETRY,
+    map_geojson VARCHAR
 );
 CREATE TABLE departements (
     code VARCHAR, name VARCHAR, region_code VARCHAR, zone VARCHAR, population BIGINT,
-    geom_display GEOMETRY
+    geom_display GEOMETRY, map_geojson VARCHAR
 );
 CREATE TABLE epci (
     code VARCHAR, name VARCHAR, type VARCHAR, population BIGINT, nb_communes INTEGER,

@@ -41,7 +41,7 @@ from sse_dash.warehouse.readers import (
 
 Progress = Callable[[str, float, float | None], None]
 # 2: third_places carry their nearest QPV 2024 (qpv24, qpv24_nearest, qpv24_distance_m)
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TMP_SUFFIX = ".tmp"
 # Roles consumed by the SIRENE step (sse_dash.sirene), not by the geography build.
 SIRENE_ROLES = {"sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation"}
@@ -143,6 +143,13 @@ def locate_third_places_qpv(con) -> None:
         cur.unregister("third_places_qpv")
     finally:
         cur.close()
+
+
+def prepare_map_geojson(con) -> None:
+    """National-map shapes of régions and départements, simplified once here rather than on
+    every view of the choropleth."""
+    for level in ("regions", "departements"):
+        con.execute(queries.load(f"wh_map_geojson_{level}"))
 
 
 def insert_frame(con, table: str, frame: pd.DataFrame) -> int:
@@ -396,6 +403,7 @@ class _Builder:
         self.dep_geoms = dep_geom
         insert_frame(self.con, "regions", regions)
         insert_frame(self.con, "departements", deps)
+        prepare_map_geojson(self.con)
 
         # EPCI (+ EPT of the Grand Paris as type EPT)
         epci_cog = (
