@@ -61,6 +61,14 @@ def test_bench_pages_reruns_after_a_territory_change(small_wh):
         <= territoire["p95_s_without_map_serialisation"]
         <= territoire["p95_s"]
     )
+    # second scenario: each rerun after a new value of the page's filters, on one territory
+    for page in bench.FILTER_WIDGETS:
+        r = pages[page]
+        assert r["filter_change"].endswith(bench.FALLBACK_TERRITORY), r  # no dep:13 here
+        assert r["filter_p95_s"] >= r["filter_p50_s"] > 0, r
+        assert r["filter_p95_s_without_map_serialisation"] <= r["filter_p95_s"], r
+        assert r["filter_states_seen"] == 2, (page, r)  # two reruns, two filter states
+    assert "filter_change" not in pages["pages/5_Adresse_en_QPV.py"]
     from sse_dash.dashboard import mapviews
 
     assert mapviews.layered_map.__name__ == "layered_map"  # builders restored after the bench

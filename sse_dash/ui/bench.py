@@ -118,16 +118,111 @@ def _timing_map_builders(built: list[float]):
             setattr(mapviews, name, func)
 
 
-def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[dict]:
-    """For each page: first run, then `reruns` reruns each after choosing another département
-    in the sidebar (a new territory each time, so the page's queries really run)."""
+# Second scenario, "after a filter change": on a large département (Bouches-du-Rhône: 50,000
+# establishments on the map, 71 QPVs in the national synthetic warehouse), each rerun follows
+# a new value of the page's filters (the first widget cycles fastest), so results are not cached.
+FILTER_TERRITORY = "dep:13"
+FALLBACK_TERRITORY = "dep:93"  # warehouses without Bouches-du-Rhône (test fixtures)
+FILTER_WIDGETS = {
+    "app.py": ("home_indicator", "home_level"),
+    "pages/1_Territoire.py": ("ter_sector", "ter_family"),
+    "pages/2_Quartiers_prioritaires.py": ("qpv_detail",),
+    "pages/3_Ecosysteme.py": ("eco_radius",),
+}
+_WIDGET_KINDS = ("selectbox", "radio", "number_input")
+
+
+def _widget(at, key: str):
+    for kind in _WIDGET_KINDS:
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return kind, found[0]
+    return None, None
+
+
+def _set_filters(at, keys: tuple[str, ...], i: int) -> bool:
+    """Give the page's filter widgets their i-th combination of values; False when none of
+    the widgets is on the page."""
+    changed = False
+    for key in keys:
+        kind, widget = _widget(at, key)
+        if widget is None:
+            continue
+        if kind == "number_input":
+            step = widget.step or 1
+            widget.set_value(min(widget.max, widget.min + step * (i + 1)))
+            return True
+        options = list(widget.options)
+        if len(options) < 2:
+            continue
+        widget.set_value(options[(i + 1) % len(options)])
+        changed = True
+        if i + 1 < len(options):
+            break  # the next widget changes once this one has gone round
+        i //= len(options)
+    return changed
+
+
+def _timed_reruns(at, reruns: int, change, serialised: list, built: list, after=None) -> dict:
+    """`reruns` runs, each after `change(at, i)` (and followed by `after(at)`): page time,
+    page time without st_folium's serialisation, and also without the map builders."""
+    whole, without_maps, without_building = [], [], []
+    errors = 0
+    for i in range(reruns):
+        change(at, i)
+        serialised.clear()
+        built.clear()
+        t0 = time.perf_counter()
+        at.run()
+        whole.append(time.perf_counter() - t0)
+        without_maps.append(whole[-1] - sum(serialised))
+        without_building.append(without_maps[-1] - sum(built))
+        errors += len(at.exception)
+        if after is not None:
+            after(at)
+    out = {**_percentiles(whole), "errors": errors}
+    for suffix, times in (
+        ("without_map_serialisation", without_maps),
+        ("without_map_building_and_serialisation", without_building),
+    ):
+        out.update({f"{k}_{suffix}": v for k, v in _percentiles(times).items()})
+    return out
+
+
+def filter_territory(path: Path) -> str:
+    """FILTER_TERRITORY when the warehouse has it, else FALLBACK_TERRITORY."""
+    from sse_dash.dashboard import territory as terr
+
+    con = db.open_warehouse(path)
+    try:
+        found = terr.from_key(con, FILTER_TERRITORY)
+    finally:
+        con.close()
+    return FILTER_TERRITORY if found is not None else FALLBACK_TERRITORY
+
+
+def _first_run(page: str, territory: str):
     from streamlit.testing.v1 import AppTest
 
+    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=600)
+    at.query_params["territoire"] = territory
+    if page != "app.py":
+        at.switch_page(page)
+    t0 = time.perf_counter()
+    at.run()
+    return at, time.perf_counter() - t0
+
+
+def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[dict]:
+    """For each page: first run, then `reruns` reruns each after choosing another département
+    in the sidebar (a new territory each time, so the page's queries really run); then, on
+    FILTER_TERRITORY, `reruns` reruns each after a new value of the page's filters."""
     from sse_dash.ui.folium import SERIALISATION_SECONDS as serialised
 
     built: list[float] = []
     path = bench_warehouse(warehouse)
     n_est = establishment_count(path)
+    on_territory = filter_territory(path)
     out = []
     with (
         _data_dir_for(path) as data_dir,
@@ -135,13 +230,7 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
         _timing_map_builders(built),
     ):
         for page in page_files():
-            at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=600)
-            at.query_params["territoire"] = "dep:93"
-            if page != "app.py":
-                at.switch_page(page)
-            t0 = time.perf_counter()
-            at.run()
-            first = time.perf_counter() - t0
+            at, first = _first_run(page, "dep:93")
             errors = len(at.exception)
             territory = [w for w in at.selectbox if w.key == "w_territory"]
             level = [w for w in at.selectbox if w.key == "w_level"]
@@ -154,41 +243,52 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
             if territory:
                 options = [o for o in territory[0].options if o != territory[0].value]
                 change = "territoire (département suivant)"
-            times = []
-            without_maps = []
-            without_map_building = []
-            seen = set()
-            for i in range(reruns):
+            seen: set[str] = set()
+
+            def next_territory(at, i, options=options):
                 if options:
-                    box = at.selectbox(key="w_territory")
-                    box.select(options[i % len(options)])
-                serialised.clear()
-                built.clear()
-                t0 = time.perf_counter()
-                at.run()
-                times.append(time.perf_counter() - t0)
-                without_maps.append(times[-1] - sum(serialised))
-                without_map_building.append(without_maps[-1] - sum(built))
-                errors += len(at.exception)
+                    at.selectbox(key="w_territory").select(options[i % len(options)])
+
+            def shown(at, seen=seen):
                 if "territoire" in at.query_params:
                     seen.add(str(at.query_params["territoire"]))
+
+            timed = _timed_reruns(at, reruns, next_territory, serialised, built, after=shown)
+            errors += timed.pop("errors")
+            record = {
+                "name": f"page {page}",
+                "page": page,
+                "first_run_s": round(first, 3),
+                **timed,
+                "reruns": reruns,
+                "change": change,
+                "territories_seen": len(seen),
+            }
+            keys = FILTER_WIDGETS.get(page)
+            if keys:
+                at, _ = _first_run(page, on_territory)
+                errors += len(at.exception)
+                states: set[str] = set()
+
+                def url_state(at, states=states):
+                    states.add(str(sorted(at.query_params.items())))
+
+                timed = _timed_reruns(
+                    at,
+                    reruns,
+                    lambda at, i, keys=keys: _set_filters(at, keys, i),
+                    serialised,
+                    built,
+                    after=url_state,
+                )
+                errors += timed.pop("errors")
+                record.update({f"filter_{k}": v for k, v in timed.items()})
+                record["filter_change"] = f"{', '.join(keys)} sur {on_territory}"
+                # the filters are mirrored in the URL: one distinct URL per rerun = no cache hit
+                record["filter_states_seen"] = len(states)
             out.append(
                 {
-                    "name": f"page {page}",
-                    "page": page,
-                    "first_run_s": round(first, 3),
-                    **_percentiles(times),
-                    **{
-                        f"{k}_without_map_serialisation": v
-                        for k, v in _percentiles(without_maps).items()
-                    },
-                    **{
-                        f"{k}_without_map_building_and_serialisation": v
-                        for k, v in _percentiles(without_map_building).items()
-                    },
-                    "reruns": len(times),
-                    "change": change,
-                    "territories_seen": len(seen),
+                    **record,
                     "errors": errors,
                     "warehouse": str(path),
                     "establishments": n_est,
