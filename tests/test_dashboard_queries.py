@@ -298,3 +298,25 @@ def test_breakdown_of_orders_ties_by_code_and_names_missing_codes():
     assert years.year.tolist() == [1999, 2020] and years.establishments.tolist() == [2, 5]
     with pytest.raises(Exception, match="identifiant refusé"):
         sse.breakdown_of(figures, "siret", {})
+
+
+@pytest.mark.parametrize("radius", [50, 300, 1000, 5000])
+def test_sse_around_qpv_counts_every_establishment_within_the_radius(con, ets, radius):
+    """The grid-cell prefilter only skips establishments that cannot be within `radius` m:
+    counts equal a brute-force distance from every located establishment to every QPV."""
+    import shapely
+
+    from sse_dash import qpv_index
+
+    for key in ("dep:93", "fr"):
+        around = proximity.sse_around_qpv(con, terr.from_key(con, key), radius)
+        qpv_frame = proximity.qpv_geoms(con, terr.from_key(con, key))
+        located = ets[ets.lon.notna() & ets.lat.notna()]
+        x, y = qpv_index.to_metric(2154, located.lon.to_numpy(), located.lat.to_numpy())
+        pts = shapely.points(x, y)
+        expected = {}
+        for code, geom in zip(qpv_frame.code, qpv_frame.geom, strict=True):
+            metric = proximity._metric_geoms(0, np.array([geom], dtype=object))[0]
+            expected[code] = int(shapely.dwithin(pts, metric, radius).sum())
+        assert dict(zip(around.code, around.sse_within, strict=True)) == expected, (key, radius)
+    assert any(v > 0 for v in expected.values())

@@ -71,6 +71,27 @@ def _box(geoms, radius_m: float, lat_hint: float = 46.0) -> dict:
     return {"lon_min": x0 - dlon, "lon_max": x1 + dlon, "lat_min": y0 - dlat, "lat_max": y1 + dlat}
 
 
+CELL_DEG = 0.01  # grid of the proximity prefilter (~1.1 km x 0.75 km in metropolitan France)
+
+
+def _cells_around(geoms, radius_m: float) -> list[int]:
+    """Keys of the CELL_DEG grid cells meeting each geometry's box widened by `radius_m`:
+    a superset of where points within `radius_m` of a geometry can be."""
+    bounds = shapely.bounds(np.asarray(geoms))
+    lat_mid = (bounds[:, 1] + bounds[:, 3]) / 2
+    dlat = radius_m / 111_000 + 0.001
+    dlon = radius_m / (111_000 * np.maximum(0.2, np.cos(np.radians(lat_mid)))) + 0.001
+    x0 = np.floor((bounds[:, 0] - dlon) / CELL_DEG).astype("int64")
+    x1 = np.floor((bounds[:, 2] + dlon) / CELL_DEG).astype("int64")
+    y0 = np.floor((bounds[:, 1] - dlat) / CELL_DEG).astype("int64")
+    y1 = np.floor((bounds[:, 3] + dlat) / CELL_DEG).astype("int64")
+    keys: set[int] = set()
+    for a, b, c, d in zip(x0.tolist(), x1.tolist(), y0.tolist(), y1.tolist(), strict=True):
+        xs = np.arange(a, b + 1, dtype="int64")[:, None] * 100_000
+        keys.update((xs + np.arange(c, d + 1, dtype="int64")[None, :]).ravel().tolist())
+    return sorted(keys)
+
+
 def third_places_near_qpv(
     con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
 ) -> pd.DataFrame:
@@ -98,7 +119,8 @@ def sse_around_qpv(
         radius,
         float(np.nanmean(shapely.get_y(shapely.centroid(np.asarray(qpv["geom"].tolist()))))),
     )
-    ets = queries.df(con, "ui_sse_in_box", {**box, "sector": None})
+    cells = _cells_around(qpv["geom"].tolist(), radius)
+    ets = queries.df(con, "ui_sse_xy_in_cells", {**box, "cell": CELL_DEG, "cells": cells})
     if ets.empty:
         return out
     zones = _zones(ets["lon"], ets["lat"])
