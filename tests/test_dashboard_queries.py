@@ -320,3 +320,23 @@ def test_sse_around_qpv_counts_every_establishment_within_the_radius(con, ets, r
             expected[code] = int(shapely.dwithin(pts, metric, radius).sum())
         assert dict(zip(around.code, around.sse_within, strict=True)) == expected, (key, radius)
     assert any(v > 0 for v in expected.values())
+
+
+@pytest.mark.parametrize("radius", [100, 400, 3000])
+def test_sse_near_ptce_finds_every_establishment_within_the_radius(con, ets, radius):
+    import shapely
+
+    from sse_dash import qpv_index
+    from sse_dash.dashboard import points as poi
+
+    for key in ("com:93066", "fr"):
+        t = terr.from_key(con, key)
+        found = proximity.sse_near_ptce(con, t, radius)
+        ptce = poi.ptce(con, t)
+        located = ets[ets.lon.notna() & ets.lat.notna()]
+        px, py = qpv_index.to_metric(2154, ptce.lon.to_numpy(), ptce.lat.to_numpy())
+        ex, ey = qpv_index.to_metric(2154, located.lon.to_numpy(), located.lat.to_numpy())
+        d = shapely.distance(shapely.points(ex, ey)[:, None], shapely.points(px, py)[None, :])
+        expected = set(located.siret[(d <= radius).any(axis=1)])
+        assert set(found.siret) == expected, (key, radius)
+    assert expected

@@ -162,8 +162,12 @@ def sse_near_ptce(
     columns = ["siret", "name", "family", "naf", "commune_code", "lon", "lat", "ptce", "distance_m"]
     if ptce.empty:
         return pd.DataFrame(columns=columns)
-    box = _box(shapely.points(ptce["lon"], ptce["lat"]), radius, float(ptce["lat"].mean()))
-    ets = queries.df(con, "ui_sse_in_box", {**box, "sector": sector})
+    located = shapely.points(ptce["lon"], ptce["lat"])
+    box = _box(located, radius, float(ptce["lat"].mean()))
+    cells = _cells_around(located, radius)
+    ets = queries.df(
+        con, "ui_sse_in_cells", {**box, "sector": sector, "cell": CELL_DEG, "cells": cells}
+    )
     if ets.empty:
         return pd.DataFrame(columns=columns)
     p_zone = _zones(ptce["lon"], ptce["lat"])
