@@ -40,12 +40,12 @@ else:
             (
                 t("Établissements employeurs"),
                 fmt.number(k["employer_establishments"], lang=lang),
-                "Au moins un salarié au 31 décembre (tranche d'effectifs SIRENE).",
+                t("Au moins un salarié au 31 décembre (tranche d'effectifs SIRENE)."),
             ),
             (
                 t("Emplois estimés"),
                 fmt.number(k["employees_est"], lang=lang),
-                "Milieu de la tranche d'effectifs de chaque établissement : ordre de grandeur.",
+                t("Milieu de la tranche d'effectifs de chaque établissement : ordre de grandeur."),
             ),
             (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
             (
@@ -84,7 +84,7 @@ else:
             ignored=ignored,
             horizontal=True,
         )
-    widgets.ignored_params(ignored)
+    widgets.ignored_params(ignored, lang)
     areas = cache.call(sse.choropleth, level, dep=dep if level == "commune" else None)
     bounds = (
         cache.call(terr.bounds, cache.call(terr.lookup, "departement", dep))
@@ -114,12 +114,12 @@ else:
         .rename(
             columns={
                 "code": "Code",
-                "name": "Nom",
-                "establishments": "Établissements ESS",
-                "per10k": "Pour 10 000 habitants",
-                "in_qpv": "Établissements en QPV",
-                "share_qpv": "Part en QPV (%)",
-                "population": "Population",
+                "name": t("Nom"),
+                "establishments": t("Établissements ESS"),
+                "per10k": t("Pour 10 000 habitants"),
+                "in_qpv": t("Établissements en QPV"),
+                "share_qpv": t("Part en QPV (%)"),
+                "population": t("Population"),
             }
         )
         .round(2),
@@ -132,7 +132,9 @@ else:
         fig = charts.hbar(
             fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
         )
-        widgets.chart(fig, "home_families", fam[["label", "establishments", "employees_est"]])
+        widgets.chart(
+            fig, "home_families", fam[["label", "establishments", "employees_est"]], lang=lang
+        )
     with c2:
         sec = cache.call(sse.breakdown, france, "naf_section", lang=lang).head(12)
         fig = charts.hbar(
@@ -143,7 +145,9 @@ else:
             lang=lang,
             color=charts.OKABE_ITO[1],
         )
-        widgets.chart(fig, "home_sectors", sec[["label", "establishments", "employees_est"]])
+        widgets.chart(
+            fig, "home_sectors", sec[["label", "establishments", "employees_est"]], lang=lang
+        )
 
 st.subheader(t("Nombre de QPV par région"))
 widgets.kpis(
@@ -152,7 +156,7 @@ widgets.kpis(
         (
             t("Habitants des QPV"),
             fmt.number(qpv_counts["population"].sum(), lang=lang),
-            "Population municipale des QPV 2024 (INSEE), quand elle est connue.",
+            t("Population municipale des QPV 2024 (INSEE), quand elle est connue."),
         ),
     ]
 )
@@ -161,7 +165,12 @@ widgets.chart(
     fig,
     "home_qpv_by_region",
     qpv_counts.rename(
-        columns={"code": "Code", "name": "Région", "qpv": "QPV", "population": "Population"}
+        columns={
+            "code": "Code",
+            "name": t("Région"),
+            "qpv": "QPV",
+            "population": t("Population"),
+        }
     ),
     lang=lang,
 )

@@ -3,7 +3,7 @@ families, sectors, sizes, creation years, map with QPV / tiers-lieux / PTCE, fil
 
 import streamlit as st
 
-from sse_dash import charts, fmt
+from sse_dash import charts, fmt, i18n
 from sse_dash.dashboard import mapviews, points, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -30,6 +30,7 @@ families = cache.call(sse.families)
 sections = cache.call(sse.sections)
 family_labels = cache.call(sse.labels, "family", lang)
 section_labels = cache.call(sse.labels, "naf_section", lang)
+size_labels = sse.size_class_labels(lang)
 
 with st.expander(t("Filtres"), expanded=True):
     c1, c2, c3 = st.columns(3)
@@ -46,7 +47,7 @@ with st.expander(t("Filtres"), expanded=True):
         size = widgets.url_choice(
             st.selectbox,
             t("Taille"),
-            {"": t("Toutes"), **sse.SIZE_CLASS_LABELS},
+            {"": t("Toutes"), **size_labels},
             param=S.QP_SIZE,
             default="",
             key="ter_size",
@@ -75,7 +76,7 @@ with st.expander(t("Filtres"), expanded=True):
             key="ter_qpv",
             ignored=ignored,
         )
-widgets.ignored_params(ignored)
+widgets.ignored_params(ignored, lang)
 filters = sse.Filters(
     family=family or None,
     sector=sector or None,
@@ -98,7 +99,7 @@ widgets.kpis(
         (
             t("Emplois estimés"),
             fmt.number(k["employees_est"], lang=lang),
-            "Milieu de la tranche d'effectifs : ordre de grandeur.",
+            t("Milieu de la tranche d'effectifs : ordre de grandeur."),
         ),
         (t("Pour 10 000 habitants"), fmt.number(k["per10k"], 1, lang), None),
         (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
@@ -115,12 +116,12 @@ widgets.data_table(
 
 c1, c2 = st.columns(2)
 with c1:
-    fam = sse.breakdown_of(figures, "family", family_labels)
+    fam = sse.breakdown_of(figures, "family", family_labels, lang)
     fig = charts.hbar(
         fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
     )
-    widgets.chart(fig, "ter_families", points.breakdown_table(fam), lang=lang)
-    size_df = sse.breakdown_of(figures, "size_class", sse.SIZE_CLASS_LABELS)
+    widgets.chart(fig, "ter_families", points.breakdown_table(fam, lang), lang=lang)
+    size_df = sse.breakdown_of(figures, "size_class", size_labels, lang)
     fig = charts.columns(
         size_df,
         x="label",
@@ -130,9 +131,9 @@ with c1:
         lang=lang,
         color=charts.OKABE_ITO[4],
     )
-    widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df), lang=lang)
+    widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df, lang), lang=lang)
 with c2:
-    sec = sse.breakdown_of(figures, "naf_section", section_labels)
+    sec = sse.breakdown_of(figures, "naf_section", section_labels, lang)
     fig = charts.hbar(
         sec,
         label="label",
@@ -141,7 +142,7 @@ with c2:
         lang=lang,
         color=charts.OKABE_ITO[1],
     )
-    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec), lang=lang)
+    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec, lang), lang=lang)
     years = sse.years_of(figures)
     fig = charts.columns(
         years,
@@ -154,7 +155,7 @@ with c2:
     widgets.chart(
         fig,
         "ter_years",
-        years.rename(columns={"year": "Année", "establishments": "Établissements"}),
+        years.rename(columns={"year": t("Année"), "establishments": t("Établissements")}),
         lang=lang,
     )
 
@@ -174,7 +175,7 @@ layers = widgets.url_multi(
     key="ter_layers",
     ignored=layer_ignored,
 )
-widgets.ignored_params(layer_ignored)
+widgets.ignored_params(layer_ignored, lang)
 if territory.level == "france":
     st.info(t("Choisissez une région, un département, un EPCI ou une commune pour la carte."))
 else:
@@ -185,8 +186,12 @@ else:
     )
     if ets is not None and len(ets) > MAX_MAP_POINTS:
         st.warning(
-            f"Plus de {fmt.number(MAX_MAP_POINTS, lang=lang)} établissements : la carte n'en "
-            "montre qu'une partie. Filtrez ou choisissez un territoire plus petit."
+            i18n.tf(
+                "Plus de {n} établissements : la carte n'en montre qu'une partie. Filtrez ou "
+                "choisissez un territoire plus petit.",
+                lang,
+                n=fmt.number(MAX_MAP_POINTS, lang=lang),
+            )
         )
     m = mapviews.layered_map(
         bounds=cache.call(terr.bounds, territory),
@@ -202,21 +207,26 @@ else:
     # (a 50,000-row grid helps nobody and cost ~60 ms per rerun).
     if ets is not None:
         widgets.data_table(
-            points.map_table(ets.head(TABLE_ROWS), family_labels),
+            points.map_table(ets.head(TABLE_ROWS), family_labels, lang),
             lang,
-            label=f"Voir les données ({fmt.number(min(len(ets), TABLE_ROWS), lang=lang)} "
-            "premiers établissements)",
+            label="Voir les données ({n} premiers établissements)",
+            n=fmt.number(min(len(ets), TABLE_ROWS), lang=lang),
         )
 
 st.subheader(t("Établissements"))
 shown = cache.call(sse.points, territory, filters, TABLE_ROWS)
 st.caption(
-    f"{fmt.number(k['establishments'], lang=lang)} établissements ; "
-    f"{fmt.number(len(shown), lang=lang)} affichés. Les noms des unités non diffusibles ne "
-    "sont pas publiés."
+    i18n.tf(
+        "{total} établissements ; {shown} affichés. Les noms des unités non diffusibles ne sont "
+        "pas publiés.",
+        lang,
+        total=fmt.number(k["establishments"], lang=lang),
+        shown=fmt.number(len(shown), lang=lang),
+    )
 )
 widgets.table(
-    sse.display_points(shown, family_labels),
+    sse.display_points(shown, family_labels, lang),
     "ter_establishments",
-    meta={"title": f"Établissements ESS — {territory.label}"},
+    meta={"title": i18n.tf("Établissements ESS — {territory}", lang, territory=territory.label)},
+    lang=lang,
 )

@@ -4,7 +4,7 @@ detail of one QPV (?qpv=QN09301M) with its establishments and nearby third place
 import pandas as pd
 import streamlit as st
 
-from sse_dash import charts, fmt
+from sse_dash import charts, fmt, i18n
 from sse_dash.dashboard import mapviews, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -34,7 +34,12 @@ if territory.level == "france":
         fig,
         "qpv_by_region",
         counts.rename(
-            columns={"code": "Code", "name": "Région", "qpv": "QPV", "population": "Population"}
+            columns={
+                "code": "Code",
+                "name": t("Région"),
+                "qpv": "QPV",
+                "population": t("Population"),
+            }
         ),
         lang=lang,
     )
@@ -72,9 +77,10 @@ else:
             )
         )
         widgets.table(
-            qpv.display_table(qpv_table).round(1),
+            qpv.display_table(qpv_table, lang).round(1),
             "qpv_table",
             meta={"title": f"QPV 2024 — {territory.label}"},
+            lang=lang,
         )
 
 # ---------------------------------------------------------------- one QPV
@@ -99,13 +105,27 @@ code = widgets.url_choice(
     key="qpv_detail",
     ignored=ignored,
 )
-widgets.ignored_params(ignored)
+widgets.ignored_params(ignored, lang)
 record = cache.call(qpv.one, code) if code else None
 if code and record is None:
     st.warning(t("Ce code de quartier prioritaire est inconnu dans la base."))
 if record:
-    st.subheader(f"{record['name']} ({record['code']}) — géographie {record['geography']}")
-    st.caption(f"Commune principale : {record['commune_name'] or record['commune_code']}")
+    st.subheader(
+        i18n.tf(
+            "{name} ({code}) — géographie {geography}",
+            lang,
+            name=record["name"],
+            code=record["code"],
+            geography=record["geography"],
+        )
+    )
+    st.caption(
+        i18n.tf(
+            "Commune principale : {commune}",
+            lang,
+            commune=record["commune_name"] or record["commune_code"],
+        )
+    )
     if record.get("geometry_status") == "empty":
         st.warning(t("Le contour de ce quartier est vide dans la source : pas de carte possible."))
     widgets.kpis(
@@ -116,7 +136,7 @@ if record:
             (
                 t("Logements sociaux"),
                 fmt.percent(record["social_housing_rate"], lang=lang),
-                "Part des logements sociaux (recalculée par la source, peut dépasser 100 %).",
+                t("Part des logements sociaux (recalculée par la source, peut dépasser 100 %)."),
             ),
         ]
     )
@@ -134,10 +154,14 @@ if record:
                 (
                     t("Établissements ESS à 300 m ou moins"),
                     fmt.number(len(ets), lang=lang),
-                    "Dans le QPV ou à moins de 300 m de son contour (QPV le plus proche).",
+                    t("Dans le QPV ou à moins de 300 m de son contour (QPV le plus proche)."),
                 ),
                 (
-                    f"Tiers-lieux à {fmt.distance(NEAR_THIRD_PLACES_M, lang)} ou moins",
+                    i18n.tf(
+                        "Tiers-lieux à {distance} ou moins",
+                        lang,
+                        distance=fmt.distance(NEAR_THIRD_PLACES_M, lang),
+                    ),
                     fmt.number(len(near_tl), lang=lang),
                     None,
                 ),
@@ -157,12 +181,18 @@ if record:
     show_map(m, key=f"qpv_detail_map_{record['code']}", height=480)
     if not other.empty:
         st.markdown(t("**Géographies 2015 et 2024**"))
-        widgets.table(qpv.overlap_table(other, record["geography"]), "qpv_overlap")
+        widgets.table(qpv.overlap_table(other, record["geography"], lang), "qpv_overlap", lang=lang)
     elif record["geography"] == "2024":
         st.caption(t("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base."))
     if not ets.empty:
         st.markdown(t("**Établissements ESS dans le quartier et à 300 m ou moins**"))
-        widgets.table(qpv.establishments_table(ets), "qpv_establishments")
+        widgets.table(qpv.establishments_table(ets, lang), "qpv_establishments", lang=lang)
     if not near_tl.empty:
-        st.markdown(f"**Tiers-lieux à {fmt.distance(NEAR_THIRD_PLACES_M, lang)} ou moins**")
-        widgets.table(qpv.third_places_table(near_tl), "qpv_third_places")
+        st.markdown(
+            i18n.tf(
+                "**Tiers-lieux à {distance} ou moins**",
+                lang,
+                distance=fmt.distance(NEAR_THIRD_PLACES_M, lang),
+            )
+        )
+        widgets.table(qpv.third_places_table(near_tl, lang), "qpv_third_places", lang=lang)

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from sse_dash import fmt
+from sse_dash import fmt, i18n
 from sse_dash.dashboard import mapviews, points, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -52,8 +52,12 @@ if "ets" in layers:
         ets = cache.call(sse.map_points, territory, sse.NO_FILTERS, MAX_MAP_POINTS + 1)
         if len(ets) > MAX_MAP_POINTS:
             st.warning(
-                f"Plus de {fmt.number(MAX_MAP_POINTS, lang=lang)} établissements : seule une "
-                "partie est cartographiée. Choisissez un territoire plus petit."
+                i18n.tf(
+                    "Plus de {n} établissements : seule une partie est cartographiée. Choisissez "
+                    "un territoire plus petit.",
+                    lang,
+                    n=fmt.number(MAX_MAP_POINTS, lang=lang),
+                )
             )
             ets = ets.head(MAX_MAP_POINTS)
 shown = {
@@ -77,7 +81,7 @@ st.caption(
 
 # ---------------------------------------------------------------- proximity questions
 st.subheader(t("Questions de proximité"))
-questions = dict(proximity.QUESTIONS)
+questions = proximity.questions(lang)
 if not ctx.sirene:
     questions = {"tl_near_qpv": questions["tl_near_qpv"]}
 c1, c2, c3 = st.columns([3, 1, 2])
@@ -115,29 +119,50 @@ if question == "sse_near_ptce":
             key="eco_sector",
             ignored=ignored,
         )
-widgets.ignored_params(ignored)
+widgets.ignored_params(ignored, lang)
 distance_label = fmt.distance(radius, lang)
 
 if question == "tl_near_qpv":
     found = cache.call(proximity.third_places_near_qpv, territory, radius)
     st.markdown(
-        f"**{fmt.number(len(found), lang=lang)}** tiers-lieux de {territory.label} à "
-        f"{distance_label} ou moins d'un quartier prioritaire."
+        i18n.tf(
+            "**{n}** tiers-lieux de {territory} à {distance} ou moins d'un quartier prioritaire.",
+            lang,
+            n=fmt.number(len(found), lang=lang),
+            territory=territory.label,
+            distance=distance_label,
+        )
     )
-    widgets.table(proximity.third_places_table(found), "eco_tl_near_qpv")
+    widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
 elif question == "qpv_without_sse":
     around = cache.call(proximity.sse_around_qpv, territory, radius)
     found = around[around["sse_within"] == 0]
     st.markdown(
-        f"**{fmt.number(len(found), lang=lang)}** QPV sur {fmt.number(len(around), lang=lang)} "
-        f"sans établissement ESS à {distance_label} ou moins de leur contour."
+        i18n.tf(
+            "**{n}** QPV sur {total} sans établissement ESS à {distance} ou moins de leur contour.",
+            lang,
+            n=fmt.number(len(found), lang=lang),
+            total=fmt.number(len(around), lang=lang),
+            distance=distance_label,
+        )
     )
-    widgets.table(proximity.qpv_table(around), "eco_qpv_sse")
+    widgets.table(proximity.qpv_table(around, lang), "eco_qpv_sse", lang=lang)
 else:
     found = cache.call(proximity.sse_near_ptce, territory, radius, sector or None)
-    st.markdown(
-        f"**{fmt.number(len(found), lang=lang)}** établissements ESS"
-        + (f" du secteur {sector}" if sector else "")
-        + f" à {distance_label} ou moins d'un PTCE de {territory.label}."
+    template = (
+        "**{n}** établissements ESS du secteur {sector} à {distance} ou moins d'un PTCE de "
+        "{territory}."
+        if sector
+        else "**{n}** établissements ESS à {distance} ou moins d'un PTCE de {territory}."
     )
-    widgets.table(proximity.ptce_table(found, family_labels), "eco_sse_near_ptce")
+    st.markdown(
+        i18n.tf(
+            template,
+            lang,
+            n=fmt.number(len(found), lang=lang),
+            sector=sector,
+            distance=distance_label,
+            territory=territory.label,
+        )
+    )
+    widgets.table(proximity.ptce_table(found, family_labels, lang), "eco_sse_near_ptce", lang=lang)

@@ -3,7 +3,7 @@ same indicators, index (reference = 100), rank, one chart per indicator."""
 
 import streamlit as st
 
-from sse_dash import charts
+from sse_dash import charts, i18n
 from sse_dash.dashboard import compare, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -39,7 +39,11 @@ for key in url_keys[: compare.MAX_TERRITORIES]:
             options[key] = found.label
 default = [territory.key] if territory.level != "france" else list(options)[:2]
 chosen = widgets.url_multi(
-    f"Territoires à comparer ({terr.LEVEL_LABELS[level].lower()}, 2 à 4)",
+    i18n.tf(
+        "Territoires à comparer ({level}, 2 à 4)",
+        lang,
+        level=t(terr.LEVEL_LABELS[level]).lower(),
+    ),
     options,
     param=S.QP_COMPARE,
     default=default,
@@ -57,7 +61,7 @@ reference_mode = widgets.url_choice(
     ignored=ignored,
     horizontal=True,
 )
-widgets.ignored_params(ignored)
+widgets.ignored_params(ignored, lang)
 if len(chosen) < 2:
     st.info(t("Choisissez au moins deux territoires à comparer."))
     st.stop()
@@ -67,16 +71,21 @@ territories = [x for x in territories if x is not None]
 france = cache.call(terr.france)
 reference = cache.call(terr.parent, territories[0]) if reference_mode == "parent" else france
 totals = cache.call(sse.totals, [*territories, reference])
-long = compare.table(totals, reference.key)
+long = compare.table(totals, reference.key, lang)
 st.subheader(t("Indicateurs"))
 st.caption(
-    f"Référence : {reference.label}. « indice » = valeur rapportée à la référence (référence = "
-    "100) ; « rang » parmi les territoires comparés (1 = valeur la plus élevée)."
+    i18n.tf(
+        "Référence : {reference}. « indice » = valeur rapportée à la référence (référence = 100) ; "
+        "« rang » parmi les territoires comparés (1 = valeur la plus élevée).",
+        lang,
+        reference=reference.label,
+    )
 )
-widgets.table(compare.display(long, lang), "cmp_table", meta={"title": "Comparaison"})
+widgets.table(compare.display(long, lang), "cmp_table", meta={"title": t("Comparaison")}, lang=lang)
 
 cols = st.columns(2)
-for i, (col, label, percent, _) in enumerate(compare.INDICATORS):
+for i, (col, french_label, percent, _) in enumerate(compare.INDICATORS):
+    label = t(french_label)
     part = long[long["indicator"] == col]
     fig = charts.hbar(
         part, label="territory", value="value", title=label, lang=lang, percent=percent
@@ -87,10 +96,10 @@ for i, (col, label, percent, _) in enumerate(compare.INDICATORS):
             f"cmp_{col}",
             part[["territory", "value", "ratio", "rank"]].rename(
                 columns={
-                    "territory": "Territoire",
+                    "territory": t("Territoire"),
                     "value": label,
-                    "ratio": "Indice (référence = 100)",
-                    "rank": "Rang",
+                    "ratio": t("Indice (référence = 100)"),
+                    "rank": t("Rang"),
                 }
             ),
             lang=lang,

@@ -8,7 +8,7 @@ from sse_dash.ui.data_admin import build_panel
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Données & sources", territory_selector=False)
-t = ctx.t
+t, lang = ctx.t, ctx.lang
 
 if ctx.synthetic:
     st.info(
@@ -22,9 +22,10 @@ if ctx.synthetic:
 
 st.header(t("Provenance des données"))
 widgets.table(
-    sources.provenance_table(cache.call(warehouse.provenance)),
+    sources.provenance_table(cache.call(warehouse.provenance), lang),
     "provenance",
-    meta={"title": "Provenance des données"},
+    meta={"title": t("Provenance des données")},
+    lang=lang,
 )
 
 st.header(t("Anomalies de construction"))
@@ -32,17 +33,21 @@ summary = cache.call(warehouse.build_issues_summary)
 if summary.empty:
     st.success(t("Aucune anomalie enregistrée lors de la construction de la base."))
 else:
-    widgets.table(sources.issues_summary_table(summary), "build_issues_summary")
+    widgets.table(sources.issues_summary_table(summary, lang), "build_issues_summary", lang=lang)
     with st.expander(t("Détail des anomalies")):
-        widgets.table(sources.issues_table(cache.call(warehouse.build_issues)), "build_issues")
+        widgets.table(
+            sources.issues_table(cache.call(warehouse.build_issues), lang),
+            "build_issues",
+            lang=lang,
+        )
 
 st.header(t("Définitions"))
-for title, body in sources.definitions(ctx.lang):
+for title, body in sources.definitions(lang):
     with st.expander(title):
         st.markdown(body)
-for i, (title, frame) in enumerate(sources.definition_tables()):
+for i, (title, frame) in enumerate(sources.definition_tables(lang)):
     with st.expander(title):
-        widgets.table(frame, f"definitions_{i}")
+        widgets.table(frame, f"definitions_{i}", lang=lang)
 
 st.header(t("Mise à jour"))
-build_panel("build_sources")
+build_panel("build_sources", lang=lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sse_dash import fmt
+from sse_dash import fmt, i18n
 
 MAX_TERRITORIES = 4
 # column, French label, is a percentage, decimals
@@ -23,10 +23,11 @@ INDICATORS = (
 INDICATOR_LABELS = {c: label for c, label, _, _ in INDICATORS}
 
 
-def table(totals: pd.DataFrame, reference_key: str) -> pd.DataFrame:
+def table(totals: pd.DataFrame, reference_key: str, lang: str = "fr") -> pd.DataFrame:
     """Long table: one row per (territory, indicator) with value, ratio to the reference
     (reference = 100) and rank among the compared territories (1 = highest)."""
     rows = []
+    ref_mark = i18n.t(" (référence)", lang)
     ref = totals[totals["key"] == reference_key]
     compared = totals[totals["key"] != reference_key]
     for col, label, percent, decimals in INDICATORS:
@@ -44,8 +45,8 @@ def table(totals: pd.DataFrame, reference_key: str) -> pd.DataFrame:
             rows.append(
                 {
                     "indicator": col,
-                    "indicator_label": label,
-                    "territory": row["name"] + (" (référence)" if is_ref else ""),
+                    "indicator_label": i18n.t(label, lang),
+                    "territory": row["name"] + (ref_mark if is_ref else ""),
                     "key": row["key"],
                     "reference": is_ref,
                     "value": value,
@@ -72,12 +73,12 @@ def display(long: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
             )
             extra = []
             if not r["reference"] and pd.notna(r["ratio"]):
-                extra.append(f"indice {fmt.number(r['ratio'], 0, lang)}")
+                extra.append(i18n.tf("indice {n}", lang, n=fmt.number(r["ratio"], 0, lang)))
             if not r["reference"] and pd.notna(r["rank"]):
-                extra.append(f"rang {int(r['rank'])}")
+                extra.append(i18n.tf("rang {n}", lang, n=int(r["rank"])))
             cells.append(value + (f" ({', '.join(extra)})" if extra else ""))
         out[name] = cells
     first = long[long["key"] == long["key"].iloc[0]]
     frame = pd.DataFrame(out)
-    frame.insert(0, "Indicateur", first["indicator_label"].tolist())
+    frame.insert(0, i18n.t("Indicateur", lang), first["indicator_label"].tolist())
     return frame

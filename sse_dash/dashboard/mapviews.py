@@ -40,11 +40,12 @@ def _bounds_of_contours(contours: pd.DataFrame):
     return maps.bounds_of(contours["lat"], contours["lon"])
 
 
-def establishment_tips(names: pd.Series, nafs: pd.Series) -> pa.Array:
+def establishment_tips(names: pd.Series, nafs: pd.Series, lang: str = "fr") -> pa.Array:
     """Short hover texts « name — NAF » (vectorised: up to 50,000 per map). The family is given
     by the colour, the legend and the table; missing names read « (nom non diffusible) »."""
     name = maps.text_array(names)
-    name = pc.if_else(pc.equal(pc.fill_null(name, ""), ""), "(nom non diffusible)", name)
+    hidden = i18n.t("(nom non diffusible)", lang)
+    name = pc.if_else(pc.equal(pc.fill_null(name, ""), ""), hidden, name)
     cut = pc.binary_join_element_wise(
         pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(name, 0, MAX_TIP_NAME - 1)), "…", ""
     )
@@ -59,7 +60,7 @@ def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = Tru
     frame = df.copy()
     missing = pd.Series([None] * len(frame), index=frame.index, dtype="object")
     frame["tooltip"] = pd.Series(
-        establishment_tips(frame.get("name", missing), frame.get("naf", missing)),
+        establishment_tips(frame.get("name", missing), frame.get("naf", missing), lang),
         index=frame.index,
         dtype=pd.ArrowDtype(pa.string()),
     )
@@ -76,9 +77,10 @@ def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = Tru
 
 def third_places_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
     frame = df.copy()
-    kinds = points.kind_labels(frame["kind"])
+    kinds = points.kind_labels(frame["kind"], lang)
+    approximate = i18n.t(" (localisation approximative)", lang)
     frame["tooltip"] = [
-        f"{n} — {k}" + (" (localisation approximative)" if p == "commune" else "")
+        f"{n} — {k}" + (approximate if p == "commune" else "")
         for n, k, p in zip(frame["name"], kinds, frame["location_precision"], strict=True)
     ]
     return maps.points_layer(
@@ -88,10 +90,9 @@ def third_places_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True)
 
 def ptce_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
     frame = df.copy()
+    approximate = i18n.t(" (localisation approximative)", lang)
     frame["tooltip"] = [
-        f"PTCE {n}"
-        + (f" — {t}" if isinstance(t, str) and t else "")
-        + " (localisation approximative)"
+        f"PTCE {n}" + (f" — {t}" if isinstance(t, str) and t else "") + approximate
         for n, t in zip(frame["name"], frame["theme"], strict=True)
     ]
     return maps.points_layer(
@@ -218,6 +219,7 @@ def layers_table(
     """Table alternative of a layered map: one row per object drawn."""
     t = lambda s: i18n.t(s, lang)  # noqa: E731
     parts = []
+    layer_col, name_col_label = t("Couche"), t("Nom")
 
     def add(frame, layer, name_col):
         if frame is None or frame.empty:
@@ -226,8 +228,8 @@ def layers_table(
         parts.append(
             pd.DataFrame(
                 {
-                    "Couche": layer,
-                    "Nom": names.fillna("(non diffusible)").astype(str).tolist(),
+                    layer_col: layer,
+                    name_col_label: names.fillna(t("(non diffusible)")).astype(str).tolist(),
                     "Longitude": pd.to_numeric(frame["lon"]).round(5).tolist(),
                     "Latitude": pd.to_numeric(frame["lat"]).round(5).tolist(),
                 }
@@ -245,5 +247,5 @@ def layers_table(
     add(ptce, t("PTCE"), "name")
     add(addresses, t("Adresses vérifiées"), "tooltip")
     if not parts:
-        return pd.DataFrame(columns=["Couche", "Nom", "Longitude", "Latitude"])
+        return pd.DataFrame(columns=[layer_col, name_col_label, "Longitude", "Latitude"])
     return pd.concat(parts, ignore_index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from sse_dash import fmt, queries
+from sse_dash import fmt, i18n, queries
 from sse_dash.dashboard.territory import Territory
 
 THIRD_PLACE_KINDS = {
@@ -15,9 +15,10 @@ THIRD_PLACE_KINDS = {
 }
 
 
-def kind_labels(kinds: pd.Series) -> pd.Series:
-    """French names of third-place kinds (unknown kinds shown as they are)."""
-    return kinds.map(THIRD_PLACE_KINDS).fillna(kinds)
+def kind_labels(kinds: pd.Series, lang: str = "fr") -> pd.Series:
+    """Names of third-place kinds in `lang` (unknown kinds shown as they are)."""
+    names = {k: i18n.t(v, lang) for k, v in THIRD_PLACE_KINDS.items()}
+    return kinds.map(names).fillna(kinds)
 
 
 def _tparams(territory: Territory) -> dict:
@@ -34,40 +35,43 @@ def ptce(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFrame:
 
 def reference_table(rows: list[tuple[Territory, dict]], lang: str = "fr") -> pd.DataFrame:
     """Territory, parent and France side by side (formatted strings)."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
-            "Territoire": [t.label for t, _ in rows],
-            "Établissements ESS": [fmt.number(k["establishments"], lang=lang) for _, k in rows],
-            "Pour 10 000 habitants": [fmt.number(k["per10k"], 1, lang) for _, k in rows],
-            "Emplois estimés pour 1 000 habitants": [
+            t("Territoire"): [x.label for x, _ in rows],
+            t("Établissements ESS"): [fmt.number(k["establishments"], lang=lang) for _, k in rows],
+            t("Pour 10 000 habitants"): [fmt.number(k["per10k"], 1, lang) for _, k in rows],
+            t("Emplois estimés pour 1 000 habitants"): [
                 fmt.number(k["jobs_per1k"], 1, lang) for _, k in rows
             ],
-            "Part d'employeurs": [fmt.percent(k["share_employer"], lang=lang) for _, k in rows],
-            "Part en QPV": [fmt.percent(k["share_in_qpv"], lang=lang) for _, k in rows],
-            "Part en QPV ou à 300 m": [
+            t("Part d'employeurs"): [fmt.percent(k["share_employer"], lang=lang) for _, k in rows],
+            t("Part en QPV"): [fmt.percent(k["share_in_qpv"], lang=lang) for _, k in rows],
+            t("Part en QPV ou à 300 m"): [
                 fmt.percent(k["share_near_qpv"], lang=lang) for _, k in rows
             ],
         }
     )
 
 
-def breakdown_table(frame: pd.DataFrame) -> pd.DataFrame:
+def breakdown_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
-            "Catégorie": frame["label"],
-            "Établissements": frame["establishments"],
-            "Établissements employeurs": frame["employer_establishments"],
-            "Emplois estimés": frame["employees_est"],
+            t("Catégorie"): frame["label"],
+            t("Établissements"): frame["establishments"],
+            t("Établissements employeurs"): frame["employer_establishments"],
+            t("Emplois estimés"): frame["employees_est"],
         }
     )
 
 
-def map_table(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFrame:
+def map_table(frame: pd.DataFrame, family_labels: dict[str, str], lang: str = "fr") -> pd.DataFrame:
     """Table alternative of the establishment map (name, family, coordinates)."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
-            "Nom": frame["name"].fillna("(non diffusible)"),
-            "Famille": frame["family"].map(family_labels).fillna(frame["family"]),
+            t("Nom"): frame["name"].fillna(t("(non diffusible)")),
+            t("Famille"): frame["family"].map(family_labels).fillna(frame["family"]),
             "Longitude": frame["lon"].round(5),
             "Latitude": frame["lat"].round(5),
             "QPV": frame["qpv24"],

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from sse_dash import qpv_index, queries
+from sse_dash import i18n, qpv_index, queries
 from sse_dash.dashboard import points as poi
 from sse_dash.dashboard.territory import Territory
 
@@ -24,6 +24,11 @@ QUESTIONS = {
     "qpv_without_sse": "QPV sans établissement ESS à moins de N m",
     "sse_near_ptce": "Établissements ESS d'un secteur à moins de N m d'un PTCE",
 }
+
+
+def questions(lang: str = "fr") -> dict[str, str]:
+    """Code -> proximity question in `lang`."""
+    return {code: i18n.t(text, lang) for code, text in QUESTIONS.items()}
 
 
 def clamp_radius(value) -> int:
@@ -212,45 +217,51 @@ def near_one_qpv(con: duckdb.DuckDBPyConnection, wkb: bytes | None, radius: floa
     return places[places["distance_m"] <= radius].sort_values("distance_m").reset_index(drop=True)
 
 
-def third_places_table(frame: pd.DataFrame) -> pd.DataFrame:
+def third_places_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
-            "Tiers-lieu": frame["name"],
-            "Type": poi.kind_labels(frame["kind"]),
-            "Commune": frame["commune_code"],
-            "QPV le plus proche": [
+            t("Tiers-lieu"): frame["name"],
+            "Type": poi.kind_labels(frame["kind"], lang),
+            t("Commune"): frame["commune_code"],
+            t("QPV le plus proche"): [
                 f"{n} ({c})" if c else "–"
                 for n, c in zip(frame["qpv_name"], frame["qpv"], strict=True)
             ],
-            "Distance (m)": frame["distance_m"].round(0),
-            "Localisation": [
-                "approximative (commune)" if p == "commune" else "adresse"
+            t("Distance (m)"): frame["distance_m"].round(0),
+            t("Localisation"): [
+                t("approximative (commune)") if p == "commune" else t("adresse")
                 for p in frame["location_precision"]
             ],
         }
     )
 
 
-def qpv_table(frame: pd.DataFrame) -> pd.DataFrame:
+def qpv_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    count = t("Établissements ESS à la distance choisie")
     return pd.DataFrame(
         {
-            "Code QPV": frame["code"],
-            "Nom": frame["name"],
-            "Commune": frame["commune_code"],
-            "Établissements ESS à la distance choisie": frame["sse_within"],
+            t("Code QPV"): frame["code"],
+            t("Nom"): frame["name"],
+            t("Commune"): frame["commune_code"],
+            count: frame["sse_within"],
         }
-    ).sort_values("Établissements ESS à la distance choisie")
+    ).sort_values(count)
 
 
-def ptce_table(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFrame:
+def ptce_table(
+    frame: pd.DataFrame, family_labels: dict[str, str], lang: str = "fr"
+) -> pd.DataFrame:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
             "SIRET": frame["siret"],
-            "Nom": frame["name"].fillna("(non diffusible)"),
-            "Famille": [family_labels.get(f, f) for f in frame["family"]],
+            t("Nom"): frame["name"].fillna(t("(non diffusible)")),
+            t("Famille"): [family_labels.get(f, f) for f in frame["family"]],
             "NAF": frame["naf"],
-            "Commune": frame["commune_code"],
-            "PTCE le plus proche": frame["ptce"],
-            "Distance (m)": pd.to_numeric(frame["distance_m"]).round(0),
+            t("Commune"): frame["commune_code"],
+            t("PTCE le plus proche"): frame["ptce"],
+            t("Distance (m)"): pd.to_numeric(frame["distance_m"]).round(0),
         }
     )

@@ -7,7 +7,7 @@ import re
 import duckdb
 import pandas as pd
 
-from sse_dash import queries
+from sse_dash import i18n, queries
 from sse_dash.dashboard import points
 from sse_dash.dashboard.territory import Territory
 
@@ -80,8 +80,8 @@ def table(
     return frame
 
 
-def display_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """French column headers for the QPV table (on screen and in exports)."""
+def display_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """Column headers in `lang` (French by default) for the QPV table (screen and exports)."""
     names = {
         "code": "Code QPV",
         "name": "Nom",
@@ -98,7 +98,7 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
         "sse_per10k": "Établissements ESS pour 10 000 hab.",
     }
     keep = [c for c in names if c in frame]
-    out = frame[keep].rename(columns=names)
+    out = frame[keep].rename(columns={c: i18n.t(n, lang) for c, n in names.items()})
     return out
 
 
@@ -137,42 +137,48 @@ def establishments(
     )
 
 
-def overlap_table(frame: pd.DataFrame, geography: str) -> pd.DataFrame:
-    """QPV of the other geography overlapping the selected one, in French."""
+def overlap_table(frame: pd.DataFrame, geography: str, lang: str = "fr") -> pd.DataFrame:
+    """QPV of the other geography overlapping the selected one (headers in `lang`)."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    share = i18n.tf(
+        "Part de la surface du QPV {geography} recouverte (%)", lang, geography=geography
+    )
     return pd.DataFrame(
         {
             "Code": frame["code"],
-            "Nom": frame["name"],
-            "Géographie": frame["geography"],
-            f"Part de la surface du QPV {geography} recouverte (%)": (frame["share"] * 100).round(
-                1
-            ),
+            t("Nom"): frame["name"],
+            t("Géographie"): frame["geography"],
+            share: (frame["share"] * 100).round(1),
         }
     )
 
 
-def establishments_table(frame: pd.DataFrame) -> pd.DataFrame:
+def establishments_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
             "SIRET": frame["siret"],
-            "Nom": frame["name"].fillna("(non diffusible)"),
-            "Famille": frame["family_label"].fillna(frame["family"]),
+            t("Nom"): frame["name"].fillna(t("(non diffusible)")),
+            t("Famille"): frame["family_label"].fillna(frame["family"]),
             "NAF": frame["naf"],
-            "Emplois estimés": frame["employees_est"],
-            "Dans le QPV": ["oui" if isinstance(q, str) and q else "non" for q in frame["qpv24"]],
-            "Distance (m)": frame["qpv24_distance_m"].round(0),
+            t("Emplois estimés"): frame["employees_est"],
+            t("Dans le QPV"): [
+                t("oui") if isinstance(q, str) and q else t("non") for q in frame["qpv24"]
+            ],
+            t("Distance (m)"): frame["qpv24_distance_m"].round(0),
         }
     )
 
 
-def third_places_table(frame: pd.DataFrame) -> pd.DataFrame:
+def third_places_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
-            "Nom": frame["name"],
-            "Type": points.kind_labels(frame["kind"]),
-            "Distance au contour (m)": frame["distance_m"].round(0),
-            "Localisation": [
-                "approximative (commune)" if p == "commune" else "adresse"
+            t("Nom"): frame["name"],
+            "Type": points.kind_labels(frame["kind"], lang),
+            t("Distance au contour (m)"): frame["distance_m"].round(0),
+            t("Localisation"): [
+                t("approximative (commune)") if p == "commune" else t("adresse")
                 for p in frame["location_precision"]
             ],
         }

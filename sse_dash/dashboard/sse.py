@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from sse_dash import queries
+from sse_dash import i18n, queries
 from sse_dash.dashboard.territory import FRANCE, Territory
 
 QPV_FILTERS = ("all", "in", "near")
@@ -30,12 +30,18 @@ SIZE_CLASS_LABELS = {
 }
 SIZE_CLASS_ORDER = list(SIZE_CLASS_LABELS)
 BREAKDOWN_DIMS = ("family", "naf_section", "size_class")
+NOT_GIVEN = "Non renseigné"
 INDICATORS = {
     "count": "Nombre d'établissements",
     "per10k": "Pour 10 000 habitants",
     "share_qpv": "Part en QPV",
 }
 CHOROPLETH_LEVELS = ("region", "departement", "commune")
+
+
+def size_class_labels(lang: str = "fr") -> dict[str, str]:
+    """Size-class code -> label in `lang` (French by default)."""
+    return {code: i18n.t(label, lang) for code, label in SIZE_CLASS_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def labels(con: duckdb.DuckDBPyConnection, dim: str, lang: str = "fr") -> dict[s
         frame = sections(con)
         return {c: f"{c} — {lab}" for c, lab in zip(frame["code"], frame[col], strict=True)}
     if dim == "size_class":
-        return dict(SIZE_CLASS_LABELS)
+        return size_class_labels(lang)
     raise ValueError(dim)
 
 
@@ -191,7 +197,9 @@ def _dim_arrays(figures: pd.DataFrame, dim: str, columns: list[str]) -> dict[str
     return {c: figures[c].to_numpy()[mask] for c in columns}
 
 
-def breakdown_of(figures: pd.DataFrame, dim: str, names: dict[str, str]) -> pd.DataFrame:
+def breakdown_of(
+    figures: pd.DataFrame, dim: str, names: dict[str, str], lang: str = "fr"
+) -> pd.DataFrame:
     """One dimension of a `summary` frame with labels, largest first then by code (size
     classes in size order). An unknown `dim` is refused like an identifier outside the
     allow-list. Done on arrays: a few dozen rows, where pandas' selection and sorts cost
@@ -214,7 +222,8 @@ def breakdown_of(figures: pd.DataFrame, dim: str, names: dict[str, str]) -> pd.D
     frame = pd.DataFrame({c: values[order] for c, values in cols.items()})
     ordered = [codes[i] for i in order]
     frame["code"] = ordered
-    frame["label"] = [names.get(c, c) if c is not None else "Non renseigné" for c in ordered]
+    missing = i18n.t(NOT_GIVEN, lang)
+    frame["label"] = [names.get(c, c) if c is not None else missing for c in ordered]
     return frame
 
 
@@ -251,7 +260,7 @@ def breakdown(
     """Establishments by family, NAF section or size class, with labels (`dim` is checked
     before any query runs)."""
     queries.ident(dim, BREAKDOWN_DIMS)
-    return breakdown_of(summary(con, territory, filters), dim, labels(con, dim, lang))
+    return breakdown_of(summary(con, territory, filters), dim, labels(con, dim, lang), lang)
 
 
 def created_years(
@@ -291,21 +300,26 @@ def _labelled(codes: pd.Series, labels: dict[str, str]) -> pd.Series:
     )
 
 
-def display_points(frame: pd.DataFrame, family_labels: dict[str, str]) -> pd.DataFrame:
-    """French headers for the establishment table."""
+def display_points(
+    frame: pd.DataFrame, family_labels: dict[str, str], lang: str = "fr"
+) -> pd.DataFrame:
+    """Headers in `lang` (French by default) for the establishment table."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
             "SIRET": frame["siret"],
-            "Nom": frame["name"].fillna("(non diffusible)"),
-            "Famille": _labelled(frame["family"], family_labels),
+            t("Nom"): frame["name"].fillna(t("(non diffusible)")),
+            t("Famille"): _labelled(frame["family"], family_labels),
             "NAF": frame["naf"],
-            "Taille": _labelled(frame["size_class"], SIZE_CLASS_LABELS),
-            "Emplois estimés": frame["employees_est"],
-            "Employeur": np.where(frame["employer"].fillna(False).astype(bool), "oui", "non"),
-            "Création": pd.to_datetime(frame["created"]).dt.date,
-            "Commune": frame["commune_code"],
+            t("Taille"): _labelled(frame["size_class"], size_class_labels(lang)),
+            t("Emplois estimés"): frame["employees_est"],
+            t("Employeur"): np.where(
+                frame["employer"].fillna(False).astype(bool), t("oui"), t("non")
+            ),
+            t("Création"): pd.to_datetime(frame["created"]).dt.date,
+            t("Commune"): frame["commune_code"],
             "QPV": frame["qpv24"],
-            "Distance au QPV le plus proche (m)": frame["qpv24_distance_m"].round(0),
+            t("Distance au QPV le plus proche (m)"): frame["qpv24_distance_m"].round(0),
         }
     )
 
@@ -369,7 +383,8 @@ def agg_breakdown(
         by_key.get((lv, c), c)
         for lv, c in zip(frame["level"], frame["territory_code"], strict=True)
     ]
-    frame["label"] = [names.get(c, c if c is not None else "Non renseigné") for c in frame["code"]]
+    missing = i18n.t(NOT_GIVEN, lang)
+    frame["label"] = [names.get(c, c if c is not None else missing) for c in frame["code"]]
     return frame
 
 

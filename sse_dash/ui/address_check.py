@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from sse_dash import config, fmt
+from sse_dash import config, fmt, i18n
 from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
 from sse_dash.qpvcheck import InputError, engine, reader
 from sse_dash.qpvcheck import mapping as mp
@@ -49,26 +49,35 @@ NONE_CHOICE = "— aucune —"
 XLSX_DIRECT_ROWS = 20_000
 
 
-def reference() -> engine.Reference | None:
+def _t(ctx):
+    """The page's translator (French texts of this module looked up in i18n.EN)."""
+    lang = getattr(ctx, "lang", "fr")
+    return lambda text: i18n.t(text, lang)
+
+
+def reference(lang: str = "fr") -> engine.Reference | None:
     try:
-        with st.spinner("Chargement des contours des QPV…"):
+        with st.spinner(i18n.t("Chargement des contours des QPV…", lang)):
             return engine.get_reference(config.warehouse_path())
     except InputError as exc:
-        st.error(str(exc))
+        st.error(i18n.t_known(str(exc), lang))
         return None
 
 
 def render(ctx) -> None:
+    t = _t(ctx)
     st.caption(
-        "Indique si une adresse (ou chaque ligne d'un fichier) se trouve dans un quartier "
-        "prioritaire de la politique de la ville (géographie 2024), à quelle distance du QPV le "
-        "plus proche, et le statut dans la géographie 2015 lorsqu'elle est chargée. "
-        "L'appartenance est calculée sur le contour du quartier, jamais sur le code commune."
+        t(
+            "Indique si une adresse (ou chaque ligne d'un fichier) se trouve dans un quartier "
+            "prioritaire de la politique de la ville (géographie 2024), à quelle distance du QPV "
+            "le plus proche, et le statut dans la géographie 2015 lorsqu'elle est chargée. "
+            "L'appartenance est calculée sur le contour du quartier, jamais sur le code commune."
+        )
     )
-    ref = reference()
+    ref = reference(getattr(ctx, "lang", "fr"))
     if ref is None:
         return
-    single_tab, batch_tab = st.tabs(["Une adresse", "Un fichier d'adresses"])
+    single_tab, batch_tab = st.tabs([t("Une adresse"), t("Un fichier d'adresses")])
     with single_tab:
         single(ctx, ref)
     with batch_tab:
@@ -77,39 +86,43 @@ def render(ctx) -> None:
 
 # ------------------------------------------------------------------------ single check
 def single(ctx, ref: engine.Reference) -> None:
+    t = _t(ctx)
+    lang = getattr(ctx, "lang", "fr")
     geocoder = st.radio(
-        "Géocodeur",
+        t("Géocodeur"),
         list(GEOCODERS),
-        format_func=GEOCODERS.get,
+        format_func=lambda code: t(GEOCODERS[code]),
         key=S.W_QC_GEOCODER + "_1",
         horizontal=True,
     )
     with st.form("qc_single_form", border=False):
         text = st.text_input(
-            "Adresse ou coordonnées",
+            t("Adresse ou coordonnées"),
             key=S.W_QC_TEXT,
             max_chars=200,
-            placeholder="ex. : 12 rue de la République 93200 Saint-Denis — ou 2,3601 ; 48,9362",
-            help="Coordonnées : longitude puis latitude en degrés (WGS84), ou X puis Y en mètres "
-            "(Lambert-93). L'ordre inversé est détecté.",
+            placeholder=t("ex. : 12 rue de la République 93200 Saint-Denis — ou 2,3601 ; 48,9362"),
+            help=t(
+                "Coordonnées : longitude puis latitude en degrés (WGS84), ou X puis Y en mètres "
+                "(Lambert-93). L'ordre inversé est détecté."
+            ),
         )
-        submitted = st.form_submit_button("Vérifier", type="primary")
+        submitted = st.form_submit_button(t("Vérifier"), type="primary")
     if submitted:
         try:
             result = engine.check_text(ref, text, make_geocoder(geocoder))
         except InputError as exc:
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
-            st.error(str(exc))
+            st.error(i18n.t_known(str(exc), lang))
         except Exception:
             log.exception("single check failed")
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
-            st.error("Vérification impossible pour le moment. Réessayez avec des coordonnées.")
+            st.error(t("Vérification impossible pour le moment. Réessayez avec des coordonnées."))
         else:
             st.session_state[S.SESSION_QC_SINGLE] = result
     result = st.session_state.get(S.SESSION_QC_SINGLE)
     left, right = st.columns([2, 3])
     with right:
-        st.caption("Cliquez sur la carte pour vérifier un point.")
+        st.caption(t("Cliquez sur la carte pour vérifier un point."))
         out = show_map(
             qmaps.single_map(ctx.con, result),
             key="qc_single_map",
@@ -122,59 +135,71 @@ def single(ctx, ref: engine.Reference) -> None:
             try:
                 new = engine.check_coordinates(ref, clicked["lng"], clicked["lat"], "clic")
             except (InputError, KeyError, TypeError) as exc:
-                st.error(str(exc) if isinstance(exc, InputError) else "Clic non exploitable.")
+                st.error(
+                    i18n.t_known(str(exc), lang)
+                    if isinstance(exc, InputError)
+                    else t("Clic non exploitable.")
+                )
             else:
                 st.session_state[S.SESSION_QC_SINGLE] = new
                 st.rerun()
     with left:
         if result is not None:
-            show_single(result)
+            show_single(result, getattr(ctx, "lang", "fr"))
 
 
-def show_single(r: engine.SingleResult) -> None:
+def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    yes_no = {True: t("oui"), False: t("non")}
     if r.in_qpv:
-        st.success(f"**Dans un QPV 2024** : {r.name} ({r.code})", icon=":material/check_circle:")
+        st.success(
+            i18n.tf("**Dans un QPV 2024** : {name} ({code})", lang, name=r.name, code=r.code),
+            icon=":material/check_circle:",
+        )
     else:
-        st.info("**Hors QPV 2024**", icon=":material/info:")
+        st.info(t("**Hors QPV 2024**"), icon=":material/info:")
     for note in r.notes:
-        st.info(note)
+        st.info(i18n.t_known(note, lang))
     for warning in r.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(i18n.t_known(warning, lang), icon=":material/warning:")
     rows = []
     if r.geocoded is not None:
         g = r.geocoded
         rows += [
-            ("Adresse trouvée", g.label),
-            ("Score de géocodage", fmt.number(g.score, 2)),
-            ("Précision", TYPE_LABELS.get(g.type, g.type)),
+            (t("Adresse trouvée"), g.label),
+            (t("Score de géocodage"), fmt.number(g.score, 2, lang)),
+            (t("Précision"), t(TYPE_LABELS[g.type]) if g.type in TYPE_LABELS else g.type),
         ]
     rows += [
-        ("Coordonnées (lon, lat)", f"{fmt.number(r.lon, 5)} ; {fmt.number(r.lat, 5)}"),
-        ("En QPV 2024", "oui" if r.in_qpv else "non"),
+        (
+            t("Coordonnées (lon, lat)"),
+            f"{fmt.number(r.lon, 5, lang)} ; {fmt.number(r.lat, 5, lang)}",
+        ),
+        (t("En QPV 2024"), yes_no[bool(r.in_qpv)]),
     ]
     if r.in_qpv:
         rows += [
-            ("Code du QPV", r.code),
-            ("Nom du QPV", r.name),
-            ("Commune(s) du QPV", ", ".join(f"{n} ({c})" for c, n in r.communes)),
+            (t("Code du QPV"), r.code),
+            (t("Nom du QPV"), r.name),
+            (t("Commune(s) du QPV"), ", ".join(f"{n} ({c})" for c, n in r.communes)),
         ]
     else:
         rows += [
-            ("QPV le plus proche", f"{r.nearest_name or '–'} ({r.nearest_code or '–'})"),
-            ("Distance", fmt.distance(r.distance_m)),
-            ("Commune du point", ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
+            (t("QPV le plus proche"), f"{r.nearest_name or '–'} ({r.nearest_code or '–'})"),
+            ("Distance", fmt.distance(r.distance_m, lang)),
+            (t("Commune du point"), ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
         ]
     rows += [
-        ("À moins de 300 m d'un QPV", "oui" if r.within_300 else "non"),
-        ("QPV 2015", r.qpv_2015),
+        (t("À moins de 300 m d'un QPV"), yes_no[bool(r.within_300)]),
+        ("QPV 2015", i18n.t_known(r.qpv_2015, lang)),
     ]
-    st.table(pd.DataFrame(rows, columns=["", "Résultat"]).set_index(""))
+    st.table(pd.DataFrame(rows, columns=["", t("Résultat")]).set_index(""))
     if r.alternatives:
-        with st.expander("Autres adresses proposées par le géocodeur"):
+        with st.expander(t("Autres adresses proposées par le géocodeur")):
             st.table(
                 pd.DataFrame(
-                    [(a.label, fmt.number(a.score, 2)) for a in r.alternatives],
-                    columns=["Adresse", "Score"],
+                    [(a.label, fmt.number(a.score, 2, lang)) for a in r.alternatives],
+                    columns=[t("Adresse"), "Score"],
                 )
             )
 
@@ -217,7 +242,7 @@ def _run(job: Job, ref, df, mapping, geocoder_name) -> None:
         job.error = "Erreur inattendue pendant la vérification. Réessayez ou découpez le fichier."
 
 
-def _load(upload) -> reader.Table | None:
+def _load(upload, lang: str = "fr") -> reader.Table | None:
     file_id = (upload.name, upload.size, getattr(upload, "file_id", None))
     cached = st.session_state.get(S.SESSION_QC_TABLE)
     if cached and cached[0] == file_id:
@@ -226,87 +251,134 @@ def _load(upload) -> reader.Table | None:
         reader.check_size(upload.size)
         table = reader.read_table(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(i18n.t_known(str(exc), lang))
         return None
     except Exception:  # never a traceback on the page; details (not the data) go to the log
         log.exception("reading an uploaded file failed")
-        st.error("Fichier illisible : enregistrez-le en CSV (UTF-8, séparateur ;) ou en XLSX.")
+        st.error(
+            i18n.t(
+                "Fichier illisible : enregistrez-le en CSV (UTF-8, séparateur ;) ou en XLSX.", lang
+            )
+        )
         return None
     st.session_state[S.SESSION_QC_TABLE] = (file_id, table)
     st.session_state.pop(S.SESSION_QC_JOB, None)
     return table
 
 
-def mapping_editor(df: pd.DataFrame) -> mp.ColumnMapping:
+def mapping_editor(df: pd.DataFrame, lang: str = "fr") -> mp.ColumnMapping:
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     proposed = mp.propose(df)
     if proposed is None:
         st.warning(
-            "Aucune colonne d'adresse ou de coordonnées n'a été reconnue : choisissez-les "
-            "ci-dessous."
+            t(
+                "Aucune colonne d'adresse ou de coordonnées n'a été reconnue : choisissez-les "
+                "ci-dessous."
+            )
         )
         proposed = mp.ColumnMapping(mode="address")
     modes = list(mp.MODES)
     mode = st.radio(
-        "Comment les lignes sont-elles localisées ?",
+        t("Comment les lignes sont-elles localisées ?"),
         modes,
         index=modes.index(proposed.mode),
-        format_func=mp.MODES.get,
+        format_func=lambda m: t(mp.MODES[m]),
         key=S.W_QC_MODE,
     )
     columns = [str(c) for c in df.columns]
     chosen = {}
     cols = st.columns(len(MODE_ROLES[mode]))
     for slot, role in zip(cols, MODE_ROLES[mode], strict=True):
-        options = ([NONE_CHOICE] if role in OPTIONAL else []) + columns
+        options = ([t(NONE_CHOICE)] if role in OPTIONAL else []) + columns
         default = getattr(proposed, role) if proposed.mode == mode else None
         if default not in options:
             default = options[0]
         with slot:
             value = st.selectbox(
-                ROLE_LABELS[role],
+                t(ROLE_LABELS[role]),
                 options,
                 index=options.index(default),
                 key=f"{S.W_QC_COLUMN}{mode}_{role}",
             )
-        chosen[role] = None if value == NONE_CHOICE else value
+        chosen[role] = None if role in OPTIONAL and value == options[0] else value
     return mp.ColumnMapping(mode=mode, **chosen)
 
 
+def _limits_text(lang: str) -> str:
+    """reader.LIMITS_TEXT, rebuilt in English (the French text is the reader's own)."""
+    if lang != "en":
+        return reader.LIMITS_TEXT
+    return i18n.tf(
+        "{rows} lignes et {size} Mo au plus (CSV ou XLSX).",
+        lang,
+        rows=fmt.number(reader.MAX_ROWS, lang=lang),
+        size=fmt.number(reader.MAX_BYTES / 1024 / 1024, lang=lang),
+    )
+
+
+def _describe(table: reader.Table, lang: str) -> str:
+    """table.describe() in `lang` (the reader's French sentence when French)."""
+    if lang != "en":
+        return table.describe()
+    rows = fmt.number(len(table.df), lang=lang)
+    if table.kind == "xlsx":
+        return i18n.tf("Classeur Excel, {rows} lignes", lang, rows=rows)
+    separator = reader.SEPARATOR_NAMES.get(table.separator or "")
+    return i18n.tf(
+        "CSV {encoding}, séparateur {separator}, {rows} lignes, {columns} colonnes",
+        lang,
+        encoding=table.encoding,
+        separator=i18n.t(separator, lang) if separator else repr(table.separator),
+        rows=rows,
+        columns=len(table.df.columns),
+    )
+
+
 def batch(ctx, ref: engine.Reference) -> None:
-    st.markdown(f"**Fichier CSV ou Excel (XLSX)** — limites : {reader.LIMITS_TEXT}")
+    t = _t(ctx)
+    lang = getattr(ctx, "lang", "fr")
+    st.markdown(
+        i18n.tf(
+            "**Fichier CSV ou Excel (XLSX)** — limites : {limits}",
+            lang,
+            limits=_limits_text(lang),
+        )
+    )
     st.caption(
-        "Le fichier reste en mémoire le temps de la session : il n'est ni enregistré ni "
-        "journalisé. Avec le géocodeur de l'IGN, les colonnes d'adresse sont envoyées au "
-        "service de la Géoplateforme."
+        t(
+            "Le fichier reste en mémoire le temps de la session : il n'est ni enregistré ni "
+            "journalisé. Avec le géocodeur de l'IGN, les colonnes d'adresse sont envoyées au "
+            "service de la Géoplateforme."
+        )
     )
     upload = st.file_uploader(
-        "Déposer le fichier", type=["csv", "txt", "tsv", "xlsx"], key=S.W_QC_FILE
+        t("Déposer le fichier"), type=["csv", "txt", "tsv", "xlsx"], key=S.W_QC_FILE
     )
     if upload is None:
         st.session_state.pop(S.SESSION_QC_JOB, None)
         return
-    table = _load(upload)
+    table = _load(upload, lang)
     if table is None:
         return
-    st.caption(table.describe())
+    st.caption(_describe(table, lang))
     st.dataframe(table.df.head(20), hide_index=True)
-    mapping = mapping_editor(table.df)
+    mapping = mapping_editor(table.df, lang)
     default_geo = 0 if mapping.mode in mp.ADDRESS_MODES else 1
     geocoder = st.radio(
-        "Géocodeur",
+        t("Géocodeur"),
         list(GEOCODERS),
         index=default_geo,
-        format_func=GEOCODERS.get,
+        format_func=lambda code: t(GEOCODERS[code]),
         key=S.W_QC_GEOCODER + f"_batch_{mapping.mode in mp.ADDRESS_MODES}",
         horizontal=True,
     )
     try:
         mp.validate(mapping, table.df.columns)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(i18n.t_known(str(exc), lang))
         return
     job: Job | None = st.session_state.get(S.SESSION_QC_JOB)
-    if st.button("Lancer la vérification", type="primary", disabled=bool(job and job.running)):
+    if st.button(t("Lancer la vérification"), type="primary", disabled=bool(job and job.running)):
         job = Job()
         job.thread = threading.Thread(
             target=_run, args=(job, ref, table.df, mapping, geocoder), daemon=True
@@ -316,13 +388,14 @@ def batch(ctx, ref: engine.Reference) -> None:
     if job is None:
         return
     if job.running:
-        st.button("Annuler", on_click=job.cancel.set, key="qc_cancel")
-        bar = st.progress(0.0, text="Vérification en cours…")
+        st.button(t("Annuler"), on_click=job.cancel.set, key="qc_cancel")
+        bar = st.progress(0.0, text=t("Vérification en cours…"))
         while job.running:
             share = job.done / job.total if job.total else 0.0
             bar.progress(
                 min(share, 1.0),
-                text=f"{job.label} : {fmt.number(job.done)} / {fmt.number(job.total)}",
+                text=f"{i18n.t_known(job.label, lang)} : {fmt.number(job.done, lang=lang)} / "
+                f"{fmt.number(job.total, lang=lang)}",
             )
             time.sleep(0.2)
         bar.empty()
@@ -330,52 +403,63 @@ def batch(ctx, ref: engine.Reference) -> None:
 
 
 def show_batch(ctx, job: Job) -> None:
+    t = _t(ctx)
+    lang = getattr(ctx, "lang", "fr")
     if job.error:
-        st.error(job.error)
+        st.error(i18n.t_known(job.error, lang))
         return
     res = job.result
     if res is None:
         return
     if job.cancel.is_set():
-        st.warning("Vérification annulée : les lignes non traitées portent le statut « annulé ».")
+        st.warning(
+            t("Vérification annulée : les lignes non traitées portent le statut « annulé ».")
+        )
     s = res.summary
     cols = st.columns(4)
-    cols[0].metric("Lignes", fmt.number(s["rows"]))
-    cols[1].metric("Localisées", fmt.number(s["located"]))
-    cols[2].metric("En QPV 2024", fmt.number(s["in_qpv"]))
-    cols[3].metric("Hors QPV, à moins de 300 m", fmt.number(s["near_300"]))
+    cols[0].metric(t("Lignes"), fmt.number(s["rows"], lang=lang))
+    cols[1].metric(t("Localisées"), fmt.number(s["located"], lang=lang))
+    cols[2].metric(t("En QPV 2024"), fmt.number(s["in_qpv"], lang=lang))
+    cols[3].metric(t("Hors QPV, à moins de 300 m"), fmt.number(s["near_300"], lang=lang))
     for note in res.notes:
-        st.info(note)
+        st.info(i18n.t_known(note, lang))
     if s["located"] == 0:
         st.error(
-            "Aucune ligne n'a pu être localisée : vérifiez les colonnes choisies et le géocodeur."
+            t(
+                "Aucune ligne n'a pu être localisée : vérifiez les colonnes choisies et le "
+                "géocodeur."
+            )
         )
     left, right = st.columns(2)
     with left:
-        st.markdown("**Lignes par QPV**")
+        st.markdown(t("**Lignes par QPV**"))
         st.dataframe(
-            s["by_qpv"].rename(columns={"code_qpv": "Code", "nom_qpv": "QPV", "lignes": "Lignes"}),
+            s["by_qpv"].rename(
+                columns={"code_qpv": "Code", "nom_qpv": "QPV", "lignes": t("Lignes")}
+            ),
             hide_index=True,
         )
     with right:
-        st.markdown("**Lignes par statut**")
+        st.markdown(t("**Lignes par statut**"))
         st.dataframe(
-            s["by_status"].rename(columns={"statut": "Statut", "lignes": "Lignes"}),
+            s["by_status"]
+            .assign(statut=[i18n.t_known(v, lang) for v in s["by_status"]["statut"]])
+            .rename(columns={"statut": t("Statut"), "lignes": t("Lignes")}),
             hide_index=True,
         )
-    st.markdown("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)")
+    st.markdown(t("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)"))
     st.dataframe(res.df.head(200), hide_index=True)
     d1, d2 = st.columns(2)
     d1.download_button(
-        "Télécharger (CSV)", job.csv or b"", "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
+        t("Télécharger (CSV)"), job.csv or b"", "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
     )
     with d2:
-        if job.xlsx is None and st.button("Préparer le fichier Excel", key="qc_xlsx"):
-            with st.spinner("Écriture du fichier Excel…"):
+        if job.xlsx is None and st.button(t("Préparer le fichier Excel"), key="qc_xlsx"):
+            with st.spinner(t("Écriture du fichier Excel…")):
                 job.xlsx = to_xlsx_bytes(res.df)
         if job.xlsx is not None:
             st.download_button(
-                "Télécharger (Excel)",
+                t("Télécharger (Excel)"),
                 job.xlsx,
                 "adresses_qpv.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -385,10 +469,20 @@ def show_batch(ctx, job: Job) -> None:
         names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
         m, drawn, located = qmaps.batch_map(ctx.con, res.df, names)
         if drawn < located:
-            st.caption(f"Carte : {fmt.number(drawn)} points affichés sur {fmt.number(located)}.")
+            st.caption(
+                i18n.tf(
+                    "Carte : {drawn} points affichés sur {located}.",
+                    lang,
+                    drawn=fmt.number(drawn, lang=lang),
+                    located=fmt.number(located, lang=lang),
+                )
+            )
         show_map(m, key="qc_batch_map", height=520)
-        if st.button("Garder comme couche de carte", key="qc_keep_layer"):
+        if st.button(t("Garder comme couche de carte"), key="qc_keep_layer"):
             st.session_state[S.SESSION_POINT_LAYER] = qmaps.layer_frame(res.df, names)
             st.success(
-                "Points gardés : ils s'affichent comme couche sur la carte de la page Écosystème."
+                t(
+                    "Points gardés : ils s'affichent comme couche sur la carte de la page "
+                    "Écosystème."
+                )
             )

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from sse_dash import db
+from sse_dash import db, i18n
 from sse_dash.export import charts, provenance, tables
 
 log = logging.getLogger(__name__)
@@ -90,12 +90,15 @@ def _render_image(
     )
 
 
-def chart_downloads(fig: go.Figure, key: str, meta: dict) -> None:
+def chart_downloads(fig: go.Figure, key: str, meta: dict, *, lang: str = "fr") -> None:
     """PNG / SVG / PDF buttons for a Plotly figure (title, territory and sources printed in)."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     if not charts.export_available():
         st.caption(
-            "Export d'image indisponible sur ce serveur (Chromium introuvable) ; "
-            "les données restent téléchargeables en CSV et XLSX."
+            t(
+                "Export d'image indisponible sur ce serveur (Chromium introuvable) ; "
+                "les données restent téléchargeables en CSV et XLSX."
+            )
         )
         return
     title = meta.get("title") or (fig.layout.title.text or "Graphique")
@@ -110,18 +113,19 @@ def chart_downloads(fig: go.Figure, key: str, meta: dict) -> None:
             return _render_image(fig_json, fmt, title, territory, tuple(sources), synthetic)
 
         col.download_button(
-            f"Image {fmt.upper()}",
+            i18n.tf("Image {format}", lang, format=fmt.upper()),
             data=make,
             file_name=f"{name}.{fmt}",
             mime=MIME[fmt],
             key=f"dl-{key}-{fmt}",
             on_click="ignore",
-            help="Image avec titre, territoire et sources, pour une note ou un diaporama",
+            help=t("Image avec titre, territoire et sources, pour une note ou un diaporama"),
         )
 
 
-def table_downloads(df: pd.DataFrame, key: str, meta: dict) -> None:
+def table_downloads(df: pd.DataFrame, key: str, meta: dict, *, lang: str = "fr") -> None:
     """CSV (French Excel) and XLSX (typed, with a « Sources » sheet) buttons."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     title = meta.get("title") or "donnees"
     name = meta.get("filename") or slug(f"{title} {meta.get('territory') or ''}")
     records = meta.get("source_records")
@@ -131,26 +135,26 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict) -> None:
     frame = df.copy()
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Tableau CSV",
+        t("Tableau CSV"),
         data=lambda: tables.to_csv_bytes(frame),
         file_name=f"{name}.csv",
         mime=MIME["csv"],
         key=f"dl-{key}-csv",
         on_click="ignore",
-        help="Séparateur point-virgule, virgule décimale (Excel en français)",
+        help=t("Séparateur point-virgule, virgule décimale (Excel en français)"),
     )
     c2.download_button(
-        "Tableau XLSX",
+        t("Tableau XLSX"),
         data=lambda: tables.to_xlsx_bytes(frame, sheet_name=sheet_name(title), sources=records),
         file_name=f"{name}.xlsx",
         mime=MIME["xlsx"],
         key=f"dl-{key}-xlsx",
         on_click="ignore",
-        help="Classeur Excel avec une feuille « Sources »",
+        help=t("Classeur Excel avec une feuille « Sources »"),
     )
 
 
-def map_downloads(territory: str, key: str) -> None:
+def map_downloads(territory: str, key: str, *, lang: str = "fr") -> None:
     """Static map (PNG / PDF) of a territory id such as « dep:93 », drawn without tiles."""
     from sse_dash.export import static_map
 
@@ -164,13 +168,13 @@ def map_downloads(territory: str, key: str) -> None:
             return static_map.static_map(con, territory, fmt)
 
         col.download_button(
-            f"Carte {fmt.upper()}",
+            i18n.tf("Carte {format}", lang, format=fmt.upper()),
             data=make,
             file_name=f"carte-{slug(territory)}.{fmt}",
             mime=MIME[fmt],
             key=f"dl-{key}-map-{fmt}",
             on_click="ignore",
-            help="Carte statique (contours, QPV, établissements, échelle, sources)",
+            help=i18n.t("Carte statique (contours, QPV, établissements, échelle, sources)", lang),
         )
 
 
@@ -181,7 +185,7 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
     return build_brief_bytes(_con, territory, fmt)
 
 
-def brief_button(territory: str, *, key: str = "brief") -> None:
+def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> None:
     """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
     `territory` is an id such as « dep:93 » (sse_dash.export.territory.to_id(level, code))."""
     from sse_dash.export.brief import BriefUnavailable
@@ -189,33 +193,34 @@ def brief_button(territory: str, *, key: str = "brief") -> None:
     from sse_dash.export.territory import UnknownTerritory
     from sse_dash.ui import cache
 
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
     con = _connection()
     if con is None:
-        st.info("La note de synthèse sera disponible une fois l'entrepôt de données construit.")
+        st.info(t("La note de synthèse sera disponible une fois l'entrepôt de données construit."))
         return
     label = st.radio(
-        "Format de la note de synthèse",
+        t("Format de la note de synthèse"),
         list(BRIEF_FORMATS),
         horizontal=True,
         key=f"{key}-format",
     )
     fmt = BRIEF_FORMATS[label]
     state_key = f"{key}-bytes-{territory}-{fmt}"
-    if st.button("Préparer la note de synthèse", key=f"{key}-make-{fmt}"):
-        with st.spinner("Préparation de la note (chiffres clés, graphiques, carte)…"):
+    if st.button(t("Préparer la note de synthèse"), key=f"{key}-make-{fmt}"):
+        with st.spinner(t("Préparation de la note (chiffres clés, graphiques, carte)…")):
             try:
                 st.session_state[state_key] = _brief_bytes(
                     con, cache.warehouse_key(), territory, fmt, dt.date.today().isoformat()
                 )
             except (UnknownTerritory, BriefUnavailable, MapUnavailable) as exc:
-                st.error(f"Note de synthèse impossible : {exc}")
+                st.error(i18n.tf("Note de synthèse impossible : {error}", lang, error=exc))
             except Exception:
                 log.exception("brief %s", territory)
-                st.error("La note de synthèse n'a pas pu être générée ; réessayez plus tard.")
+                st.error(t("La note de synthèse n'a pas pu être générée ; réessayez plus tard."))
     data = st.session_state.get(state_key)
     if data:
         st.download_button(
-            f"Télécharger la note ({fmt.upper()})",
+            i18n.tf("Télécharger la note ({format})", lang, format=fmt.upper()),
             data=data,
             file_name=f"note-ess-{slug(territory)}.{fmt}",
             mime=MIME[fmt],

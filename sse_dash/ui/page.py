@@ -174,7 +174,7 @@ def _sidebar_territory(lang: str, current: terr.Territory) -> terr.Territory:
     text = st.sidebar.text_input(
         t("Rechercher un territoire"),
         key=S.W_SEARCH,
-        placeholder="ex. : saint-denis, 93066…",
+        placeholder=t("ex. : saint-denis, 93066…"),
         max_chars=60,
     )
     found = cache.call(terr.search, current.level, text or "")
@@ -182,7 +182,7 @@ def _sidebar_territory(lang: str, current: terr.Territory) -> terr.Territory:
     if current.key not in options:
         options = {current.key: current.label, **options}
     if text and not found:
-        st.sidebar.caption("Aucun territoire ne correspond à cette recherche.")
+        st.sidebar.caption(t("Aucun territoire ne correspond à cette recherche."))
     st.session_state[S.W_TERRITORY] = current.key
     st.sidebar.selectbox(
         t("Choisir le territoire"),
@@ -194,36 +194,41 @@ def _sidebar_territory(lang: str, current: terr.Territory) -> terr.Territory:
     return current
 
 
-def _open_warehouse(needs_warehouse: bool) -> duckdb.DuckDBPyConnection | None:
+def _open_warehouse(needs_warehouse: bool, lang: str = "fr") -> duckdb.DuckDBPyConnection | None:
     path = config.warehouse_path()
     try:
         return cache.connection()
     except db.WarehouseMissing:
         if needs_warehouse:
-            st.error(MISSING_WAREHOUSE.format(path=path), icon=":material/database_off:")
+            st.error(i18n.tf(MISSING_WAREHOUSE, lang, path=path), icon=":material/database_off:")
             from sse_dash.ui.data_admin import build_panel
 
-            build_panel("build_missing", expanded=True)
+            build_panel("build_missing", expanded=True, lang=lang)
             st.stop()
     except (duckdb.Error, OSError, RuntimeError) as exc:
         log.exception("warehouse %s", path)
         if needs_warehouse:
-            st.error(BAD_WAREHOUSE.format(path=path) + f"\n\nDétail : {type(exc).__name__}")
+            st.error(
+                i18n.tf(BAD_WAREHOUSE, lang, path=path)
+                + i18n.tf("\n\nDétail : {error}", lang, error=type(exc).__name__)
+            )
             st.stop()
     return None
 
 
-def _check_schema(meta: dict, needs_warehouse: bool) -> None:
+def _check_schema(meta: dict, needs_warehouse: bool, lang: str = "fr") -> None:
     """A warehouse of an older schema is rebuilt, not half-read (missing columns would fail)."""
     from sse_dash.warehouse.build import SCHEMA_VERSION
 
     found = meta.get("schema_version", "?")
     if found == SCHEMA_VERSION:
         return
-    st.error(OLD_SCHEMA.format(found=found, expected=SCHEMA_VERSION), icon=":material/update:")
+    st.error(
+        i18n.tf(OLD_SCHEMA, lang, found=found, expected=SCHEMA_VERSION), icon=":material/update:"
+    )
     from sse_dash.ui.data_admin import build_panel
 
-    build_panel("build_old_schema", expanded=True)
+    build_panel("build_old_schema", expanded=True, lang=lang)
     if needs_warehouse:
         st.stop()
 
@@ -258,11 +263,11 @@ def page_setup(
         layout="wide",
     )
     lang = _sidebar_language(lang)
-    con = _open_warehouse(needs_warehouse)
+    con = _open_warehouse(needs_warehouse, lang)
     ctx = PageContext(con=con, lang=lang)
     if con is not None:
         ctx.meta = cache.call(warehouse.meta)
-        _check_schema(ctx.meta, needs_warehouse)
+        _check_schema(ctx.meta, needs_warehouse, lang)
         ctx.tables = cache.call(warehouse.tables)
         ctx.sirene = set(warehouse.SIRENE_TABLES) <= ctx.tables
         ctx.territory = _current_territory(con)
@@ -274,7 +279,12 @@ def page_setup(
         st.session_state[S.SESSION_URL_TERRITORY] = ctx.territory.key
         built = ctx.meta.get("built_at", "?")
         st.sidebar.caption(
-            f"Base construite le {built} — catalogue « {ctx.meta.get('catalog', '?')} »"
+            i18n.tf(
+                "Base construite le {built} — catalogue « {catalog} »",
+                lang,
+                built=built,
+                catalog=ctx.meta.get("catalog", "?"),
+            )
         )
     st.title(i18n.t(title, lang))
     if ctx.synthetic:

@@ -31,9 +31,12 @@ def kpis(items: Sequence[tuple[str, str, str | None]]) -> None:
         col.metric(label, value, help=help_text)
 
 
-def data_table(df: pd.DataFrame, lang: str = "fr", *, label: str = "Voir les données") -> None:
-    """The table alternative of a chart or map (accessibility, copy/paste)."""
-    with st.expander(i18n.t(label, lang)):
+def data_table(
+    df: pd.DataFrame, lang: str = "fr", *, label: str = "Voir les données", **values
+) -> None:
+    """The table alternative of a chart or map (accessibility, copy/paste). `label` is French,
+    a template when `values` fill its {fields}."""
+    with st.expander(i18n.tf(label, lang, **values)):
         st.dataframe(df, hide_index=True)
 
 
@@ -51,22 +54,29 @@ def chart(
     module = _downloads()
     if module is not None and hasattr(module, "chart_downloads"):
         try:
-            module.chart_downloads(fig, key, meta or {})
+            module.chart_downloads(fig, key, meta or {}, lang=lang)
         except Exception:  # an export problem must never break the page
             log.exception("chart_downloads %s", key)
-            st.caption("Export indisponible pour ce graphique.")
+            st.caption(i18n.t("Export indisponible pour ce graphique.", lang))
 
 
-def table(df: pd.DataFrame, key: str, *, meta: dict | None = None, height: int | None = None):
+def table(
+    df: pd.DataFrame,
+    key: str,
+    *,
+    meta: dict | None = None,
+    height: int | None = None,
+    lang: str = "fr",
+):
     """A data table with its downloads."""
     st.dataframe(df, hide_index=True, height=height or "auto")
     module = _downloads()
     if module is not None and hasattr(module, "table_downloads"):
         try:
-            module.table_downloads(df, key, meta or {})
+            module.table_downloads(df, key, meta or {}, lang=lang)
         except Exception:
             log.exception("table_downloads %s", key)
-            st.caption("Export indisponible pour ce tableau.")
+            st.caption(i18n.t("Export indisponible pour ce tableau.", lang))
 
 
 # ---------------------------------------------------------------- widgets mirrored in the URL
@@ -169,13 +179,17 @@ def url_toggle(label: str, *, param: str, key: str, ignored: list[str] | None = 
     return bool(value)
 
 
-def ignored_params(names: list[str]) -> None:
-    """One French message for URL parameters that were not understood."""
+def ignored_params(names: list[str], lang: str = "fr") -> None:
+    """One message for URL parameters that were not understood (names as typed, in French)."""
     if names:
         listed = ", ".join(f"« {n} »" for n in dict.fromkeys(names))
         st.warning(
-            f"Paramètre(s) d'adresse ignoré(s) car inconnu(s) ou mal formé(s) : {listed}. "
-            "Les valeurs par défaut sont utilisées.",
+            i18n.tf(
+                "Paramètre(s) d'adresse ignoré(s) car inconnu(s) ou mal formé(s) : {listed}. "
+                "Les valeurs par défaut sont utilisées.",
+                lang,
+                listed=listed,
+            ),
             icon=":material/warning:",
         )
 

@@ -1,0 +1,319 @@
+"""English mode: every page run with ?lang=en under AppTest shows no French left (titles,
+texts, widget labels and options, table headers, buttons, chart titles, map layers), and
+every French text given to i18n.t() on the way has an English entry."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+import ui_warehouse
+from app_support import run_page
+from streamlit.testing.v1 import AppTest
+
+from sse_dash import i18n
+from sse_dash.dashboard import points, sources, sse
+from sse_dash.ui import state as S
+
+TERRITORY = "pages/1_Territoire.py"
+QPV = "pages/2_Quartiers_prioritaires.py"
+ECOSYSTEM = "pages/3_Ecosysteme.py"
+COMPARE = "pages/4_Comparer.py"
+ADDRESS = "pages/5_Adresse_en_QPV.py"
+SOURCES = "pages/6_Donnees_et_sources.py"
+
+# (page, URL parameters): every branch of the pages that shows its own texts.
+SCENARIOS = [
+    ("app.py", {"territoire": "fr"}),
+    ("app.py", {"territoire": "dep:93", "maille": "commune", "indicateur": "per10k"}),
+    ("app.py", {"territoire": "xx:zz", "indicateur": "nope"}),
+    (
+        TERRITORY,
+        {
+            "territoire": "dep:93",
+            "couches": "ets,qpv,tl,ptce",
+            "famille": "association",
+            "qpv_filtre": "near",
+            "employeur": "1",
+        },
+    ),
+    (TERRITORY, {"territoire": "fr", "taille": "zz"}),
+    (QPV, {"territoire": "fr"}),
+    (QPV, {"territoire": "dep:93", "geographie": "1", "qpv": "QN09301M"}),
+    (QPV, {"territoire": "dep:93", "qpv": "QP093001"}),
+    (QPV, {"territoire": "dep:31", "qpv": "QN99999Z", "geographie": "1"}),
+    (ECOSYSTEM, {"territoire": "dep:93", "question": "tl_near_qpv"}),
+    (ECOSYSTEM, {"territoire": "dep:93", "question": "qpv_without_sse", "distance": "50"}),
+    (
+        ECOSYSTEM,
+        {
+            "territoire": "com:93066",
+            "question": "sse_near_ptce",
+            "secteur": "Q",
+            "distance": "5000",
+        },
+    ),
+    (ECOSYSTEM, {"territoire": "com:93066", "question": "sse_near_ptce", "distance": "5000"}),
+    (ECOSYSTEM, {"territoire": "fr"}),
+    (COMPARE, {"territoire": "dep:93"}),
+    (COMPARE, {"territoire": "com:93066", "comparer": "com:93066,com:93008"}),
+    (COMPARE, {"territoire": "fr", "reference": "france"}),
+    (ADDRESS, {}),
+    (SOURCES, {}),
+]
+
+# Texts that are not French sentences even if they look like it: data of the fixture
+# (territory, QPV, place names are added from the warehouse), names of services, the language
+# switch itself, and French words English has borrowed (« département »).
+ALLOWED = [
+    "Langue / Language",
+    "Français",
+    "France Tiers-Lieux",
+    "ESS France",
+    "Géoplateforme",
+    "Lambert-93",
+    "12 rue de la République 93200 Saint-Denis",  # an example of a French address
+    "saint-denis",
+    "départements",
+    "département",
+]
+# « name » around one word: a URL parameter or a status as typed/stored (codes, not prose).
+QUOTED_CODE = re.compile(r"« [\w-]+ »")
+FRENCH_WORDS = (
+    "établissements? données télécharger choisissez choisir quartiers? tableau carte filtres "
+    "toutes tous aucune? moins ou où et les des du de la le à au aux dans pour avec sur une "
+    "est sont pas non oui communes? nom famille taille secteur emplois région niveau "
+    "indicateur maille couches lignes voir afficher référence indice rang géocodeur adresses? "
+    "vérifier préparer lancer annuler résultats? fichier colonnes? habitants employeurs "
+    "tranches? catégorie territoires? comparer légende anomalies"
+).split()
+FRENCH_RE = re.compile(r"(?<![\w-])(?:" + "|".join(FRENCH_WORDS) + r")(?![\w-])", re.IGNORECASE)
+ACCENT_RE = re.compile(r"\w*[éèêëàâçîïôûùœÉÈÊÀÂÇÎÔÛ]\w*")
+# French values the UI itself puts in table cells (cells otherwise hold source data, such as
+# the official INSEE labels of legal categories and size bands, which stay French).
+UI_CELLS = {
+    "oui",
+    "non",
+    "oui — fictif",
+    "(non diffusible)",
+    "approximative (commune)",
+    "adresse",
+    sse.NOT_GIVEN,
+    *sse.SIZE_CLASS_LABELS.values(),
+    *points.THIRD_PLACE_KINDS.values(),
+    *sources.ISSUE_KINDS.values(),
+}
+FRENCH_CELLS = re.compile(r"^(?:.*\(référence\)|.*\((?:indice|rang) .*)$")
+
+
+# French phrases of the map layers, legends and tooltips (inside the map component).
+FRENCH_MAP = (
+    "Quartiers prioritaires",
+    "Tiers-lieux",
+    "localisation approximative",
+    "non diffusible",
+    "Adresses v",
+    "tablissements ESS",
+)
+
+
+@pytest.fixture(scope="module")
+def warehouse_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ui_i18n")
+    ui_warehouse.build(path / "sse.duckdb")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(warehouse_dir, monkeypatch):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse_dir))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+
+
+@pytest.fixture(scope="module")
+def proper_names(warehouse_dir) -> list[str]:
+    """Names from the fixture warehouse (territories, QPV, places, establishments): data."""
+    con = duckdb.connect(str(warehouse_dir / "sse.duckdb"), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE column_name IN ('name', 'theme', 'label_en') AND data_type = 'VARCHAR'"
+        ).fetchall()
+        names = set()
+        for table, column in columns:
+            names |= {
+                r[0]
+                for r in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}"').fetchall()
+                if r[0]
+            }
+    finally:
+        con.close()
+    return sorted(names | set(ALLOWED), key=len, reverse=True)
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def visible_texts(at: AppTest) -> tuple[list[str], list[str], list[str]]:
+    """(texts, table cells, map scripts) a user of the page can read."""
+    texts: list[str] = []
+    cells: list[str] = []
+    maps: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown"):
+        texts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("info", "warning", "error", "success"):
+        texts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for e in getattr(at, kind):
+            texts += [e.label, e.help or "", *map(str, e.options)]
+    for kind in ("checkbox", "toggle", "number_input", "text_input", "button"):
+        for e in getattr(at, kind):
+            texts += [e.label, e.help or "", getattr(e.proto, "placeholder", "")]
+    texts += [e.label for e in at.expander] + [e.label for e in at.tabs]
+    for m in at.metric:
+        texts += [m.label, m.proto.help]
+    texts += [e.proto.label + " " + e.proto.help for e in at.get("download_button")]
+    for frame in [*at.dataframe, *at.table]:
+        value = frame.value
+        texts += [str(c) for c in value.columns] + [str(i) for i in value.index.names if i]
+        if isinstance(value.index, pd.Index) and value.index.dtype == object:
+            texts += [str(i) for i in value.index]
+        for column in value.columns:
+            if pd.api.types.is_object_dtype(value[column]) or pd.api.types.is_string_dtype(
+                value[column]
+            ):
+                cells += [str(v) for v in value[column].dropna().unique()]
+    for element in _walk(at._tree):
+        proto = getattr(element, "proto", None)
+        name = type(proto).__name__
+        if name == "PlotlyChart":
+            layout = json.loads(proto.spec).get("layout", {})
+            texts += [str(layout.get("title", {}).get("text") or "")]
+            for axis in ("xaxis", "yaxis"):
+                texts += [str((layout.get(axis, {}).get("title") or {}).get("text") or "")]
+        elif name == "ComponentInstance" and "st_folium" in proto.component_name:
+            maps.append(json.loads(proto.json_args).get("script", ""))
+    return [x for x in texts if x], cells, maps
+
+
+def french_left(at: AppTest, proper_names: list[str]) -> list[str]:
+    """Every French word, phrase or cell left on the page (empty list when all English)."""
+    texts, cells, maps = visible_texts(at)
+    found = []
+    for text in texts:
+        cleaned = QUOTED_CODE.sub(" ", text)
+        for name in proper_names:
+            cleaned = re.sub(re.escape(name), " ", cleaned, flags=re.IGNORECASE)
+        hits = FRENCH_RE.findall(cleaned) + ACCENT_RE.findall(cleaned)
+        found += [f"{hit!r} in {text!r}" for hit in hits]
+    found += [f"cell {c!r}" for c in cells if c in UI_CELLS or FRENCH_CELLS.match(c)]
+    for script in maps:
+        found += [f"map: {p!r}" for p in FRENCH_MAP if p in script]
+    return found
+
+
+def run_en(page: str, session: dict | None = None, **params) -> AppTest:
+    return run_page(page, session, lang="en", **params)
+
+
+CHECK = i18n.EN.get("Vérifier", "Vérifier")
+
+
+def _extra_runs(address_point=(2.355, 48.935)) -> list[AppTest]:
+    """Runs reached by interaction: a search without result, a checked point, a session layer."""
+    runs = []
+    at = run_en(TERRITORY, territoire="dep:93")
+    at.text_input(key=S.W_SEARCH).input("zzzzzz").run()
+    runs.append(at)
+    at = run_en(ADDRESS)
+    at.radio(key=S.W_QC_GEOCODER + "_1").set_value("none")
+    at.text_input(key=S.W_QC_TEXT).input(f"{address_point[0]} ; {address_point[1]}")
+    [b for b in at.button if b.label == CHECK][0].click()
+    at.run()
+    runs.append(at)
+    at = run_en(ADDRESS)
+    at.radio(key=S.W_QC_GEOCODER + "_1").set_value("none")
+    at.text_input(key=S.W_QC_TEXT).input("2.0 ; 60.0")
+    [b for b in at.button if b.label == CHECK][0].click()
+    at.run()
+    runs.append(at)
+    points = pd.DataFrame({"lon": [2.351], "lat": [48.931], "tooltip": ["12 rue X"]})
+    runs.append(run_en(ECOSYSTEM, session={S.SESSION_POINT_LAYER: points}, territoire="dep:93"))
+    return runs
+
+
+def test_no_french_left_in_english(proper_names):
+    left = {}
+    for page, params in SCENARIOS:
+        at = run_en(page, **params)
+        assert at.session_state[S.SESSION_LANG] == "en"
+        found = french_left(at, proper_names)
+        if found:
+            left[f"{page} {params}"] = found
+    for i, at in enumerate(_extra_runs()):
+        found = french_left(at, proper_names)
+        if found:
+            left[f"interaction {i}"] = found
+    assert not left, json.dumps(left, indent=1, ensure_ascii=False)
+
+
+def test_no_french_left_without_sirene_or_warehouse(tmp_path, monkeypatch, proper_names):
+    ui_warehouse.build(tmp_path / "no_sirene" / "sse.duckdb", sirene=False)
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path / "no_sirene"))
+    left = {}
+    for page in ("app.py", TERRITORY, QPV, ECOSYSTEM, COMPARE, SOURCES):
+        found = french_left(run_en(page, territoire="dep:93", qpv="QN09301M"), proper_names)
+        if found:
+            left[page] = found
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path / "empty"))
+    found = french_left(run_en(QPV), proper_names)
+    if found:
+        left["missing warehouse"] = found
+    assert not left, json.dumps(left, indent=1, ensure_ascii=False)
+
+
+def test_french_words_are_detected(proper_names):
+    """The detector itself: a French label, header or cell is reported, names are not."""
+    at = run_page(TERRITORY, territoire="dep:93")  # French
+    found = "\n".join(french_left(at, proper_names))
+    for word in ("Filtres", "Établissements", "Famille", "Voir les données", "cell 'oui'"):
+        assert word in found, word
+    assert "Seine-Saint-Denis" not in found
+
+
+def test_every_translated_text_has_an_english_entry(monkeypatch):
+    """i18n.t() called in English with a text missing from i18n.EN would show French."""
+    missing: set[str] = set()
+    original = i18n.t
+
+    def recording(text: str, lang: str = "fr") -> str:
+        if lang == "en" and text not in i18n.EN:
+            missing.add(text)
+        return original(text, lang)
+
+    monkeypatch.setattr(i18n, "t", recording)
+    for page, params in SCENARIOS:
+        run_en(page, **params)
+    _extra_runs()
+    assert not missing, "\n".join(sorted(missing))
+
+
+def test_templates_keep_their_placeholders():
+    """An English template must use the same {fields} as its French key (else tf() fails)."""
+    fields = re.compile(r"\{(\w*)\}")
+    bad = {
+        fr: en for fr, en in i18n.EN.items() if set(fields.findall(fr)) != set(fields.findall(en))
+    }
+    assert not bad
+    assert i18n.tf("Tiers-lieux à {distance} ou moins", "en", distance="1 km") == (
+        "Third places within 1 km"
+    )
+    assert i18n.tf("Tiers-lieux à {distance} ou moins", "fr", distance="1 km") == (
+        "Tiers-lieux à 1 km ou moins"
+    )
