@@ -169,13 +169,14 @@ if record:
         )
     one = pd.DataFrame([{k: record[k] for k in ("code", "name", "geometry", "lat", "lon")}])
     other = cache.call(qpv.overlap, record["code"])
+    family_labels = cache.call(sse.labels, "family", lang) if ctx.sirene else None
     m = mapviews.layered_map(
         bounds=None,
         qpv=one if record["geography"] == "2024" else None,
         qpv15=one if record["geography"] == "2015" else (other if not other.empty else None),
         establishments=ets if not ets.empty else None,
         third_places=near_tl if not near_tl.empty else None,
-        family_labels=cache.call(sse.labels, "family", lang) if ctx.sirene else None,
+        family_labels=family_labels,
         lang=lang,
     )
     show_map(m, key=f"qpv_detail_map_{record['code']}", height=480)
@@ -186,7 +187,11 @@ if record:
         st.caption(t("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base."))
     if not ets.empty:
         st.markdown(t("**Établissements ESS dans le quartier et à 300 m ou moins**"))
-        widgets.table(qpv.establishments_table(ets, lang), "qpv_establishments", lang=lang)
+        widgets.table(
+            qpv.establishments_table(ets, lang, family_labels),
+            "qpv_establishments",
+            lang=lang,
+        )
     if not near_tl.empty:
         st.markdown(
             i18n.tf(

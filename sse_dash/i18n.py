@@ -538,6 +538,7 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
     "Télécharger (Excel)": "Download (Excel)",
     "Carte : {drawn} points affichés sur {located}.": "Map: {drawn} points shown out of {located}.",
     "Garder comme couche de carte": "Keep as a map layer",
+    "Point vérifié": "Checked point",
     "Points gardés : ils s'affichent comme couche sur la carte de la page Écosystème.": (
         "Points kept: they are shown as a layer on the map of the Ecosystem page."
     ),

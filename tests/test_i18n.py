@@ -116,6 +116,7 @@ FRENCH_MAP = (
     "localisation approximative",
     "non diffusible",
     "Adresses v",
+    "Point v",
     "tablissements ESS",
 )
 
@@ -152,6 +153,21 @@ def proper_names(warehouse_dir) -> list[str]:
     finally:
         con.close()
     return sorted(names | set(ALLOWED), key=len, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def french_labels(warehouse_dir) -> set[str]:
+    """French labels of families and NAF sections that differ from their English label: the
+    English pages must use label_en."""
+    con = duckdb.connect(str(warehouse_dir / "sse.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT label_fr, label_en FROM ref_families "
+            "UNION ALL SELECT label_fr, label_en FROM ref_naf_sections"
+        ).fetchall()
+    finally:
+        con.close()
+    return {fr for fr, en in rows if fr != en}
 
 
 def _walk(node):
@@ -202,7 +218,9 @@ def visible_texts(at: AppTest) -> tuple[list[str], list[str], list[str]]:
     return [x for x in texts if x], cells, maps
 
 
-def french_left(at: AppTest, proper_names: list[str]) -> list[str]:
+def french_left(
+    at: AppTest, proper_names: list[str], french_labels: frozenset[str] = frozenset()
+) -> list[str]:
     """Every French word, phrase or cell left on the page (empty list when all English)."""
     texts, cells, maps = visible_texts(at)
     found = []
@@ -212,7 +230,14 @@ def french_left(at: AppTest, proper_names: list[str]) -> list[str]:
             cleaned = re.sub(re.escape(name), " ", cleaned, flags=re.IGNORECASE)
         hits = FRENCH_RE.findall(cleaned) + ACCENT_RE.findall(cleaned)
         found += [f"{hit!r} in {text!r}" for hit in hits]
-    found += [f"cell {c!r}" for c in cells if c in UI_CELLS or FRENCH_CELLS.match(c)]
+    found += [
+        f"cell {c!r}"
+        for c in cells
+        if c in UI_CELLS
+        or c in french_labels
+        or FRENCH_CELLS.match(c)
+        or any(c.endswith(f" — {label}") for label in french_labels)
+    ]
     for script in maps:
         found += [f"map: {p!r}" for p in FRENCH_MAP if p in script]
     return found
@@ -248,16 +273,16 @@ def _extra_runs(address_point=(2.355, 48.935)) -> list[AppTest]:
     return runs
 
 
-def test_no_french_left_in_english(proper_names):
+def test_no_french_left_in_english(proper_names, french_labels):
     left = {}
     for page, params in SCENARIOS:
         at = run_en(page, **params)
         assert at.session_state[S.SESSION_LANG] == "en"
-        found = french_left(at, proper_names)
+        found = french_left(at, proper_names, french_labels)
         if found:
             left[f"{page} {params}"] = found
     for i, at in enumerate(_extra_runs()):
-        found = french_left(at, proper_names)
+        found = french_left(at, proper_names, french_labels)
         if found:
             left[f"interaction {i}"] = found
     assert not left, json.dumps(left, indent=1, ensure_ascii=False)

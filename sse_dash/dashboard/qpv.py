@@ -153,13 +153,20 @@ def overlap_table(frame: pd.DataFrame, geography: str, lang: str = "fr") -> pd.D
     )
 
 
-def establishments_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+def establishments_table(
+    frame: pd.DataFrame, lang: str = "fr", family_labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Establishments in and near one QPV; families named by `family_labels` (code -> label
+    in the page's language) when given, else by the French label the query returns."""
     t = lambda text: i18n.t(text, lang)  # noqa: E731
+    family = frame["family_label"].fillna(frame["family"])
+    if family_labels:
+        family = frame["family"].map(family_labels).fillna(family)
     return pd.DataFrame(
         {
             "SIRET": frame["siret"],
             t("Nom"): frame["name"].fillna(t("(non diffusible)")),
-            t("Famille"): frame["family_label"].fillna(frame["family"]),
+            t("Famille"): family,
             "NAF": frame["naf"],
             t("Emplois estimés"): frame["employees_est"],
             t("Dans le QPV"): [

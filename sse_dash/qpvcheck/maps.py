@@ -7,7 +7,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from sse_dash import fmt, maps, queries
+from sse_dash import fmt, i18n, maps, queries
 from sse_dash.qpvcheck.engine import SingleResult
 
 MAX_QPV_SHAPES = 400
@@ -23,8 +23,9 @@ def qpv_shapes(con, codes, geography: str = "2024") -> pd.DataFrame:
     return df.rename(columns={"geojson": "geometry"})
 
 
-def single_map(con, result: SingleResult | None) -> folium.Map:
-    """The checked point, its QPV (or the nearest one); France when nothing is checked yet."""
+def single_map(con, result: SingleResult | None, lang: str = "fr") -> folium.Map:
+    """The checked point, its QPV (or the nearest one); France when nothing is checked yet.
+    Layer names in `lang`; the hover text stays the engine's French summary."""
     if result is None:
         return maps.base_map()
     pad = 0.006 if result.distance_m < 1500 else 0.03
@@ -32,12 +33,13 @@ def single_map(con, result: SingleResult | None) -> folium.Map:
     m = maps.base_map(bounds)
     shapes = qpv_shapes(con, [result.code, result.nearest_code])
     if not shapes.empty:
-        maps.qpv_layer(shapes).add_to(m)
+        maps.qpv_layer(shapes, name=i18n.t("Quartiers prioritaires 2024", lang)).add_to(m)
     point = pd.DataFrame(
         {"lon": [result.lon], "lat": [result.lat], "tooltip": [point_tooltip(result)]}
     )
     color = IN_COLOR if result.in_qpv else (NEAR_COLOR if result.within_300 else OUT_COLOR)
-    maps.points_layer(point, name="Point vérifié", color=color, radius=8).add_to(m)
+    name = i18n.t("Point vérifié", lang)
+    maps.points_layer(point, name=name, color=color, radius=8).add_to(m)
     return m
 
 
@@ -82,17 +84,20 @@ def layer_frame(df: pd.DataFrame, cols: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def batch_map(con, df: pd.DataFrame, cols: dict[str, str], max_points: int = 60_000):
-    """(map, points drawn, points located): coloured by in/out of QPV, with the QPV found."""
+def batch_map(
+    con, df: pd.DataFrame, cols: dict[str, str], max_points: int = 60_000, lang: str = "fr"
+):
+    """(map, points drawn, points located): coloured by in/out of QPV, with the QPV found.
+    Layer names in `lang`; hover texts stay French (they are the file's result columns)."""
     frame = layer_frame(df, cols)
     m = maps.base_map(maps.bounds_of(frame.lat, frame.lon))
     codes = set(df[cols["code_qpv"]].dropna()) | set(df[cols["qpv_le_plus_proche"]].dropna())
     shapes = qpv_shapes(con, codes)
     if not shapes.empty:
-        maps.qpv_layer(shapes).add_to(m)
+        maps.qpv_layer(shapes, name=i18n.t("Quartiers prioritaires 2024", lang)).add_to(m)
     maps.points_layer(
         frame,
-        name="Adresses vérifiées",
+        name=i18n.t("Adresses vérifiées", lang),
         category="en_qpv",
         categories=["oui", "non"],
         colors=[IN_COLOR, OUT_COLOR],

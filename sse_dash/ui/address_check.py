@@ -124,7 +124,7 @@ def single(ctx, ref: engine.Reference) -> None:
     with right:
         st.caption(t("Cliquez sur la carte pour vérifier un point."))
         out = show_map(
-            qmaps.single_map(ctx.con, result),
+            qmaps.single_map(ctx.con, result, lang),
             key="qc_single_map",
             height=460,
             returned_objects=["last_clicked"],
@@ -467,7 +467,7 @@ def show_batch(ctx, job: Job) -> None:
             )
     if s["located"]:
         names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
-        m, drawn, located = qmaps.batch_map(ctx.con, res.df, names)
+        m, drawn, located = qmaps.batch_map(ctx.con, res.df, names, lang=lang)
         if drawn < located:
             st.caption(
                 i18n.tf(
