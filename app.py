@@ -3,7 +3,7 @@
 import streamlit as st
 
 from sse_dash import charts, fmt
-from sse_dash.dashboard import mapviews, qpv, sse
+from sse_dash.dashboard import mapviews, points, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
@@ -132,9 +132,7 @@ else:
         fig = charts.hbar(
             fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
         )
-        widgets.chart(
-            fig, "home_families", fam[["label", "establishments", "employees_est"]], lang=lang
-        )
+        widgets.chart(fig, "home_families", points.breakdown_table(fam, lang), lang=lang)
     with c2:
         sec = cache.call(sse.breakdown, france, "naf_section", lang=lang).head(12)
         fig = charts.hbar(
@@ -145,9 +143,7 @@ else:
             lang=lang,
             color=charts.OKABE_ITO[1],
         )
-        widgets.chart(
-            fig, "home_sectors", sec[["label", "establishments", "employees_est"]], lang=lang
-        )
+        widgets.chart(fig, "home_sectors", points.breakdown_table(sec, lang), lang=lang)
 
 st.subheader(t("Nombre de QPV par région"))
 widgets.kpis(

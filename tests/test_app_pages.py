@@ -175,3 +175,14 @@ def test_pages_without_sirene_tables(page, tmp_path_factory, monkeypatch):
     assert "chiffres fictifs" not in texts(at)
     if page in ("pages/1_Territoire.py", "pages/4_Comparer.py", "app.py"):
         assert "pas encore dans la base" in texts(at)
+
+
+def test_home_data_tables_have_french_headers():
+    """The families / sectors « Voir les données » tables name their columns for people
+    (they showed the code names label / establishments / employees_est)."""
+    at = run()
+    headers = [list(df.value.columns) for df in at.dataframe]
+    assert ["Catégorie", "Établissements", "Établissements employeurs", "Emplois estimés"] in (
+        headers
+    )
+    assert not any({"label", "establishments", "employees_est"} & set(h) for h in headers)
