@@ -43,3 +43,22 @@ def dev_data_dir(dev_warehouse) -> Path:
 @pytest.fixture
 def official_fixtures() -> Path:
     return OFFICIAL_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def ui_warehouse_dir(tmp_path_factory) -> Path:
+    """Data dir holding the small page-test warehouse (tests/ui_warehouse.py), built once for
+    every AppTest file (the pages only read it)."""
+    import ui_warehouse
+
+    path = tmp_path_factory.mktemp("ui_pages")
+    ui_warehouse.build(path / "sse.duckdb")
+    return path
+
+
+@pytest.fixture
+def ui_app_env(ui_warehouse_dir, monkeypatch) -> Path:
+    """Pages under AppTest read the page-test warehouse, without map tiles."""
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(ui_warehouse_dir))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+    return ui_warehouse_dir

@@ -13,17 +13,7 @@ QPV_PAGE = "pages/2_Quartiers_prioritaires.py"
 SOURCES_PAGE = "pages/6_Donnees_et_sources.py"
 
 
-@pytest.fixture(scope="module")
-def warehouse_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ui_pages")
-    ui_warehouse.build(path / "sse.duckdb")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(warehouse_dir, monkeypatch):
-    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse_dir))
-    monkeypatch.setenv("SSE_DASH_TILES", "none")
+pytestmark = pytest.mark.usefixtures("ui_app_env")
 
 
 run = run_page

@@ -19,17 +19,7 @@ ECOSYSTEM = "pages/3_Ecosysteme.py"
 COMPARE = "pages/4_Comparer.py"
 
 
-@pytest.fixture(scope="module")
-def warehouse_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ui_views")
-    ui_warehouse.build(path / "sse.duckdb")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(warehouse_dir, monkeypatch):
-    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse_dir))
-    monkeypatch.setenv("SSE_DASH_TILES", "none")
+pytestmark = pytest.mark.usefixtures("ui_app_env")
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import re
 
-import duckdb
 import pandas as pd
 import pytest
 import ui_warehouse
 from app_support import run_page
 from streamlit.testing.v1 import AppTest
 
-from sse_dash import i18n
+from sse_dash import db, i18n
 from sse_dash.dashboard import points, sources, sse
 from sse_dash.ui import state as S
 
@@ -121,23 +120,13 @@ FRENCH_MAP = (
 )
 
 
-@pytest.fixture(scope="module")
-def warehouse_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ui_i18n")
-    ui_warehouse.build(path / "sse.duckdb")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(warehouse_dir, monkeypatch):
-    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse_dir))
-    monkeypatch.setenv("SSE_DASH_TILES", "none")
+pytestmark = pytest.mark.usefixtures("ui_app_env")
 
 
 @pytest.fixture(scope="module")
-def proper_names(warehouse_dir) -> list[str]:
+def proper_names(ui_warehouse_dir) -> list[str]:
     """Names from the fixture warehouse (territories, QPV, places, establishments): data."""
-    con = duckdb.connect(str(warehouse_dir / "sse.duckdb"), read_only=True)
+    con = db.open_warehouse(ui_warehouse_dir / "sse.duckdb")
     try:
         columns = con.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
@@ -156,10 +145,10 @@ def proper_names(warehouse_dir) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def french_labels(warehouse_dir) -> set[str]:
+def french_labels(ui_warehouse_dir) -> set[str]:
     """French labels of families and NAF sections that differ from their English label: the
     English pages must use label_en."""
-    con = duckdb.connect(str(warehouse_dir / "sse.duckdb"), read_only=True)
+    con = db.open_warehouse(ui_warehouse_dir / "sse.duckdb")
     try:
         rows = con.execute(
             "SELECT label_fr, label_en FROM ref_families "
