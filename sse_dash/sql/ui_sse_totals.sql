@@ -4,10 +4,6 @@
 SELECT
     'total' AS dim,
     CAST(NULL AS VARCHAR) AS code,
-    count(*) AS establishments,
-    count(*) FILTER (WHERE e.employer) AS employer_establishments,
-    coalesce(sum(e.employees_est), 0) AS employees_est,
-    count(*) FILTER (WHERE e.qpv24 IS NOT NULL) AS in_qpv,
-    count(*) FILTER (WHERE e.near_qpv300) AS near_qpv300
+    @include(ui_sse_counts)
 FROM establishments e
 WHERE @include(ui_sse_filter)

@@ -1,0 +1,7 @@
+-- Fragment included by ui_sse_summary and ui_sse_totals: the counts of establishments `e`
+-- (one definition, so that a territory and its references are counted alike).
+count(*) AS establishments,
+count(*) FILTER (WHERE e.employer) AS employer_establishments,
+coalesce(sum(e.employees_est), 0) AS employees_est,
+count(*) FILTER (WHERE e.qpv24 IS NOT NULL) AS in_qpv,
+count(*) FILTER (WHERE e.near_qpv300) AS near_qpv300
