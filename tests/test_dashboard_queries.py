@@ -340,3 +340,13 @@ def test_sse_near_ptce_finds_every_establishment_within_the_radius(con, ets, rad
         expected = set(located.siret[(d <= radius).any(axis=1)])
         assert set(found.siret) == expected, (key, radius)
     assert expected
+
+
+def test_code_labels_name_missing_codes_whatever_pandas_made_of_them():
+    """A NULL code arrives as None or as NaN (Arrow-backed strings): both read « Non
+    renseigné » (agg_breakdown used to test `is not None` and showed NaN)."""
+    names = {"association": "Associations"}
+    labels = sse.code_labels(["association", "x", None, float("nan"), pd.NA], names)
+    assert labels == ["Associations", "x"] + ["Non renseigné"] * 3
+    assert sse.code_labels([None], names, "en") == [sse.i18n.t(sse.NOT_GIVEN, "en")]
+    assert sse.i18n.t(sse.NOT_GIVEN, "en") != sse.NOT_GIVEN

@@ -192,6 +192,13 @@ def kpis_of(figures: pd.DataFrame, territory: Territory) -> dict:
 _BREAKDOWN_COLUMNS = ["code", "establishments", "employer_establishments", "employees_est"]
 
 
+def code_labels(codes: list, names: dict[str, str], lang: str = "fr") -> list[str]:
+    """Label of each code (unknown codes as they are; a missing code, None or NaN, reads
+    « Non renseigné »)."""
+    missing = i18n.t(NOT_GIVEN, lang)
+    return [names.get(c, c) if isinstance(c, str) else missing for c in codes]
+
+
 def _dim_arrays(figures: pd.DataFrame, dim: str, columns: list[str]) -> dict[str, np.ndarray]:
     mask = (figures["dim"] == dim).to_numpy()
     return {c: figures[c].to_numpy()[mask] for c in columns}
@@ -222,8 +229,7 @@ def breakdown_of(
     frame = pd.DataFrame({c: values[order] for c, values in cols.items()})
     ordered = [codes[i] for i in order]
     frame["code"] = ordered
-    missing = i18n.t(NOT_GIVEN, lang)
-    frame["label"] = [names.get(c, c) if c is not None else missing for c in ordered]
+    frame["label"] = code_labels(ordered, names, lang)
     return frame
 
 
@@ -383,8 +389,7 @@ def agg_breakdown(
         by_key.get((lv, c), c)
         for lv, c in zip(frame["level"], frame["territory_code"], strict=True)
     ]
-    missing = i18n.t(NOT_GIVEN, lang)
-    frame["label"] = [names.get(c, c if c is not None else missing) for c in frame["code"]]
+    frame["label"] = code_labels(frame["code"].tolist(), names, lang)
     return frame
 
 
