@@ -24,13 +24,13 @@ import shapely
 from sse_dash.qpv_index import QpvIndex
 from sse_dash.sirene import schema
 from sse_dash.sirene.geo import epsg_for_departement, from_wgs84
+from sse_dash.sirene.scales import SCALES
 
 # Rows of the national stock (all states) and of its SSE part.
 NATIONAL_ROWS = 44_000_000
 NATIONAL_SSE_ROWS = 2_350_000
 NATIONAL_OTHER_UNITS_PER_ROW = 0.66  # ≈ 29 M legal units for 44 M establishments
 
-SCALES: dict[str, float] = {"test": 0.0, "dev": 0.01, "1/10": 0.1, "national": 1.0}
 TEST_ROWS = (2_500, 1_500)  # (SSE rows, other rows) at the "test" scale
 TEST_DEPARTEMENTS = ("93", "75", "971")
 CHUNK_UNITS = 250_000

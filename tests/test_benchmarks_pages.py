@@ -8,8 +8,8 @@ import re
 import pytest
 import ui_warehouse
 
+from benchmarks import pages as bench
 from sse_dash import config, maps
-from sse_dash.ui import bench
 
 
 @pytest.fixture(scope="module")
