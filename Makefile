@@ -9,7 +9,7 @@ PORT ?= 8501
 # when present (no network needed), else the official sources.
 RUN_CATALOG ?= $(or $(SSE_DASH_CATALOG),$(if $(wildcard $(SHARED_DATA)/MANIFEST.md),catalogs/dev.toml,catalogs/official.toml))
 
-.PHONY: setup run test data data-dev bench lint format clean-data
+.PHONY: setup run test data data-dev bench lint format clean-data i18n
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 introuvable ($(PYTHON))."; exit 1; }
@@ -40,6 +40,10 @@ test: setup
 
 bench: setup
 	$(PY) -m sse_dash bench
+
+# Extract the French texts of the code into every translation catalogue (sse_dash/locale/).
+i18n: setup
+	$(PY) scripts/i18n_catalog.py
 
 lint: setup
 	$(PY) -m ruff check .

@@ -1,10 +1,24 @@
-"""Number formatting for the UI and exports: French by default (`12 345,6`, `12,3 %`)."""
+"""Number, percent, distance and date formatting for the UI and exports, with Babel's CLDR
+data: French by default (`12 345,6`, `12,3 %`, `22 novembre 2026`), the page's language
+otherwise (sse_dash.i18n.current()).
+
+French typography: the narrow no-break space (U+202F) separates thousands (CLDR) and also comes
+before « % » (CLDR has a wider no-break space there), so a number and its unit never part."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 
-NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+from sse_dash import i18n
+
+NBSP = "\u202f"  # narrow no-break space
+MISSING = "–"
 
 
 def _missing(value) -> bool:
@@ -16,29 +30,70 @@ def _missing(value) -> bool:
         return False
 
 
-def number(value, decimals: int = 0, lang: str = "fr") -> str:
+def _locale(lang: str | None) -> str:
+    lang = i18n.current() if lang is None else lang
+    return i18n.LOCALES.get(lang, i18n.LOCALES[i18n.SOURCE_LANG])
+
+
+@functools.cache
+def _symbols(locale: str) -> dict[int, str]:
+    """Separators and minus sign of `locale` (CLDR, through Babel) for str.translate: Python
+    formats the digits (`f"{v:,.1f}"`, ~1 µs), Babel's data says how they are written — 10x
+    faster than format_decimal on the 5,000-row tables, and equal to it (tests/test_fmt.py)."""
+    return {
+        ord(","): get_group_symbol(locale=locale),
+        ord("."): get_decimal_symbol(locale=locale),
+        ord("-"): get_minus_sign_symbol(locale=locale),
+    }
+
+
+@functools.cache
+def _percent_affixes(locale: str) -> tuple[str, str]:
+    """Text before and after the number in the locale's percent pattern (no-break spaces
+    narrowed, as for thousands)."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    pattern = pattern.replace("\u00a0", NBSP)
+    first = min(i for i, c in enumerate(pattern) if c in "#0")
+    last = max(i for i, c in enumerate(pattern) if c in "#0")
+    return pattern[:first], pattern[last + 1 :]
+
+
+def number(value, decimals: int = 0, lang: str | None = None) -> str:
     """`12345.6` -> `12 345,6` (fr) or `12,345.6` (en); missing values -> `–`."""
     if _missing(value):
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", NBSP).replace(".", ",")
-    return text
+        return MISSING
+    text = f"{round(float(value), decimals) + 0.0:,.{max(decimals, 0)}f}"  # -0.0 shown as 0
+    return text.translate(_symbols(_locale(lang)))
 
 
-def percent(value, decimals: int = 1, lang: str = "fr", ratio: bool = False) -> str:
+def percent(value, decimals: int = 1, lang: str | None = None, ratio: bool = False) -> str:
     """`12.34` -> `12,3 %`. With `ratio=True`, `0.1234` -> `12,3 %`."""
     if _missing(value):
-        return "–"
-    v = float(value) * (100 if ratio else 1)
-    return number(v, decimals, lang) + (f"{NBSP}%" if lang == "fr" else "%")
+        return MISSING
+    locale = _locale(lang)
+    before, after = _percent_affixes(locale)
+    return before + number(float(value) * (100 if ratio else 1), decimals, lang) + after
 
 
-def distance(meters, lang: str = "fr") -> str:
+def distance(meters, lang: str | None = None) -> str:
     """Metres below 1 km, kilometres above."""
     if _missing(meters):
-        return "–"
+        return MISSING
     m = float(meters)
     if m < 1000:
         return number(m, 0, lang) + " m"
     return number(m / 1000, 1, lang) + " km"
+
+
+def date(day: dt.date, lang: str | None = None) -> str:
+    """`22 novembre 2026` (French: « 1er » for the first of the month), `22 November 2026`."""
+    locale = _locale(lang)
+    text = format_date(day, "d MMMM y", locale=locale)
+    if locale.startswith("fr") and day.day == 1:
+        text = "1er" + text[1:]
+    return text
+
+
+def month(day: dt.date, lang: str | None = None) -> str:
+    """`novembre 2026` / `November 2026`: the vintage of a monthly file."""
+    return format_date(day, "MMMM y", locale=_locale(lang))

@@ -236,7 +236,7 @@ def run_en(page: str, session: dict | None = None, **params) -> AppTest:
     return run_page(page, session, lang="en", **params)
 
 
-CHECK = i18n.EN.get("Vérifier", "Vérifier")
+CHECK = i18n.t("Vérifier", "en")
 
 
 def _extra_runs(address_point=(2.355, 48.935)) -> list[AppTest]:
@@ -302,27 +302,83 @@ def test_french_words_are_detected(proper_names):
 
 
 def test_every_translated_text_has_an_english_entry(monkeypatch):
-    """i18n.t() called in English with a text missing from i18n.EN would show French."""
+    """A text looked up in English without an entry in the English catalogue would show
+    French: every page and interaction is run with the catalogue recording misses."""
     missing: set[str] = set()
-    original = i18n.t
+    catalogue = i18n.translations("en")
 
-    def recording(text: str, lang: str = "fr") -> str:
-        if lang == "en" and text not in i18n.EN:
-            missing.add(text)
-        return original(text, lang)
+    class Recording:
+        def gettext(self, text: str) -> str:
+            if text not in catalogue._catalog:
+                missing.add(text)
+            return catalogue.gettext(text)
 
-    monkeypatch.setattr(i18n, "t", recording)
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            if (singular, 0) not in catalogue._catalog:
+                missing.add(singular)
+            return catalogue.ngettext(singular, plural, n)
+
+    real = i18n.translations
+    monkeypatch.setattr(
+        i18n, "translations", lambda lang: Recording() if lang == "en" else real(lang)
+    )
+    # values shown « as they are when no entry exists » (codes, statuses) are not texts
+    known = i18n.t_known
+    monkeypatch.setattr(
+        i18n,
+        "t_known",
+        lambda text, lang=None: known(text, "fr")
+        if isinstance(text, str) and text not in catalogue._catalog
+        else known(text, lang),
+    )
     for page, params in SCENARIOS:
         run_en(page, **params)
     _extra_runs()
     assert not missing, "\n".join(sorted(missing))
 
 
+def test_catalogues_translate_every_extracted_text():
+    """Every text marked in the code (t, tf, _, N_, ngettext, Message) has a translation that
+    is neither empty nor fuzzy in every catalogue (scripts/i18n_catalog.py --check)."""
+    import i18n_catalog
+
+    template = i18n_catalog.extract()
+    assert len(template) > 200
+    for lang in i18n.LANGS:
+        if lang != i18n.SOURCE_LANG:
+            assert not i18n_catalog.untranslated(lang, template), lang
+
+
+def test_fuzzy_entries_are_not_translations(tmp_path, monkeypatch):
+    """A fuzzy (unchecked) entry is left out of the compiled catalogue: the text stays French
+    and the catalogue check reports it."""
+    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        '#, fuzzy\nmsgid "Territoire"\nmsgstr "Territory"\n\n'
+        'msgid "Commune"\nmsgstr "Municipality"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.t("Commune", "en") == "Municipality"
+        assert i18n.t("Territoire", "en") == "Territoire"
+        assert "Territoire" not in i18n.entries("en")
+    finally:
+        monkeypatch.undo()
+        i18n.translations.cache_clear()
+    assert i18n.t("Territoire", "en") == "Territory"
+
+
 def test_templates_keep_their_placeholders():
     """An English template must use the same {fields} as its French key (else tf() fails)."""
     fields = re.compile(r"\{(\w*)\}")
     bad = {
-        fr: en for fr, en in i18n.EN.items() if set(fields.findall(fr)) != set(fields.findall(en))
+        fr: en
+        for fr, en in i18n.entries("en").items()
+        if set(fields.findall(fr)) != set(fields.findall(en))
     }
     assert not bad
     assert i18n.tf("Tiers-lieux à {distance} ou moins", "en", distance="1 km") == (

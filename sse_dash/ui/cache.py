@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from sse_dash import config, db
+from sse_dash import config, db, i18n
 
 TTL_SECONDS = 3600
 MAX_ENTRIES = 512
@@ -107,7 +107,8 @@ def call(func: Callable, *args, **kwargs) -> Any:
         _connection(*key),
         key,
         f"{func.__module__}:{func.__qualname__}",
-        args_key((tuple(args), items)),
+        # the page's language is part of the key: a function may translate what it returns
+        args_key((tuple(args), items, i18n.current())),
         tuple(args),
         items,
     )

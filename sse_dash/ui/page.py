@@ -256,13 +256,13 @@ def page_setup(
     """Set up the page; stops the script with a French message when the warehouse is needed
     but missing. `title` is French (translated here)."""
     _freeze_startup_objects()
-    lang = _lang()
+    lang = i18n.set_lang(_lang())
     st.set_page_config(
         page_title=f"{i18n.t(title, lang)} — ESS & QPV",
         page_icon=str(APP_DIR / "static" / "favicon.png"),
         layout="wide",
     )
-    lang = _sidebar_language(lang)
+    lang = i18n.set_lang(_sidebar_language(lang))
     con = _open_warehouse(needs_warehouse, lang)
     ctx = PageContext(con=con, lang=lang)
     if con is not None:
