@@ -53,7 +53,7 @@ def test_one_parser_for_pages_and_exports(con):
     assert terr.parse_key("qpv:qn09301m") == ("qpv", "QN09301M")
     # the pages' selector has no QPV level: a QPV key in the URL is not a page territory
     assert terr.from_key(con, "qpv:QN09301M") is None
-    assert terr.from_key(con, "qpv:QN09301M", terr.ALL_LEVELS).name == "Franc-Moisin & Bel-Air"
+    assert terr.from_key(con, "qpv:QN09301M", ("qpv",)).name == "Franc-Moisin & Bel-Air"
 
 
 def test_qpv_territory_parent_and_references(con):

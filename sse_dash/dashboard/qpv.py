@@ -12,19 +12,6 @@ from sse_dash.dashboard.territory import CODE_PATTERNS, Territory
 GEOGRAPHIES = ("2024", "2015")
 CODE_RE = CODE_PATTERNS["qpv"]
 
-INDICATOR_LABELS = {
-    "population": "Population",
-    "youth_index": "Indice de jeunesse",
-    "households": "Ménages",
-    "social_housing": "Logements sociaux",
-    "social_housing_rate": "Taux de logements sociaux (%)",
-    "employment_rate": "Taux d'emploi 15-64 ans (%)",
-    "poverty_rate": "Taux de pauvreté (%)",
-    "caf_covered": "Personnes couvertes par la CAF",
-    "caf_recipients": "Allocataires CAF",
-    "rsa": "Allocataires du RSA socle",
-}
-
 
 def valid_code(code: str | None) -> str | None:
     """The QPV code in canonical form if it looks like one, else None (never echoed raw)."""

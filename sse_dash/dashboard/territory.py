@@ -20,7 +20,6 @@ from sse_dash import db, queries
 from sse_dash.errors import UserError
 
 LEVELS = ("france", "region", "departement", "epci", "commune")  # the pages' selector
-ALL_LEVELS = (*LEVELS, "qpv")
 EXPORT_LEVELS = ("region", "departement", "epci", "commune", "qpv")  # briefing pack, maps
 LEVEL_LABELS = {
     "france": "France",
