@@ -36,9 +36,7 @@ def test_establishment_tips():
 
 def test_every_warehouse_layer_loads_and_draws(con):
     d93 = terr.from_key(con, "dep:93")
-    frames = {
-        layer.id: layers.load(con, layer.id, d93) for layer in layers.LAYERS if layer.loader
-    }
+    frames = {layer.id: layers.load(con, layer.id, d93) for layer in layers.LAYERS if layer.loader}
     assert set(frames) == {"qpv", "qpv15", "ets", "tl", "ptce"}
     assert all(len(frame) for frame in frames.values()), {k: len(v) for k, v in frames.items()}
     html = maps.map_html(mapviews.layered_map(frames, family_labels=sse.labels(con, "family")))
@@ -58,7 +56,9 @@ def test_establishments_of_a_qpv_are_those_in_or_near_it(con):
     ets = ui_warehouse.establishments()
     q = terr.resolve(con, "qpv:QN09301M")
     frame = layers.load(con, "ets", q)
-    expected = ets[(ets.qpv24 == "QN09301M") | ((ets.qpv24_nearest == "QN09301M") & ets.near_qpv300)]
+    expected = ets[
+        (ets.qpv24 == "QN09301M") | ((ets.qpv24_nearest == "QN09301M") & ets.near_qpv300)
+    ]
     assert set(frame.siret) == set(expected[expected.lon.notna()].siret)
 
 

@@ -180,9 +180,7 @@ def test_layered_map_has_each_layer_and_a_control():
     )
     pt = pd.DataFrame({"lon": [2.37], "lat": [48.87], "name": ["P"], "theme": ["Alimentation"]})
     adr = pd.DataFrame({"lon": [2.38], "lat": [48.88], "tooltip": ["1 rue X"]})
-    m = mapviews.layered_map(
-        {"qpv": qpv, "ets": ets, "tl": tl, "ptce": pt, "adr": adr}, tiles=None
-    )
+    m = mapviews.layered_map({"qpv": qpv, "ets": ets, "tl": tl, "ptce": pt, "adr": adr}, tiles=None)
     html = maps.map_html(m)
     for label in (
         "Quartiers prioritaires 2024",
