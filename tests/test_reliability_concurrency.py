@@ -15,19 +15,15 @@ from browser_support import ARGS, CHROMIUM, require_chromium, streamlit_app
 
 from sse_dash import db
 from sse_dash.qpvcheck import engine
+from sse_dash.ui import pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 SESSIONS = 20
 PAGES = [
-    "/?territoire=fr",
-    "/Territoire?territoire=dep:93",
-    "/Quartiers_prioritaires?territoire=dep:93",
-    "/Ecosysteme?territoire=dep:93",
-    "/Comparer?territoire=dep:93",
-    "/Adresse_en_QPV",
-    "/Donnees_et_sources",
+    f"/{page.url_path}" + ("?territoire=dep:93" if page.url_path else "?territoire=fr")
+    for page in pages.PAGES
 ]
 TOTAL_TIMEOUT_S = 240
 # Records when the script run that follows the first « running » state ends.
