@@ -3,7 +3,6 @@ draws; pages offer layers from the registry; a new entry is enough for a new lay
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pandas as pd
@@ -91,10 +90,17 @@ def test_pages_offer_registry_layers():
 
 
 def test_a_new_layer_is_one_registry_entry(con, monkeypatch):
-    """A layer added to LAYERS (here: PTCE again under another id and colour) is offered by
-    the pages it names, loads, draws with its colour and legend, and fills the table."""
-    new = dataclasses.replace(
-        layers.get("ptce"), id="ptce_bis", label="PTCE (copie)", colour="#123456"
+    """A layer added to LAYERS from one query (here the PTCE query, under another id and
+    colour) is offered by the pages it names, loads, draws with its colour and legend, and
+    fills the table."""
+    new = layers.Layer(
+        "ptce_bis",
+        "PTCE (copie)",
+        "points",
+        "#123456",
+        layers.query_loader("ui_points_ptce"),
+        layers.name_tooltips,
+        pages=frozenset({layers.ECOSYSTEM_PAGE}),
     )
     monkeypatch.setattr(layers, "LAYERS", (*layers.LAYERS, new))
     assert "ptce_bis" in layers.offered(layers.ECOSYSTEM_PAGE)
@@ -103,5 +109,6 @@ def test_a_new_layer_is_one_registry_entry(con, monkeypatch):
     pd.testing.assert_frame_equal(frame, points.ptce(con, d93))
     html = maps.map_html(mapviews.layered_map({"ptce_bis": frame}, lang="fr"))
     assert json.dumps("PTCE (copie)") in html and "#123456" in html
+    assert "PTCE Plaine (localisation approximative)" in html  # hover text
     table = mapviews.layers_table({"ptce_bis": frame})
     assert set(table["Couche"]) == {"PTCE (copie)"} and len(table) == len(frame)

@@ -4,7 +4,9 @@ static maps of the exports pick layers by id; sse_dash.dashboard.mapviews draws 
 with a layer control, a legend and a table alternative.
 
 A new layer is a query (one .sql file, territory filter included from a fragment) and one
-entry in LAYERS; the pages listed in its `pages` offer it in their « Couches » choice."""
+entry in LAYERS, e.g. `Layer("x", "Label", "points", colour, query_loader("ui_points_x"),
+name_tooltips, pages=…)`; the pages listed in its `pages` offer it in their « Couches »
+choice, and its English label goes in sse_dash.i18n."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sse_dash import i18n, maps, style
+from sse_dash import i18n, maps, queries, style
 from sse_dash.dashboard import points, qpv, sse
 from sse_dash.dashboard.territory import Territory
 
@@ -104,6 +106,26 @@ def _family_legend(
 
 
 # ---------------------------------------------------------------- loaders
+def query_loader(query: str) -> Loader:
+    """Loader of a points layer from one named query taking the territory as $level and
+    $code (the territory filter included from the ui_poi_filter fragment)."""
+
+    def load(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFrame:
+        return queries.df(con, query, {"level": territory.level, "code": territory.code})
+
+    return load
+
+
+def name_tooltips(frame: pd.DataFrame, lang: str) -> list[str]:
+    """Hover text of a points layer: the name, flagged when the location is approximate."""
+    approximate = i18n.t(" (localisation approximative)", lang)
+    precision = frame.get("location_precision", pd.Series([None] * len(frame), index=frame.index))
+    return [
+        f"{n}" + (approximate if p == "commune" else "")
+        for n, p in zip(frame["name"], precision, strict=True)
+    ]
+
+
 def _qpv_loader(geography: str) -> Loader:
     def load(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFrame:
         return qpv.contours(con, territory, geography)
