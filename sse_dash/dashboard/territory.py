@@ -288,18 +288,16 @@ def communes(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFra
     return queries.df(con, "ui_geom_communes", {"level": territory.level, "code": territory.code})
 
 
-def _geometry_table(territory: Territory) -> str | None:
-    table = GEOMETRY_TABLES.get(territory.level)
-    return queries.ident(table, GEOMETRY_TABLES.values()) if table else None
-
-
 def bounds(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[list[float]] | None:
     """[[lat_min, lon_min], [lat_max, lon_max]] of the territory, None for France/unknown."""
-    table = _geometry_table(territory)
+    table = GEOMETRY_TABLES.get(territory.level)
     if table is None:
         return None
     found = queries.rows(
-        con, "ui_territory_bounds", {"code": territory.code}, identifiers={"table": table}
+        con,
+        "ui_territory_bounds",
+        {"code": territory.code},
+        identifiers={"table": queries.ident(table, GEOMETRY_TABLES.values())},
     )
     if not found or found[0][0] is None:
         return None
@@ -309,10 +307,13 @@ def bounds(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[list[fl
 
 def outline(con: duckdb.DuckDBPyConnection, territory: Territory) -> str | None:
     """Display contour of the territory as GeoJSON, None for France or when it has none."""
-    table = _geometry_table(territory)
+    table = GEOMETRY_TABLES.get(territory.level)
     if table is None:
         return None
     found = queries.rows(
-        con, "ui_territory_outline", {"code": territory.code}, identifiers={"table": table}
+        con,
+        "ui_territory_outline",
+        {"code": territory.code},
+        identifiers={"table": queries.ident(table, GEOMETRY_TABLES.values())},
     )
     return found[0][0] if found else None
