@@ -76,26 +76,9 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-# level -> parameter of the ui_sse_filter fragment holding its code
-_TERRITORY_PARAMS = {
-    "region": "region",
-    "departement": "departement",
-    "epci": "epci",
-    "commune": "commune",
-    "qpv": "qpv_area",
-}
-
-
 def _tparams(territory: Territory, filters: Filters) -> dict:
-    """Parameters of the ui_sse_filter fragment: the territory's code under its level's
-    parameter (the others NULL; France sets none), then the filters."""
-    if territory.level != "france":
-        queries.ident(territory.level, _TERRITORY_PARAMS)
-    chosen = _TERRITORY_PARAMS.get(territory.level)
-    territory_params = {
-        name: (territory.code if name == chosen else None) for name in _TERRITORY_PARAMS.values()
-    }
-    return {**territory_params, **filters.params()}
+    """Parameters of the ui_sse_filter fragment: the territory, then the filters."""
+    return {**terr.filter_params(territory), **filters.params()}
 
 
 def families(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -335,7 +318,7 @@ def choropleth(
         if within is None or within.level == "france":
             raise ValueError("les communes ne sont cartographiées qu'au sein d'un territoire")
         geoms = terr.communes(con, within)
-        agg = queries.df(con, "ui_agg_communes", {"level": within.level, "code": within.code})
+        agg = queries.df(con, "ui_agg_communes", terr.filter_params(within))
     else:
         reg = within.code if within is not None and within.level == "region" else None
         geoms = queries.df(con, _GEOMETRIES[level], {"reg": reg})

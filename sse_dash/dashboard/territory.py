@@ -282,10 +282,30 @@ def references(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Ter
     return out
 
 
+# level -> the parameter holding its code in the ui_sse_filter and ui_commune_filter fragments
+FILTER_PARAMS = {
+    "region": "region",
+    "departement": "departement",
+    "epci": "epci",
+    "commune": "commune",
+    "qpv": "qpv_area",
+}
+
+
+def filter_params(territory: Territory) -> dict:
+    """The territory as fragment parameters: its code under its level's parameter, the
+    others NULL (France sets none). DuckDB folds a NULL parameter's test away, so each
+    territory is a plain filter on one column (see ui_sse_filter.sql)."""
+    if territory.level != "france":
+        queries.ident(territory.level, FILTER_PARAMS)
+    chosen = FILTER_PARAMS.get(territory.level)
+    return {name: (territory.code if name == chosen else None) for name in FILTER_PARAMS.values()}
+
+
 def communes(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFrame:
     """Communes of the territory (code, name, population, GeoJSON `geometry` at ~10 m): the
     commune maps of the home page (one département) and of the static maps."""
-    return queries.df(con, "ui_geom_communes", {"level": territory.level, "code": territory.code})
+    return queries.df(con, "ui_geom_communes", filter_params(territory))
 
 
 def bounds(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[list[float]] | None:

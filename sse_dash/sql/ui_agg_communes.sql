@@ -1,4 +1,5 @@
--- agg_territory totals for every commune of a territory ($level, $code): commune choropleths.
+-- agg_territory totals for every commune of a territory (see ui_commune_filter): commune
+-- choropleths.
 SELECT a.code, sum(a.establishments) AS establishments,
        sum(a.employer_establishments) AS employer_establishments,
        sum(a.employees_est) AS employees_est, sum(a.in_qpv) AS in_qpv,
