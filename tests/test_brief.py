@@ -291,3 +291,10 @@ def test_the_pack_shows_the_figures_of_the_pages(ui_warehouse_dir):
             row["Emplois estimés dans le QPV"]
         )
         assert pack_qpv.loc[code, "Population"] == fmt.number(row["Population"])
+
+
+def test_qpv_table_names_every_commune_a_qpv_spans(con):
+    data = brief.collect(con, "dep:93", today=DAY)
+    table = pd.concat(brief._qpv_pages(data)).set_index("Code")
+    assert table.loc["QN09302M", "Commune"] == "Aubervilliers, Saint-Denis"
+    assert table.loc["QN09303M", "Commune"] == "Montreuil"

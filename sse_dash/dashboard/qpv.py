@@ -65,6 +65,13 @@ def table(
     return frame
 
 
+def commune_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """QPV code -> names of every commune it spans (« Aubervilliers, Saint-Denis »)."""
+    if not codes:
+        return {}
+    return dict(queries.rows(con, "ui_qpv_commune_names", {"codes": list(codes)}))
+
+
 def display_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Column headers in `lang` (French by default) for the QPV table (screen and exports)."""
     names = {

@@ -102,6 +102,12 @@ def collect(
     breakdowns = {
         dim: sse.breakdown_of(summary, dim, sse.labels(con, dim)) for dim in sse.BREAKDOWN_DIMS
     }
+    qpv_table = qpv.table(con, territory)
+    names = qpv.commune_names(con, qpv_table["code"].tolist()) if not qpv_table.empty else {}
+    qpv_table["communes"] = [
+        names.get(c) or m
+        for c, m in zip(qpv_table.get("code", []), qpv_table.get("commune_name", []), strict=True)
+    ]
     sources = provenance.sources_for(
         con,
         provenance.SIRENE_ROLES
@@ -116,7 +122,7 @@ def collect(
         by_family=breakdowns["family"],
         by_sector=breakdowns["naf_section"],
         by_size=breakdowns["size_class"],
-        qpv_table=qpv.table(con, territory),
+        qpv_table=qpv_table,
         layers=static_map.load_layers(con, territory),
         sources=sources,
         synthetic=provenance.is_synthetic(con),
