@@ -789,16 +789,15 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         try:
             create_schema(con)
             builder = _Builder(catalog, ctx, con, built_at)
-            for i, step in enumerate(STEPS):
-                if i == geography:
-                    _geography_written(builder, catalog, built_at, progress, i)
-                    if step.publish_before and not final.exists():
-                        con = builder.con = _publish_geography_first(con, tmp, final, progress)
-                if i < geography and progress is not None:
+            for i, step in enumerate(STEPS[:geography]):
+                if progress is not None:
                     progress(step.label, i, geography)
                 step.run(builder)
-            if geography == len(STEPS):
-                _geography_written(builder, catalog, built_at, progress, geography)
+            _geography_written(builder, catalog, built_at, progress, geography)
+            for step in STEPS[geography:]:
+                if step.publish_before and not final.exists():
+                    con = builder.con = _publish_geography_first(con, tmp, final, progress)
+                step.run(builder)
             con.execute("CHECKPOINT")
         finally:
             con.close()
