@@ -457,16 +457,7 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
     from sse_dash.warehouse.build import build
 
     monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
-    qpv_zip = tmp_path / "qpv-2024-geojson.zip"
-    member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
-    with zipfile.ZipFile(qpv_zip, "w") as zf:
-        zf.write(official_fixtures / member, member)
-    cat_file = tmp_path / "mini.toml"
-    cat_file.write_text(
-        MINI_CATALOG.format(fixtures=official_fixtures.as_posix(), qpv_zip=qpv_zip.as_posix()),
-        encoding="utf-8",
-    )
-    catalog = load_catalog(cat_file)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
     calls = []
     path = build(catalog, tmp_path / "data", progress=lambda *a: calls.append(a))
     geo_steps = [c for c in calls if not c[0].startswith("SIRENE")]
