@@ -160,6 +160,7 @@ def test_every_listed_page_opens_from_the_sidebar(server, browser):
         view.page.goto(server + "/?territoire=dep:93")
         sidebar = view.page.locator('[data-testid="stSidebar"]')
         view.page.locator("h1", has_text=pages.PAGES[0].title).first.wait_for(timeout=60_000)
+        sidebar.locator("a").nth(len(pages.PAGES) - 1).wait_for(timeout=60_000)
         texts = sidebar.locator("a").all_inner_texts()
         assert len(texts) == len(pages.PAGES), texts
         assert all(p.title in t for p, t in zip(pages.PAGES, texts, strict=True)), texts

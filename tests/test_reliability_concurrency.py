@@ -21,10 +21,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 SESSIONS = 20
-PAGES = [
-    f"/{page.url_path}" + ("?territoire=dep:93" if page.url_path else "?territoire=fr")
-    for page in pages.PAGES
-]
+# every page of the app; the territory pages on dep:93, the home page on France
+QUERY = {"overview": "?territoire=fr", "address_check": "", "sources": ""}
+PAGES = [f"/{page.url_path}{QUERY.get(page.id, '?territoire=dep:93')}" for page in pages.PAGES]
 TOTAL_TIMEOUT_S = 240
 # Records when the script run that follows the first « running » state ends.
 DONE_SCRIPT = """
