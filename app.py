@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from sse_dash import charts, fmt
+from sse_dash import charts, fmt, style
 from sse_dash.dashboard import mapviews, points, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -85,12 +85,9 @@ else:
             horizontal=True,
         )
     widgets.ignored_params(ignored, lang)
-    areas = cache.call(sse.choropleth, level, dep=dep if level == "commune" else None)
-    bounds = (
-        cache.call(terr.bounds, cache.call(terr.lookup, "departement", dep))
-        if level == "commune"
-        else None
-    )
+    dep_territory = cache.call(terr.lookup, "departement", dep) if level == "commune" else None
+    areas = cache.call(sse.choropleth, level, within=dep_territory)
+    bounds = cache.call(terr.bounds, dep_territory) if dep_territory is not None else None
     legend = t(sse.INDICATORS[indicator])
     m = mapviews.choropleth_map(
         areas,
@@ -130,7 +127,12 @@ else:
     with c1:
         fam = cache.call(sse.breakdown, france, "family", lang=lang)
         fig = charts.hbar(
-            fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
+            fam,
+            label="label",
+            value="establishments",
+            title=t("Familles de l'ESS"),
+            lang=lang,
+            color=style.family_colours(fam["code"]),
         )
         widgets.chart(fig, "home_families", points.breakdown_table(fam, lang), lang=lang)
     with c2:
@@ -141,7 +143,7 @@ else:
             value="establishments",
             title=t("Secteurs d'activité (sections NAF)"),
             lang=lang,
-            color=charts.OKABE_ITO[1],
+            color=style.SECTOR_COLOUR,
         )
         widgets.chart(fig, "home_sectors", points.breakdown_table(sec, lang), lang=lang)
 
@@ -156,7 +158,7 @@ widgets.kpis(
         ),
     ]
 )
-fig = charts.hbar(qpv_counts, label="name", value="qpv", lang=lang, color=charts.OKABE_ITO[5])
+fig = charts.hbar(qpv_counts, label="name", value="qpv", lang=lang, color=style.QPV_COLOUR)
 widgets.chart(
     fig,
     "home_qpv_by_region",

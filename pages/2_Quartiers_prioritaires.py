@@ -58,9 +58,8 @@ else:
         st.info(t("Aucun quartier prioritaire (géographie 2024) dans ce territoire."))
     else:
         m = mapviews.layered_map(
+            {"qpv": contours, "qpv15": contours15},
             bounds=cache.call(terr.bounds, territory),
-            qpv=contours,
-            qpv15=contours15,
             lang=lang,
         )
         show_map(m, key=f"qpv_map_{territory.key}_{show_2015}")
@@ -171,11 +170,12 @@ if record:
     other = cache.call(qpv.overlap, record["code"])
     family_labels = cache.call(sse.labels, "family", lang) if ctx.sirene else None
     m = mapviews.layered_map(
-        bounds=None,
-        qpv=one if record["geography"] == "2024" else None,
-        qpv15=one if record["geography"] == "2015" else (other if not other.empty else None),
-        establishments=ets if not ets.empty else None,
-        third_places=near_tl if not near_tl.empty else None,
+        {
+            "qpv": one if record["geography"] == "2024" else None,
+            "qpv15": one if record["geography"] == "2015" else other,
+            "ets": ets,
+            "tl": near_tl,
+        },
         family_labels=family_labels,
         lang=lang,
     )

@@ -7,14 +7,20 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIR = REPO_ROOT / "catalogs"
+# Run from a checkout of the repository, or installed with `pip install .` (no repository:
+# the catalogues are shipped in the package, the data folder defaults to ./data).
+IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
+CATALOG_DIR = (
+    REPO_ROOT / "catalogs" if IN_CHECKOUT else Path(__file__).resolve().parent / "catalogs"
+)
 OFFICIAL_CATALOG = CATALOG_DIR / "official.toml"
 DEV_CATALOG = CATALOG_DIR / "dev.toml"
 WAREHOUSE_NAME = "sse.duckdb"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("SSE_DASH_DATA_DIR") or (REPO_ROOT / "data")).resolve()
+    default = REPO_ROOT / "data" if IN_CHECKOUT else Path.cwd() / "data"
+    return Path(os.environ.get("SSE_DASH_DATA_DIR") or default).resolve()
 
 
 def warehouse_path() -> Path:

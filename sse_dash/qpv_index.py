@@ -13,22 +13,13 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
+from sse_dash.style import ZONES  # metric CRS per part of France (EPSG, lon/lat box)
+
 # Distances: a KD-tree over the QPV boundaries densified every FAR_SPACING_M metres answers every
 # point (error at most FAR_SPACING_M / 2); points found closer than EXACT_RADIUS_M are then
 # refined with the exact polygon distance, so the 300 m flag and short distances are exact.
 EXACT_RADIUS_M = 500.0
 FAR_SPACING_M = 50.0
-
-# (name, EPSG, lon_min, lon_max, lat_min, lat_max): metric CRS per territory.
-ZONES: tuple[tuple[str, int, float, float, float, float], ...] = (
-    ("metropole", 2154, -5.8, 10.0, 41.0, 51.6),
-    ("antilles", 5490, -63.5, -60.5, 14.0, 18.5),  # 971, 972, 977, 978 (RGAF09 / UTM 20N)
-    ("guyane", 2972, -55.0, -51.0, 1.5, 6.5),  # RGFG95 / UTM 22N
-    ("reunion", 2975, 54.9, 56.0, -21.6, -20.7),  # RGR92 / UTM 40S
-    ("mayotte", 4471, 44.8, 45.5, -13.2, -12.4),  # RGM04 / UTM 38S
-    ("saint_pierre", 4467, -56.7, -55.9, 46.6, 47.3),  # RGSPM06 / UTM 21N
-    ("polynesie", 3297, -155.0, -134.0, -28.5, -7.0),  # RGPF / UTM 6S
-)
 
 
 def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -36,8 +27,9 @@ def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
     out = np.full(lon.shape, -1, dtype=np.int8)
-    for i, (_, _, x0, x1, y0, y1) in enumerate(ZONES):
-        hit = (out == -1) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    for i, z in enumerate(ZONES):
+        hit = (out == -1) & (lon >= z.lon_min) & (lon <= z.lon_max)
+        hit &= (lat >= z.lat_min) & (lat <= z.lat_max)
         out[hit] = i
     return out
 

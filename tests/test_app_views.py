@@ -12,11 +12,13 @@ from app_support import run_page
 from streamlit.testing.v1 import AppTest
 
 from sse_dash.maps import esc
+from sse_dash.ui import pages
 
-TERRITORY = "pages/1_Territoire.py"
-QPV = "pages/2_Quartiers_prioritaires.py"
-ECOSYSTEM = "pages/3_Ecosysteme.py"
-COMPARE = "pages/4_Comparer.py"
+HOME = pages.script("overview")
+TERRITORY = pages.script("territory")
+QPV = pages.script("qpv")
+ECOSYSTEM = pages.script("ecosystem")
+COMPARE = pages.script("compare")
 
 
 pytestmark = pytest.mark.usefixtures("ui_app_env")
@@ -201,7 +203,7 @@ def test_home_commune_map_only_within_a_departement():
     assert "« maille »" in warnings(at)
 
 
-@pytest.mark.parametrize("page", ["app.py", TERRITORY, QPV, ECOSYSTEM, COMPARE])
+@pytest.mark.parametrize("page", [HOME, TERRITORY, QPV, ECOSYSTEM, COMPARE])
 def test_every_page_switches_to_english(page):
     at = run(page, lang="en", territoire="dep:93")
     text = "\n".join(

@@ -13,7 +13,8 @@ import shapely
 
 from sse_dash import cli, config, db
 from sse_dash.catalog import load_catalog
-from sse_dash.warehouse.build import SIRENE_ROLES, name_search
+from sse_dash.sirene.step import ROLES as SIRENE_ROLES
+from sse_dash.warehouse.build import name_search
 
 METRO_DEP = re.compile(r"^(\d{2}|2[AB])$")
 
@@ -456,16 +457,7 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
     from sse_dash.warehouse.build import build
 
     monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
-    qpv_zip = tmp_path / "qpv-2024-geojson.zip"
-    member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
-    with zipfile.ZipFile(qpv_zip, "w") as zf:
-        zf.write(official_fixtures / member, member)
-    cat_file = tmp_path / "mini.toml"
-    cat_file.write_text(
-        MINI_CATALOG.format(fixtures=official_fixtures.as_posix(), qpv_zip=qpv_zip.as_posix()),
-        encoding="utf-8",
-    )
-    catalog = load_catalog(cat_file)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
     calls = []
     path = build(catalog, tmp_path / "data", progress=lambda *a: calls.append(a))
     geo_steps = [c for c in calls if not c[0].startswith("SIRENE")]
@@ -522,6 +514,118 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
         assert france[0] == 88365 + 36449 + 180000 + 153001
     finally:
         c.close()
+
+
+def _mini_catalog(tmp_path, official_fixtures):
+    qpv_zip = tmp_path / "qpv-2024-geojson.zip"
+    member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
+    with zipfile.ZipFile(qpv_zip, "w") as zf:
+        zf.write(official_fixtures / member, member)
+    cat_file = tmp_path / "mini.toml"
+    cat_file.write_text(
+        MINI_CATALOG.format(fixtures=official_fixtures.as_posix(), qpv_zip=qpv_zip.as_posix()),
+        encoding="utf-8",
+    )
+    return load_catalog(cat_file)
+
+
+def test_steps_read_and_write_what_they_declare(tmp_path, official_fixtures, monkeypatch):
+    """Each step of the build asks the catalogue for exactly the roles it declares and writes
+    exactly the tables it declares; with the build's own tables, that is the warehouse."""
+    import dataclasses
+
+    from sse_dash.catalog import Catalog
+    from sse_dash.warehouse import build as wb
+
+    monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
+    current = {"step": None}
+    reads: dict = {}
+    writes: dict = {}
+    by_role, insert_frame = Catalog.by_role, wb.insert_frame
+
+    def spy_by_role(self, role):
+        reads.setdefault(current["step"], set()).add(role)
+        return by_role(self, role)
+
+    def spy_insert(con, table, frame):
+        writes.setdefault(current["step"], set()).add(table)
+        return insert_frame(con, table, frame)
+
+    def tables(con):
+        return {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+
+    def tracked(step):
+        def run(builder):
+            current["step"] = step.id
+            before = tables(builder.con)
+            step.run(builder)
+            created = tables(builder.con) - before
+            writes.setdefault(step.id, set()).update(created)
+            current["step"] = None
+
+        return dataclasses.replace(step, run=run)
+
+    monkeypatch.setattr(Catalog, "by_role", spy_by_role)
+    monkeypatch.setattr(wb, "insert_frame", spy_insert)
+    monkeypatch.setattr(wb, "STEPS", tuple(tracked(s) for s in wb.STEPS))
+    path = wb.build(catalog, tmp_path / "data", options={"synth_scale": "test"})
+    for step in wb.STEPS:
+        assert reads.get(step.id, set()) == set(step.reads), step.id
+        assert writes.get(step.id, set()) <= set(step.writes), step.id
+    assert writes[None] <= set(wb.BUILD_TABLES)  # build_issues, provenance (meta by SQL)
+    declared = {t for s in wb.STEPS for t in s.writes}
+    c = db.connect(path, read_only=True)
+    try:
+        assert tables(c) == declared | set(wb.BUILD_TABLES)
+    finally:
+        c.close()
+
+
+def test_catalogue_roles_are_the_roles_the_steps_read():
+    from sse_dash import catalog
+    from sse_dash.warehouse import build as wb
+
+    assert catalog.ROLES == wb.roles_read()
+
+
+def test_a_failing_step_raises_and_leaves_the_warehouse_untouched(
+    tmp_path, official_fixtures, monkeypatch
+):
+    """A step's failure is never swallowed: build() raises it, the previous base stays."""
+    import dataclasses
+
+    from sse_dash.warehouse import build as wb
+
+    monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "sse.duckdb").write_bytes(b"previous base")
+
+    def boom(builder):
+        raise RuntimeError("panne du pas QPV")
+
+    steps = tuple(dataclasses.replace(s, run=boom) if s.id == "qpv" else s for s in wb.STEPS)
+    monkeypatch.setattr(wb, "STEPS", steps)
+    with pytest.raises(RuntimeError, match="panne du pas QPV"):
+        wb.build(catalog, data_dir)
+    assert (data_dir / "sse.duckdb").read_bytes() == b"previous base"
+    assert sorted(p.name for p in data_dir.iterdir()) == [".build.lock", "sse.duckdb"]
+
+
+def test_sirene_step_does_not_import_the_build():
+    """The build imports its steps; a step imports the shared context, never the build."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sse_dash.sirene.step; "
+        "assert 'sse_dash.warehouse.build' not in sys.modules, 'cycle'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=config.REPO_ROOT)
 
 
 def test_first_build_publishes_geography_before_sirene(tmp_path, monkeypatch, shared_data):

@@ -81,7 +81,7 @@ def test_breakdowns_and_years(con, ets):
     assert "Associations" in set(fam.label)
     sizes = sse.breakdown(con, t, "size_class")
     assert list(sizes.code) == ["NN", "1-9", "10-49", "50-249"]  # size order, not count order
-    years = sse.created_years(con, t)
+    years = sse.years_of(sse.summary(con, t))
     expected = pd.to_datetime(part.created).dt.year.value_counts().sort_index()
     assert list(years.establishments) == list(expected)
 
@@ -125,22 +125,12 @@ def test_agg_totals_agree_with_establishments(con, ets):
 def test_choropleth_includes_empty_areas_and_communes_need_a_departement(con, ets):
     deps = sse.choropleth(con, "departement").set_index("code")
     assert deps.loc["75", "establishments"] == 0 and deps.loc["93", "establishments"] == 120
-    communes = sse.choropleth(con, "commune", dep="93").set_index("code")
+    communes = sse.choropleth(con, "commune", within=terr.from_key(con, "dep:93"))
+    communes = communes.set_index("code")
     assert set(communes.index) == {"93066", "93031", "93008"}
     assert communes.loc["93031", "share_qpv"] == 0
     with pytest.raises(ValueError):
         sse.choropleth(con, "commune")
-
-
-def test_parse_filters_allow_lists():
-    f, ignored = sse.parse_filters(
-        {"famille": "association", "secteur": "q", "taille": "zz", "employeur": "1"},
-        ["association"],
-        ["Q"],
-    )
-    assert f == sse.Filters(family="association", sector="Q", employer=True)
-    assert ignored == ["taille"]
-    assert sse.filters_to_params(f) == {"famille": "association", "secteur": "Q", "employeur": "1"}
 
 
 def test_qpv_table_counts(con, ets):

@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from sse_dash import config
 from sse_dash.catalog import load_catalog
+from sse_dash.ui import pages
 from sse_dash.warehouse.build import BuildError, build, build_lock
 
-APP = config.REPO_ROOT / "app.py"
+APP = config.REPO_ROOT / pages.script("overview")
 DEV_LABEL = "Données de développement (../shared/data, SIRENE synthétique)"
 
 

@@ -6,9 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sse_dash import config, db
+from sse_dash.ui import pages
 from sse_dash.ui import state as S
 
-PAGE = str(config.REPO_ROOT / "pages" / "5_Adresse_en_QPV.py")
+PAGE = str(config.REPO_ROOT / pages.script("address_check"))
 
 
 @pytest.fixture()

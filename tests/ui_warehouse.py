@@ -97,7 +97,8 @@ def box_wkt(box) -> str:
 
 def establishments() -> pd.DataFrame:
     """160 establishments: 40 per commune of Saint-Denis, Bobigny, Épinay, Toulouse; every
-    4th one in its commune's QPV (Épinay has none), every 4th+1 within 300 m of it."""
+    4th one in its commune's QPV (Épinay has none), every 4th+1 within 300 m of it; the 40th of
+    each commune is non-diffusible (no name, no coordinates, as the SIRENE build stores it)."""
     bands = {b[0]: b for b in mappings.SIZE_BANDS}
     rows = []
     communes = [c for c in COMMUNES if c[0] in ("93066", "93008", "93031", "31555")]
@@ -138,8 +139,9 @@ def establishments() -> pd.DataFrame:
                     "ept_code": ept,
                     "dep_code": dep,
                     "reg_code": reg,
-                    "lon": lon,
-                    "lat": lat,
+                    # like the real build: a non-diffusible unit is stored without coordinates
+                    "lon": None if i == 39 else lon,
+                    "lat": None if i == 39 else lat,
                     "geo_quality": "1",
                     "geo_source": "geolocalisation",
                     "qpv24": qpv[0] if in_qpv else None,

@@ -23,15 +23,15 @@ def run(args) -> int:
     import duckdb
 
     from sse_dash import db, fmt
+    from sse_dash.dashboard.territory import UnknownTerritory, check_key
     from sse_dash.export.brief import BriefUnavailable, build_brief
     from sse_dash.export.static_map import MapUnavailable
-    from sse_dash.export.territory import UnknownTerritory, parse_id
 
     out = Path(args.out)
     if out.suffix.lower() not in (".pptx", ".pdf"):
         raise UserError(f"« {args.out} » : le fichier de sortie doit finir par .pptx ou .pdf.")
     try:
-        parse_id(args.territory)
+        check_key(args.territory)
     except UnknownTerritory as exc:
         raise UserError(str(exc)) from None
     path = Path(args.warehouse) if args.warehouse else config.warehouse_path()

@@ -44,16 +44,13 @@ def register(parser) -> None:
 
 def _progress():
     """Downloads get a tqdm byte bar (sse_dash.fetch); build steps print one line each."""
-    try:
-        from sse_dash.fetch import tqdm_progress
+    from sse_dash.fetch import tqdm_progress
 
-        bar = tqdm_progress()
-    except ImportError:
-        bar = None
+    bar = tqdm_progress()
     last = {"label": None}
 
     def progress(label: str, done: float, total: float | None) -> None:
-        if bar is not None and label.startswith("Téléchargement"):
+        if label.startswith("Téléchargement"):
             bar(label, done, total)
         elif label != last["label"]:
             last["label"] = label

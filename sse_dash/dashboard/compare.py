@@ -20,7 +20,6 @@ INDICATORS = (
     ("share_near_qpv", "Part en QPV ou à moins de 300 m", True, 1),
     ("qpv", "Nombre de QPV 2024", False, 0),
 )
-INDICATOR_LABELS = {c: label for c, label, _, _ in INDICATORS}
 
 
 def table(totals: pd.DataFrame, reference_key: str, lang: str = "fr") -> pd.DataFrame:

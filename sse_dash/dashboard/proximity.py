@@ -148,13 +148,6 @@ def sse_around_qpv(
     return out
 
 
-def qpv_without_sse(
-    con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
-) -> pd.DataFrame:
-    frame = sse_around_qpv(con, territory, radius)
-    return frame[frame["sse_within"] == 0].reset_index(drop=True)
-
-
 def sse_near_ptce(
     con: duckdb.DuckDBPyConnection,
     territory: Territory,

@@ -1,18 +1,22 @@
-"""SSE establishments: key figures, breakdowns, choropleth data and comparisons.
+"""SSE establishments: key figures, breakdowns, choropleth data and comparisons — for the
+pages, the briefing pack and the static maps alike.
 
-Filtered views (Territoire) read `establishments`; unfiltered views (Vue d'ensemble, Comparer,
-choropleths) read `agg_territory`, which holds the same counts pre-aggregated."""
+Key figures and breakdowns of a territory (Territoire page, briefing pack) read
+`establishments` (with the page's filters); choropleths and comparisons read `agg_territory`,
+which holds the same counts pre-aggregated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from sse_dash import i18n, queries
-from sse_dash.dashboard.territory import FRANCE, Territory
+from sse_dash.dashboard import qpv as qpv_model
+from sse_dash.dashboard import territory as terr
+from sse_dash.dashboard.territory import Territory
 
 QPV_FILTERS = ("all", "in", "near")
 QPV_FILTER_LABELS = {
@@ -37,6 +41,7 @@ INDICATORS = {
     "share_qpv": "Part en QPV",
 }
 CHOROPLETH_LEVELS = ("region", "departement", "commune")
+_GEOMETRIES = {"region": "ui_geom_regions", "departement": "ui_geom_departements"}
 
 
 def size_class_labels(lang: str = "fr") -> dict[str, str]:
@@ -71,65 +76,9 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-def parse_filters(
-    params: dict[str, str | None],
-    families: list[str],
-    sectors: list[str],
-) -> tuple[Filters, list[str]]:
-    """Filters from URL values, checked against allow-lists; returns (filters, names of the
-    parameters that were ignored because invalid)."""
-    ignored = []
-    family = params.get("famille") or None
-    if family is not None and family not in families:
-        ignored.append("famille")
-        family = None
-    sector = (params.get("secteur") or "").upper() or None
-    if sector is not None and sector not in sectors:
-        ignored.append("secteur")
-        sector = None
-    size = params.get("taille") or None
-    if size is not None and size not in SIZE_CLASS_LABELS:
-        ignored.append("taille")
-        size = None
-    qpv = params.get("qpv_filtre") or "all"
-    if qpv not in QPV_FILTERS:
-        ignored.append("qpv_filtre")
-        qpv = "all"
-    employer_raw = params.get("employeur") or "0"
-    if employer_raw not in ("0", "1"):
-        ignored.append("employeur")
-    employer = employer_raw == "1"
-    return Filters(family, sector, size, qpv, employer), ignored
-
-
-def filters_to_params(filters: Filters) -> dict[str, str]:
-    """URL parameters of non-default filters."""
-    out = {}
-    if filters.family:
-        out["famille"] = filters.family
-    if filters.sector:
-        out["secteur"] = filters.sector
-    if filters.size:
-        out["taille"] = filters.size
-    if filters.qpv != "all":
-        out["qpv_filtre"] = filters.qpv
-    if filters.employer:
-        out["employeur"] = "1"
-    return out
-
-
-_TERRITORY_PARAMS = ("region", "departement", "epci", "commune")
-
-
 def _tparams(territory: Territory, filters: Filters) -> dict:
-    """Parameters of the ui_sse_filter fragment: the territory's code under its level's name
-    (the others NULL; France sets none), then the filters."""
-    if territory.level != "france":
-        queries.ident(territory.level, _TERRITORY_PARAMS)
-    territory_params = {
-        name: (territory.code if name == territory.level else None) for name in _TERRITORY_PARAMS
-    }
-    return {**territory_params, **filters.params()}
+    """Parameters of the ui_sse_filter fragment: the territory, then the filters."""
+    return {**terr.filter_params(territory), **filters.params()}
 
 
 def families(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -269,12 +218,6 @@ def breakdown(
     return breakdown_of(summary(con, territory, filters), dim, labels(con, dim, lang), lang)
 
 
-def created_years(
-    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
-) -> pd.DataFrame:
-    return years_of(summary(con, territory, filters))
-
-
 def points(
     con: duckdb.DuckDBPyConnection,
     territory: Territory,
@@ -331,17 +274,12 @@ def display_points(
 
 
 # ---------------------------------------------------------------- pre-aggregated views
-def _keys(territories: list[Territory]) -> list[str]:
-    return [f"{t.level}|{t.code}" for t in territories]
-
-
 def totals(con: duckdb.DuckDBPyConnection, territories: list[Territory]) -> pd.DataFrame:
     """One row per territory (in the given order) with counts, rates, QPV count."""
     if not territories:
         return pd.DataFrame()
-    keys = _keys(territories)
+    keys = [f"{t.level}|{t.code}" for t in territories]
     agg = queries.df(con, "ui_agg_totals", {"keys": keys})
-    qpv = queries.df(con, "ui_qpv_per_territory", {"keys": keys})
     rows = []
     for t in territories:
         hit = agg[(agg["level"] == t.level) & (agg["code"] == t.code)]
@@ -354,69 +292,37 @@ def totals(con: duckdb.DuckDBPyConnection, territories: list[Territory]) -> pd.D
         }
         if not hit.empty:
             base.update({k: hit.iloc[0][k] for k in base})
-        q = qpv[(qpv["level"] == t.level) & (qpv["code"] == t.code)]
+        count, population = qpv_model.count(con, t)
         record = {
             "key": t.key,
             "level": t.level,
             "code": t.code,
             "name": t.label,
             **{k: float(v) if v is not None else 0.0 for k, v in base.items()},
-            "qpv": int(q.iloc[0]["qpv"]) if not q.empty else 0,
-            "qpv_population": (
-                float(q.iloc[0]["qpv_population"])
-                if not q.empty and pd.notna(q.iloc[0]["qpv_population"])
-                else None
-            ),
+            "qpv": count,
+            "qpv_population": population,
         }
         rows.append(with_rates(record, t.population))
     return pd.DataFrame(rows)
 
 
-def agg_breakdown(
-    con: duckdb.DuckDBPyConnection,
-    territories: list[Territory],
-    dim: str,
-    lang: str = "fr",
-) -> pd.DataFrame:
-    """Breakdown by family / NAF section / size class for several territories."""
-    ident = queries.ident(dim, BREAKDOWN_DIMS)
-    frame = queries.df(
-        con, "ui_agg_breakdown", {"keys": _keys(territories)}, identifiers={"dim": ident}
-    )
-    names = labels(con, dim, lang)
-    by_key = {(t.level, t.code): t.label for t in territories}
-    frame["territory"] = [
-        by_key.get((lv, c), c)
-        for lv, c in zip(frame["level"], frame["territory_code"], strict=True)
-    ]
-    frame["label"] = code_labels(frame["code"].tolist(), names, lang)
-    return frame
-
-
 def choropleth(
-    con: duckdb.DuckDBPyConnection,
-    level: str,
-    *,
-    dep: str | None = None,
-    reg: str | None = None,
+    con: duckdb.DuckDBPyConnection, level: str, *, within: Territory | None = None
 ) -> pd.DataFrame:
-    """Areas of `level` (communes only within one département) with counts and rates;
-    areas without any establishment get 0."""
+    """Areas of `level` with counts and rates (areas without any establishment get 0):
+    régions, départements (of a région when `within` is one), or the communes of `within`
+    (never of all France: 35,000 communes are too heavy to draw)."""
     if level not in CHOROPLETH_LEVELS:
         raise ValueError(level)
     if level == "commune":
-        if not dep:
-            raise ValueError("les communes ne sont cartographiées qu'au sein d'un département")
-        geoms = queries.df(con, "ui_geom_communes", {"dep": dep})
-    elif level == "departement":
-        geoms = queries.df(con, "ui_geom_departements", {"reg": reg})
+        if within is None or within.level == "france":
+            raise ValueError("les communes ne sont cartographiées qu'au sein d'un territoire")
+        geoms = terr.communes(con, within)
+        agg = queries.df(con, "ui_agg_communes", terr.filter_params(within))
     else:
-        geoms = queries.df(con, "ui_geom_regions", {"reg": reg})
-    agg = queries.df(
-        con,
-        "ui_agg_level",
-        {"level": level, "dep": dep if level == "commune" else None, "reg": reg},
-    )
+        reg = within.code if within is not None and within.level == "region" else None
+        geoms = queries.df(con, _GEOMETRIES[level], {"reg": reg})
+        agg = queries.df(con, "ui_agg_level", {"level": level, "reg": reg})
     frame = geoms.merge(agg, on="code", how="left")
     for col in ("establishments", "employer_establishments", "in_qpv", "near_qpv300"):
         frame[col] = frame[col].fillna(0).astype("int64")
@@ -428,12 +334,3 @@ def choropleth(
     ) * 100
     frame["count"] = frame["establishments"]
     return frame
-
-
-def france_totals(con: duckdb.DuckDBPyConnection, france: Territory = FRANCE) -> dict:
-    frame = totals(con, [france])
-    return frame.iloc[0].to_dict() if not frame.empty else {}
-
-
-def with_filters(filters: Filters, **changes) -> Filters:
-    return replace(filters, **changes)

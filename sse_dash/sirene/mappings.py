@@ -156,10 +156,6 @@ def family_of(code: str | None) -> str:
     return "autre"
 
 
-def legal_category_label(code: str | None) -> str | None:
-    return LEGAL_CATEGORY_LABELS.get((code or "").strip())
-
-
 # ------------------------------------------------------------------ NAF rév. 2
 NAF_SECTIONS: tuple[tuple[str, str, str, int, int], ...] = (
     # code, French label, English label, first division, last division

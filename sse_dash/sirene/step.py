@@ -26,6 +26,7 @@ import duckdb
 
 from sse_dash import config, db, fmt, queries
 from sse_dash.sirene import mappings, naf, pipeline, schema, synth
+from sse_dash.warehouse.context import BuildError, missing_optional, obtain
 
 ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
 SYNTH_TITLE = "SIRENE synthétique (données fictives)"
@@ -36,11 +37,7 @@ log = logging.getLogger(__name__)
 
 
 def _error(message: str) -> Exception:
-    """A BuildError when the warehouse package provides it (the CLI prints it in French)."""
-    try:
-        from sse_dash.warehouse.build import BuildError
-    except ImportError:  # pragma: no cover - the warehouse package always ships it
-        return RuntimeError(message)
+    """A BuildError (the CLI prints it in French)."""
     return BuildError(message)
 
 
@@ -96,8 +93,6 @@ BUILTIN_NAF = (
 def _obtain(ds, ctx):
     """The dataset's file through the build's own path (local file, mirror copy or download,
     checked by sse_dash.fetch; a French BuildError otherwise)."""
-    from sse_dash.warehouse.build import obtain
-
     return obtain(ds, Path(ctx.downloads_dir), getattr(ctx, "progress", None))
 
 
@@ -115,8 +110,6 @@ def _naf_labels(con, catalog, ctx) -> dict[str, str] | None:
     """Labels of every NAF sub-class from the catalogue's `naf_rev2` dataset (INSEE's list);
     None -> the built-in labels, with a build issue saying why. An optional dataset that
     cannot be obtained or read never stops the build."""
-    from sse_dash.warehouse.build import BuildError, missing_optional
-
     found = catalog.by_role(naf.ROLE) if catalog is not None else []
     if not found:
         detail = f"Nomenclature NAF rév. 2 de l'INSEE absente du catalogue : {BUILTIN_NAF}."

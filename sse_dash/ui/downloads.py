@@ -187,10 +187,10 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
 
 def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> None:
     """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
-    `territory` is an id such as « dep:93 » (sse_dash.export.territory.to_id(level, code))."""
+    `territory` is a key such as « dep:93 » (sse_dash.dashboard.territory.Territory.key)."""
+    from sse_dash.dashboard.territory import UnknownTerritory
     from sse_dash.export.brief import BriefUnavailable
     from sse_dash.export.static_map import MapUnavailable
-    from sse_dash.export.territory import UnknownTerritory
     from sse_dash.ui import cache
 
     t = lambda text: i18n.t(text, lang)  # noqa: E731

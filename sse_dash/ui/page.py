@@ -18,20 +18,11 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard import warehouse
 from sse_dash.ui import cache
 from sse_dash.ui import state as S
+from sse_dash.ui.pages import PAGES
 
 log = logging.getLogger(__name__)
 
 APP_DIR = config.REPO_ROOT
-# (script relative to app.py, French label, icon). Pages whose file is absent are not listed.
-PAGES = (
-    ("app.py", "Vue d'ensemble", ":material/home:"),
-    ("pages/1_Territoire.py", "Territoire", ":material/location_city:"),
-    ("pages/2_Quartiers_prioritaires.py", "Quartiers prioritaires", ":material/holiday_village:"),
-    ("pages/3_Ecosysteme.py", "Écosystème", ":material/hub:"),
-    ("pages/4_Comparer.py", "Comparer", ":material/compare_arrows:"),
-    ("pages/5_Adresse_en_QPV.py", "Adresse en QPV ?", ":material/pin_drop:"),
-    ("pages/6_Donnees_et_sources.py", "Données & sources", ":material/database:"),
-)
 SYNTHETIC_BANNER = "Données SIRENE synthétiques — chiffres fictifs, pour démonstration"
 SIRENE_PENDING = (
     "Première construction en cours : la géographie (QPV, territoires, tiers-lieux, PTCE) est "
@@ -117,12 +108,13 @@ def _navigation(lang: str, territory_key: str | None) -> None:
     params = {S.QP_TERRITORY: territory_key} if territory_key else {}
     if lang == "en":
         params[S.QP_LANG] = "en"
-    for script, label, icon in PAGES:
-        if not (APP_DIR / script).exists():
-            continue
+    for page in PAGES:
         try:
             st.sidebar.page_link(
-                script, label=i18n.t(label, lang), icon=icon, query_params=params or None
+                page.script,
+                label=i18n.t(page.title, lang),
+                icon=page.icon,
+                query_params=params or None,
             )
         except StreamlitAPIException:  # a page run as the entry script (tests): no menu
             return

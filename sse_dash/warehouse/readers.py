@@ -408,18 +408,6 @@ class Gazetteer:
         return out
 
 
-POINT_COLUMNS = {
-    "third_places": [
-        "id", "name", "kind", "commune_code", "dep_code", "reg_code", "address", "url",
-        "lon", "lat", "location_precision", "dataset_id",
-    ],
-    "ptce": [
-        "id", "name", "commune_code", "dep_code", "reg_code", "structure", "call", "theme",
-        "source_urls", "lon", "lat", "location_precision", "dataset_id",
-    ],
-}  # fmt: skip
-
-
 def locate_points(df: pd.DataFrame, ds: Dataset, gaz: Gazetteer) -> pd.DataFrame:
     """Give every row of a point layer a position and a `location_precision`.
 

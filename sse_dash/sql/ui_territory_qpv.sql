@@ -1,4 +1,5 @@
--- One 2024 QPV with its indicators (a QPV as the territory of a briefing pack).
+-- One QPV of the 2024 geography as a territory (briefing pack, static map), with the
+-- population of its INSEE indicators.
 SELECT q.code, q.name, q.dep_code, q.reg_code, q.epci_code, q.commune_code,
        i.population
 FROM qpv q
