@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Each module in sse_dash/commands/ registers its own subcommand(s).
-COMMAND_MODULES = ["data", "qpv", "brief", "bench"]
+COMMAND_MODULES = ["data", "qpv", "brief", "export", "bench"]
 
 
 class UserError(Exception):

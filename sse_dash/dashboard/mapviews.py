@@ -55,23 +55,41 @@ def establishment_tips(names: pd.Series, nafs: pd.Series, lang: str = "fr") -> p
     return pc.if_else(pc.equal(naf, ""), name, with_naf)
 
 
-def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
-    """SSE establishments coloured by family (tooltip: name, family, NAF)."""
+UNCERTAIN_NOTE = "Point placé au hasard dans la commune : QPV incertain"
+UNCERTAIN_LEGEND = "Contour pointillé : point placé au hasard dans la commune (QPV incertain)"
+
+
+def split_uncertain(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(precisely located, located only at random in their commune) establishments: the second
+    ones are drawn apart, hollow, and never counted in or out of a QPV."""
+    if "qpv24_status" not in df:
+        return df, df.iloc[0:0]
+    unsure = (df["qpv24_status"] == "incertain").to_numpy()
+    return df[~unsure], df[unsure]
+
+
+def establishments_layer(
+    df: pd.DataFrame, *, lang: str = "fr", show: bool = True, uncertain: bool = False
+):
+    """SSE establishments coloured by family (tooltip: name, family, NAF); `uncertain`: the
+    layer of establishments whose point is a random point in the commune (hollow markers)."""
     frame = df.copy()
     missing = pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    frame["tooltip"] = pd.Series(
-        establishment_tips(frame.get("name", missing), frame.get("naf", missing), lang),
-        index=frame.index,
-        dtype=pd.ArrowDtype(pa.string()),
-    )
+    tips = establishment_tips(frame.get("name", missing), frame.get("naf", missing), lang)
+    if uncertain:
+        note = i18n.t(" (position approximative : QPV incertain)", lang)
+        tips = pc.binary_join_element_wise(tips, pa.scalar(note), "")
+    frame["tooltip"] = pd.Series(tips, index=frame.index, dtype=pd.ArrowDtype(pa.string()))
+    name = i18n.t(UNCERTAIN_NOTE if uncertain else "Établissements ESS", lang)
     return maps.points_layer(
         frame,
-        name=i18n.t("Établissements ESS", lang),
+        name=name,
         category="family",
         categories=FAMILY_ORDER,
         colors=FAMILY_COLORS,
         radius=4,
         show=show,
+        hollow=uncertain,
     )
 
 
@@ -79,9 +97,15 @@ def third_places_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True)
     frame = df.copy()
     kinds = points.kind_labels(frame["kind"], lang)
     approximate = i18n.t(" (localisation approximative)", lang)
+    also = frame["also_in"] if "also_in" in frame else pd.Series([None] * len(frame))
+    also_label = i18n.t(" — aussi dans : ", lang)
     frame["tooltip"] = [
-        f"{n} — {k}" + (approximate if p == "commune" else "")
-        for n, k, p in zip(frame["name"], kinds, frame["location_precision"], strict=True)
+        f"{n} — {k}"
+        + (approximate if p == "commune" else "")
+        + (f"{also_label}{a}" if isinstance(a, str) and a else "")
+        for n, k, p, a in zip(
+            frame["name"], kinds, frame["location_precision"], also.tolist(), strict=True
+        )
     ]
     return maps.points_layer(
         frame, name=i18n.t("Tiers-lieux", lang), color=THIRD_PLACE_COLOR, radius=7, show=show
@@ -135,12 +159,16 @@ def layered_map(
         maps.qpv_layer(qpv, name=t("Quartiers prioritaires 2024")).add_to(m)
         items.append((maps.QPV_COLOR, t("Quartiers prioritaires 2024")))
     if establishments is not None and not establishments.empty:
-        establishments_layer(establishments, lang=lang).add_to(m)
+        precise, unsure = split_uncertain(establishments)
+        establishments_layer(precise, lang=lang).add_to(m)
         labels = family_labels or {}
         present = set(establishments["family"].dropna().unique())
         for code, colour in zip(FAMILY_ORDER, FAMILY_COLORS, strict=True):
             if code in present:
                 items.append((colour, labels.get(code, code)))
+        if not unsure.empty:
+            establishments_layer(unsure, lang=lang, uncertain=True).add_to(m)
+            items.append(("#FFFFFF", t(UNCERTAIN_LEGEND)))
     if third_places is not None and not third_places.empty:
         third_places_layer(third_places, lang=lang).add_to(m)
         items.append((THIRD_PLACE_COLOR, t("Tiers-lieux")))

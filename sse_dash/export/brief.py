@@ -50,6 +50,7 @@ class KeyFigures:
     employees_est: float | None
     in_qpv: float | None
     near_qpv300: float | None
+    qpv_uncertain: float | None = 0.0
 
     def per_10k(self) -> float | None:
         pop = self.territory.population
@@ -58,9 +59,12 @@ class KeyFigures:
         return self.establishments / float(pop) * 10_000
 
     def share(self, value: float | None) -> float | None:
-        if not self.establishments or value is None:
+        """Share of the establishments located precisely enough to say whether they are in a
+        QPV (those whose status is « incertain » are left out)."""
+        located = (self.establishments or 0) - (self.qpv_uncertain or 0)
+        if located <= 0 or value is None:
             return None
-        return value / self.establishments * 100
+        return value / located * 100
 
 
 @dataclass
@@ -100,10 +104,10 @@ def french_date(day: dt.date) -> str:
 def _key_figures(con: duckdb.DuckDBPyConnection, territory: Territory) -> KeyFigures:
     code = None if territory.level == "france" else territory.code
     row = queries.rows(con, "brief_key_figures", {"level": territory.level, "code": code})[0]
-    _n, est, employer, employees, in_qpv, near = row
+    _n, est, employer, employees, in_qpv, near, uncertain = row
     if not _n:
-        est = employer = employees = in_qpv = near = 0
-    return KeyFigures(territory, est, employer, employees, in_qpv, near)
+        est = employer = employees = in_qpv = near = uncertain = 0
+    return KeyFigures(territory, est, employer, employees, in_qpv, near, uncertain)
 
 
 def collect(
@@ -253,6 +257,9 @@ def _figures_table(brief: BriefData) -> pd.DataFrame:
         ],
         "Part en QPV ou à moins de 300 m": [
             fmt.percent(f.share(f.near_qpv300)) for f in brief.figures
+        ],
+        "Localisation trop imprécise (QPV incertain, non comptés)": [
+            fmt.number(f.qpv_uncertain) for f in brief.figures
         ],
         "Population": [fmt.number(f.territory.population) for f in brief.figures],
     }

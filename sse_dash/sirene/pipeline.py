@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from sse_dash import queries
 from sse_dash.qpv_index import QpvIndex
-from sse_dash.sirene import aggregates, mappings
+from sse_dash.sirene import aggregates, location, mappings
 from sse_dash.sirene.geo import LAMBERT93, OVERSEAS_EPSG, to_wgs84
 
 CHUNK_ROWS = 250_000
@@ -30,8 +30,20 @@ GEO_TABLE = pa.schema(
         ("qpv15", pa.string()),
         ("qpv24_nearest", pa.string()),
         ("qpv24_distance_m", pa.float64()),
+        ("location_precision", pa.string()),
+        ("qpv24_status", pa.string()),
+        ("near_qpv300_status", pa.string()),
     ]
 )
+# Columns read only when the file has them (older vintages lack the NAF 2025 columns): the
+# placeholder of the named query -> (file, column).
+OPTIONAL_COLUMNS = {
+    "ul_naf25": ("units", "activitePrincipaleNAF25UniteLegale"),
+    "et_naf25": ("establishments", "activitePrincipaleNAF25Etablissement"),
+    "geo_qualite_qp24": ("geolocation", "qualite_qp24"),
+    "geo_plg_qp15": ("geolocation", "plg_qp15"),
+    "geo_qualite_qp15": ("geolocation", "qualite_qp15"),
+}
 
 # Intermediate tables of the build, dropped at the end (the allow-list for their names).
 WORK_TABLES = ("sirene_raw", "sirene_geo", "sirene_units", "sirene_family_map", "sirene_naf_map")
@@ -65,6 +77,36 @@ def _scope(scope: str | None) -> tuple[str | None, str | None]:
     if kind == "reg" and value:
         return None, value
     raise PipelineError(f"Périmètre invalide « {scope} » : attendu dep:93 ou reg:11.")
+
+
+def optional_columns(con, sources: Sources) -> dict[str, str]:
+    """Placeholder -> quoted column name when the file has the column, else NULL."""
+    present: dict[str, set[str]] = {}
+    out = {}
+    for placeholder, (which, column) in OPTIONAL_COLUMNS.items():
+        source = getattr(sources, which)
+        if which not in present:
+            names = queries.rows(con, "sirene_parquet_columns", {"source": source})
+            present[which] = {n for (n,) in names}
+        out[placeholder] = (
+            queries.ident(column, present[which]) if column in present[which] else "NULL"
+        )
+    return out
+
+
+def activity_map(keys: list[str]) -> pd.DataFrame:
+    """activity_key (the six activity columns of an establishment and its unit, joined by
+    « | ») -> the activity code used, its nomenclature and its NAF rév. 2 section, by
+    mappings.activity (one source of truth, applied to the distinct combinations only)."""
+    rows = []
+    for key in keys:
+        parts = (key or "").split("|")
+        parts += [""] * (6 - len(parts))
+        code, nomen = mappings.activity(*[p or None for p in parts[:6]])
+        rows.append((key, code, nomen, mappings.activity_section(code, nomen)))
+    return pd.DataFrame(
+        rows, columns=["activity_key", "naf", "naf_nomenclature", "section"]
+    ).astype(object)
 
 
 def write_ref_tables(con, naf_labels: dict[str, str] | None = None) -> None:
@@ -149,11 +191,12 @@ def build(
             progress(label, done, total)
 
     write_ref_tables(con, naf_labels)
+    optional = optional_columns(con, sources)
     tick("SIRENE : unités légales de l'ESS", 0, None)
-    con.execute(queries.load("sirene_load_units"), {"units": sources.units})
+    con.execute(queries.render("sirene_load_units", optional), {"units": sources.units})
     tick("SIRENE : établissements actifs", 0, None)
     con.execute(
-        queries.load("sirene_load_establishments"),
+        queries.render("sirene_load_establishments", optional),
         {
             "establishments": sources.establishments,
             "geolocation": sources.geolocation,
@@ -172,11 +215,8 @@ def build(
         {"legal_category": cats, "family": [mappings.family_of(c) for c in cats]},
         columns=["legal_category", "family"],
     ).astype(str)
-    nafs = [r[0] for r in con.execute("SELECT DISTINCT naf FROM sirene_raw").fetchall()]
-    naf = pd.DataFrame(
-        {"naf": nafs, "section": [mappings.naf_section(c) for c in nafs]},
-        columns=["naf", "section"],
-    ).astype(object)
+    keys = [r[0] for r in con.execute("SELECT DISTINCT activity_key FROM sirene_raw").fetchall()]
+    naf = activity_map(keys)
     for name, frame in (("sirene_family_map", fam), ("sirene_naf_map", naf)):
         con.register("sirene_map_frame", frame)
         con.execute(
@@ -192,7 +232,8 @@ def build(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sirene_geo (rn BIGINT, lon DOUBLE, lat DOUBLE, "
         "geo_source VARCHAR, qpv24 VARCHAR, qpv15 VARCHAR, qpv24_nearest VARCHAR, "
-        "qpv24_distance_m DOUBLE)"
+        "qpv24_distance_m DOUBLE, location_precision VARCHAR, qpv24_status VARCHAR, "
+        "near_qpv300_status VARCHAR)"
     )
     t2 = time.perf_counter()
     tick("SIRENE : localisation et QPV", 0, None)
@@ -218,6 +259,9 @@ def build(
             if len(idx15)
             else np.full(len(lon), None, dtype=object)
         )
+        precision = location.precision_of(_col(chunk, "qualite_xy"), ~np.isnan(lon))
+        status24 = location.qpv_status(precision, a24.inside != None)  # noqa: E711
+        status300 = location.near_status(precision, a24.distance_m)
         out = pa.Table.from_arrays(
             [
                 chunk.column("rn"),
@@ -228,6 +272,9 @@ def build(
                 pa.array(in15, type=pa.string()),
                 pa.array(a24.nearest, type=pa.string()),
                 pa.array(a24.distance_m, mask=np.isnan(a24.distance_m)),
+                pa.array(precision, type=pa.string()),
+                pa.array(status24, type=pa.string()),
+                pa.array(status300, type=pa.string()),
             ],
             schema=GEO_TABLE,
         )
