@@ -687,6 +687,15 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
         "distance, location precision. Semicolon-separated, decimal comma."
     ),
     "Trop de lignes pour Excel : prenez le CSV.": "Too many rows for Excel: take the CSV.",
+    (
+        "{n} établissements ESS de la commune du quartier sont localisés trop imprécisément "
+        "(point placé au hasard dans la commune, ou sans coordonnées) pour dire s'ils sont dans "
+        "ce QPV : ils ne sont pas comptés."
+    ): (
+        "{n} SSE establishments of the neighbourhood's municipality are located too coarsely "
+        "(point placed at random in the municipality, or no coordinates) to tell whether they "
+        "are in this QPV: they are not counted."
+    ),
 }
 
 

@@ -140,6 +140,10 @@ def test_qpv_detail_from_url(ets):
     assert k["Taux de pauvreté"] == "45,2\u202f%"
     detail = maps(at)[-1]["script"]
     assert "Franc-Moisin \\u0026amp; Bel-Air" in detail  # escaped, then JSON-encoded
+    # Saint-Denis' establishments 37 and 38 are « incertain »: not counted, said apart
+    unsure = ((ets.commune_code == "93066") & (ets.qpv24_status == "incertain")).sum()
+    assert unsure == 2
+    assert any(c.value.startswith(f"{unsure} établissements ESS de la commune") for c in at.caption)
 
 
 @pytest.mark.parametrize("bad", ["<script>alert(1)</script>", "QN99999Z"])
@@ -148,6 +152,15 @@ def test_qpv_bad_code(bad):
     text = warnings(at)
     assert ("« qpv »" in text) or ("inconnu dans la base" in text)
     assert "<script>" not in text
+
+
+def test_ecosystem_counts_third_places_known_only_by_their_commune():
+    at = run(ECOSYSTEM, territoire="dep:93", question="tl_near_qpv", distance="5000")
+    assert any(
+        "1 tiers-lieux de Seine-Saint-Denis (93) ne sont connus" in c.value for c in at.caption
+    )
+    # the commune-centre place (tl4) is not in the answer, the two located ones are
+    assert any("**2** tiers-lieux" in m.value for m in at.markdown)
 
 
 def test_ecosystem_questions_and_session_layer():

@@ -146,7 +146,8 @@ def _flag_synthetic(con, sources: pipeline.Sources, prov: list[dict]) -> bool:
         row["synthetic"] = True
         row["title"] = f"{SYNTH_TITLE} — {Path(str(row['source'])).name}"
         row["vintage"] = "synthétique (fichiers au format officiel)"
-        row["notes"] = "Aucun établissement réel : ne pas utiliser pour des chiffres publiés."
+        warning = "Aucun établissement réel : ne pas utiliser pour des chiffres publiés."
+        row["notes"] = f"{row['notes']} — {warning}" if row.get("notes") else warning
     log.warning("Fichiers SIRENE synthétiques reconnus : entrepôt marqué « données fictives ».")
     return True
 

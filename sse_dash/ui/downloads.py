@@ -158,11 +158,21 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict, *, lang: str = "fr")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, header row apart
 
 
-def establishment_downloads(territory, filters, total: int, key: str, *, lang: str = "fr") -> None:
-    """CSV / XLSX of EVERY establishment of the selection (sse.export_frame, the query of
-    `python -m sse_dash export etablissements`), built only when clicked, with the row count in
-    the button labels. XLSX is offered up to Excel's sheet limit."""
+def selection_file(con, territory, filters, fmt: str, sources: list[dict] | None = None) -> bytes:
+    """The file of the Territoire page's « all establishments » buttons: EVERY establishment of
+    the selection (sse.export_frame, the query of `export etablissements`), as French-Excel CSV
+    or XLSX with a « Sources » sheet."""
     from sse_dash.dashboard import sse
+
+    frame = sse.export_frame(con, territory, filters)
+    if fmt == "xlsx":
+        return tables.to_xlsx_bytes(frame, sheet_name="Établissements", sources=sources or None)
+    return tables.to_csv_bytes(frame)
+
+
+def establishment_downloads(territory, filters, total: int, key: str, *, lang: str = "fr") -> None:
+    """CSV / XLSX of every establishment of the selection, built only when clicked, with the
+    row count in the button labels. XLSX is offered up to Excel's sheet limit."""
     from sse_dash.ui import cache
 
     t = lambda text: i18n.t(text, lang)  # noqa: E731
@@ -170,13 +180,13 @@ def establishment_downloads(territory, filters, total: int, key: str, *, lang: s
     name = slug(f"etablissements-ess {territory.label}")
     records = _cached(provenance.source_records, None, default=[])
 
-    def frame() -> pd.DataFrame:
-        return sse.export_frame(cache.connection(), territory, filters)
+    def make(fmt: str):
+        return lambda: selection_file(cache.connection(), territory, filters, fmt, records)
 
     c1, c2 = st.columns(2)
     c1.download_button(
         i18n.tf("Tous les établissements ({n}) — CSV", lang, n=count),
-        data=lambda: tables.to_csv_bytes(frame()),
+        data=make("csv"),
         file_name=f"{name}.csv",
         mime=MIME["csv"],
         key=f"dl-{key}-all-csv",
@@ -189,11 +199,7 @@ def establishment_downloads(territory, filters, total: int, key: str, *, lang: s
     too_big = total > XLSX_MAX_ROWS
     c2.download_button(
         i18n.tf("Tous les établissements ({n}) — XLSX", lang, n=count),
-        data=(
-            b""
-            if too_big
-            else lambda: tables.to_xlsx_bytes(frame(), sheet_name="Établissements", sources=records)
-        ),
+        data=b"" if too_big else make("xlsx"),
         file_name=f"{name}.xlsx",
         mime=MIME["xlsx"],
         key=f"dl-{key}-all-xlsx",
