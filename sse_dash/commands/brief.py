@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
-from sse_dash import config, db, fmt
-from sse_dash.cli import UserError
+from sse_dash import config
+from sse_dash.errors import UserError
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "brief", help="Note de synthèse d'un territoire (PPTX ou PDF) pour un conseil"
-    )
+def register(parser) -> None:
     parser.add_argument(
         "--territory",
         required=True,
@@ -25,6 +20,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    import duckdb
+
+    from sse_dash import db, fmt
     from sse_dash.export.brief import BriefUnavailable, build_brief
     from sse_dash.export.static_map import MapUnavailable
     from sse_dash.export.territory import UnknownTerritory, parse_id

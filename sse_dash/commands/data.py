@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import re
 import time
 
 from sse_dash import config
-from sse_dash.cli import UserError
+from sse_dash.errors import UserError
 
 _SCOPE_RE = re.compile(r"^(dep:(\d{2,3}|2[AB])|reg:\d{2,3})$", re.IGNORECASE)
 
@@ -23,8 +22,9 @@ def _scope(value: str) -> str:
     return f"{kind.lower()}:{code.upper()}"
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser("data", help="Construire et inspecter l'entrepôt de données")
+def register(parser) -> None:
+    from sse_dash.sirene import cli as sirene_cli
+
     data_sub = parser.add_subparsers(dest="data_command", required=True)
 
     b = data_sub.add_parser("build", help="Construire l'entrepôt (data/sse.duckdb)")
@@ -39,13 +39,7 @@ def register(subparsers) -> None:
     s = data_sub.add_parser("status", help="Provenance de l'entrepôt et anomalies")
     s.set_defaults(func=run_status)
 
-    try:
-        sirene_cli = importlib.import_module("sse_dash.sirene.cli")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("sse_dash.sirene", "sse_dash.sirene.cli"):
-            raise
-    else:
-        sirene_cli.register(data_sub)
+    sirene_cli.register(data_sub)
 
 
 def _progress():

@@ -8,17 +8,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import duckdb
-
-from sse_dash import config, db, fmt
-from sse_dash.cli import UserError
+from sse_dash.errors import UserError
 
 OUTPUT_EXTENSIONS = (".csv", ".xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, header row apart
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser("export", help="Exporter des données de l'entrepôt")
+def register(parser) -> None:
     sub = parser.add_subparsers(dest="export_command", required=True)
     ets = sub.add_parser(
         "etablissements",
@@ -46,6 +42,9 @@ def register(subparsers) -> None:
 
 
 def run_establishments(args) -> int:
+    import duckdb
+
+    from sse_dash import config, db, fmt
     from sse_dash.dashboard import sse
     from sse_dash.dashboard import territory as terr
     from sse_dash.export import provenance, tables

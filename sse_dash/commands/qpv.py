@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sse_dash import config
-from sse_dash.cli import UserError
+from sse_dash.errors import UserError
 from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
 from sse_dash.qpvcheck import InputError, reader
 from sse_dash.qpvcheck import mapping as mp
@@ -17,8 +17,7 @@ from sse_dash.qpvcheck.geocoder import make_geocoder
 OUTPUT_EXTENSIONS = (".csv", ".xlsx")
 
 
-def register(subparsers) -> None:
-    qpv = subparsers.add_parser("qpv", help="Adresses et QPV")
+def register(qpv) -> None:
     sub = qpv.add_subparsers(dest="qpv_command", required=True)
     check = sub.add_parser(
         "check",

@@ -13,5 +13,6 @@
 - `aggregates`: agg_territory and its consistency check.
 - `step.run / step.status_lines`: hooks called by the warehouse build and `data status`.
 - `cli.register`: `python -m sse_dash data synth`.
-- `bench.bench_build(scale) / bench.bench_assignment(n_points)`: numbers for `make bench`.
+
+Its benchmarks live in the top-level `benchmarks/sirene.py`.
 """

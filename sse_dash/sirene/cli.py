@@ -8,9 +8,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sse_dash import config, db
-from sse_dash.cli import UserError
-from sse_dash.sirene import synth
+from sse_dash import config
+from sse_dash.errors import UserError
+from sse_dash.sirene.scales import LAYOUTS, SCALES
 
 
 def register(data_subparsers) -> None:
@@ -18,15 +18,13 @@ def register(data_subparsers) -> None:
         "synth", help="Générer un SIRENE synthétique (données fictives) aux formats INSEE"
     )
     p.add_argument("--out", required=True, help="dossier de sortie des trois fichiers parquet")
-    p.add_argument(
-        "--scale", default="dev", choices=list(synth.SCALES), help="taille (défaut : dev)"
-    )
+    p.add_argument("--scale", default="dev", choices=list(SCALES), help="taille (défaut : dev)")
     p.add_argument("--seed", type=int, default=0, help="graine (même graine = mêmes fichiers)")
     p.add_argument("--scope", default=None, help="périmètre : dep:93 ou reg:11")
     p.add_argument(
         "--layout",
         default="simple",
-        choices=list(synth.LAYOUTS),
+        choices=list(LAYOUTS),
         help="simple (trois fichiers) ou officiel (noms et dossiers d'un miroir du catalogue "
         "officiel)",
     )
@@ -37,6 +35,9 @@ def register(data_subparsers) -> None:
 
 
 def run_synth(args) -> int:
+    from sse_dash import db
+    from sse_dash.sirene import synth
+
     path = Path(args.warehouse) if args.warehouse else config.warehouse_path()
     try:
         con = db.open_warehouse(path)

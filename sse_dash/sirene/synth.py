@@ -37,19 +37,19 @@ import shapely
 from sse_dash.qpv_index import QpvIndex
 from sse_dash.sirene import schema
 from sse_dash.sirene.geo import epsg_for_departement, from_wgs84
+from sse_dash.sirene.scales import LAYOUTS, SCALES
 
 # Rows of the national stock (all states) and of its SSE part.
 NATIONAL_ROWS = 44_000_000
 NATIONAL_SSE_ROWS = 2_350_000
 NATIONAL_OTHER_UNITS_PER_ROW = 0.66  # ≈ 29 M legal units for 44 M establishments
 
-SCALES: dict[str, float] = {"test": 0.0, "dev": 0.01, "1/10": 0.1, "national": 1.0}
 TEST_ROWS = (2_500, 1_500)  # (SSE rows, other rows) at the "test" scale
 TEST_DEPARTEMENTS = ("93", "75", "971")
 CHUNK_UNITS = 250_000
 CHUNK_OTHER_ROWS = 2_000_000
 POOL_MIN, POOL_MAX = 5_000, 1_500_000  # points reused by the non-SSE rows
-LAYOUTS = ("simple", "officiel")
+
 SYNTHETIC_METADATA = "sse_dash_synthetic"
 TODAY = np.datetime64("2026-11-01")
 

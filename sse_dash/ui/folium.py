@@ -8,8 +8,6 @@ component receives it (sse_dash.maps.localize_links)."""
 from __future__ import annotations
 
 import logging
-import time
-from collections import deque
 from collections.abc import Iterable
 
 import folium
@@ -35,10 +33,6 @@ def _local_component(*args, **kwargs):
 
 streamlit_folium._component_func = _local_component
 
-# Seconds spent serialising each map (HTML/JS rendered and sent by st_folium); the page
-# benchmark reports page time with and without it (sse_dash.ui.bench).
-SERIALISATION_SECONDS: deque[float] = deque(maxlen=1000)
-
 
 def _no_bounds():
     return [[None, None], [None, None]]
@@ -58,14 +52,10 @@ def show_map(
         # st_folium computes the bounds of every layer only to put them in its default return
         # value: for the home choropleth that walked 130,000 coordinates (0.15 s) per rerun.
         m.get_bounds = _no_bounds
-    start = time.perf_counter()
-    try:
-        return streamlit_folium.st_folium(
-            m,
-            key=key,
-            height=height,
-            use_container_width=True,
-            returned_objects=returned_objects,
-        )
-    finally:
-        SERIALISATION_SECONDS.append(time.perf_counter() - start)
+    return streamlit_folium.st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=returned_objects,
+    )

@@ -1,4 +1,4 @@
-"""Benchmarks of the SIRENE pipeline, called by `make bench` (sse_dash.commands.bench).
+"""Benchmarks of the SIRENE pipeline, called by `make bench` (benchmarks.runner).
 
 `bench_build(scale)` generates a synthetic SIRENE on the geography of the built warehouse and
 runs the pipeline in fresh subprocesses, so each reported peak RSS is that step's own.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from benchmarks.timing import peak_rss_mb
 from sse_dash import config, db
 
 
@@ -30,16 +30,12 @@ def _copy_geography(src: Path, dst: Path) -> None:
 
 def _child(args: list[str]) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "sse_dash.sirene.bench", *args],
+        [sys.executable, "-m", "benchmarks.sirene", *args],
         check=True,
         capture_output=True,
         text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
 
 
 def bench_build(scale: str = "dev", warehouse: str | Path | None = None, seed: int = 1) -> dict:
@@ -123,7 +119,7 @@ def bench_assignment(n_points: int = 1_000_000, warehouse: str | Path | None = N
 
 def main(argv: list[str] | None = None) -> int:
     """Subprocess entry point: prints one JSON line."""
-    p = argparse.ArgumentParser(prog="python -m sse_dash.sirene.bench")
+    p = argparse.ArgumentParser(prog="python -m benchmarks.sirene")
     sub = p.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("generate")
     g.add_argument("warehouse")
@@ -166,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         result = bench_assignment(args.n)
     else:
         result = bench_build(args.scale)
-    result.setdefault("peak_rss_mb", _peak_rss_mb())
+    result.setdefault("peak_rss_mb", peak_rss_mb())
     print(json.dumps(result))
     return 0
 

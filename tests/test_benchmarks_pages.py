@@ -8,8 +8,8 @@ import re
 import pytest
 import ui_warehouse
 
+from benchmarks import pages as bench
 from sse_dash import config, maps
-from sse_dash.ui import bench
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,9 @@ def test_map_file_is_offline_and_holds_every_point(small_wh, tmp_path):
     path, facts = bench.map_file(3000, tmp_path, small_wh)
     html = path.read_text(encoding="utf-8")
     assert facts["points_drawn"] == 3000
-    assert "160 points" not in facts["points_source"]  # 160 from the warehouse, rest random
-    assert facts["points_source"].endswith("+ 2840 points aléatoires")
+    located = int(ui_warehouse.establishments()["lon"].notna().sum())  # 156 of the 160
+    assert f"{located} points" not in facts["points_source"]  # from the warehouse, rest random
+    assert facts["points_source"].endswith(f"+ {3000 - located} points aléatoires")
     assert maps.VENDOR_URL not in html
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert urls and all(u.startswith("file://") for u in urls), urls

@@ -8,18 +8,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.timing import timed
 from sse_dash import db
 
 BRIEF_TARGET_S = 15.0
 
 
 def _median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return round(statistics.median(times), 3)
+    return round(timed(fn, repeats, warmup=False)[0], 3)
 
 
 def bench_charts(repeats: int = 5) -> dict:
@@ -58,8 +54,8 @@ def bench_exports(
     warehouse: str | Path | None = None, territory: str = "dep:93", repeats: int = 3
 ) -> list[dict]:
     """Chart export, static map and briefing pack (PPTX and PDF) on the built warehouse."""
+    from benchmarks.pages import bench_warehouse
     from sse_dash.export import brief, static_map
-    from sse_dash.ui.bench import bench_warehouse
 
     # SSE_DASH_BENCH_WAREHOUSE (the largest warehouse at hand), else data/sse.duckdb
     path = bench_warehouse(warehouse)

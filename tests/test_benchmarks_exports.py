@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from test_brief_support import build_fixture_warehouse
 
-from sse_dash.export import bench
+from benchmarks import exports as bench
 
 
 def test_bench_exports_reports_map_and_both_pack_formats(tmp_path, monkeypatch):

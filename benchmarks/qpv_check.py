@@ -1,6 +1,6 @@
 """Speed of « Adresse en QPV ? » on real QPV 2024 contours (warehouse, else ../shared/data):
 end-to-end batch (parse CSV -> assign -> write CSV) next to the bare shapely STRtree floor on the
-same points, and single-point checks. Called by `make bench` (sse_dash.benchmarks)."""
+same points, and single-point checks. Called by `make bench` (benchmarks.runner)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ GOAL_SINGLE_MS = 5.0
 
 def _reference():
     """The warehouse reference when built, else an index on the shared contours."""
-    from sse_dash.benchmarks import _qpv_contours
+    from benchmarks.point_in_polygon import _qpv_contours
     from sse_dash.qpv_index import QpvIndex
     from sse_dash.qpvcheck import engine
 
@@ -70,7 +70,7 @@ def bench_batch(n: int = 100_000, repeat: int = 3) -> dict:
         stages["total"].append(t3 - t0)
         inside = result.summary["in_qpv"]
     # floor: bare STRtree + prepared contains on the same points (membership only, no I/O)
-    from sse_dash.benchmarks import _qpv_contours
+    from benchmarks.point_in_polygon import _qpv_contours
 
     _, geoms, _ = _qpv_contours()
     tr = Transformer.from_crs(4326, 2154, always_xy=True)
@@ -104,7 +104,7 @@ def bench_batch(n: int = 100_000, repeat: int = 3) -> dict:
 
 
 def sample_points_for(n: int):
-    from sse_dash.benchmarks import _qpv_contours, sample_points
+    from benchmarks.point_in_polygon import _qpv_contours, sample_points
 
     return sample_points(_qpv_contours()[1], n)
 

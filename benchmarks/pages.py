@@ -1,5 +1,5 @@
 """UI benchmarks for `python -m sse_dash bench --only pages browser` (registered in
-sse_dash.benchmarks).
+benchmarks.runner).
 
 bench_pages: server-side time of a page rerun after a territory change, for every page, with
 Streamlit's AppTest on the largest warehouse available. bench_browser_paint: headless chromium
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.timing import env, percentiles
 from sse_dash import config, db
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,30 +66,11 @@ def _data_dir_for(path: Path):
         yield Path(tmp)
 
 
-@contextmanager
-def _env(**values: str):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def page_files() -> list[str]:
-    root = config.REPO_ROOT
-    return ["app.py"] + sorted(str(p.relative_to(root)) for p in (root / "pages").glob("*.py"))
+    """Every page of the app, from the app's own list of pages."""
+    from sse_dash.ui.page import PAGES
 
-
-def _percentiles(times: list[float]) -> dict:
-    if not times:
-        return {"p50_s": None, "p95_s": None}
-    p50, p95 = np.percentile(times, [50, 95])
-    return {"p50_s": round(float(p50), 3), "p95_s": round(float(p95), 3)}
+    return [script for script, _label, _icon in PAGES if (config.REPO_ROOT / script).exists()]
 
 
 @contextmanager
@@ -180,13 +162,35 @@ def _timed_reruns(at, reruns: int, change, serialised: list, built: list, after=
         errors += len(at.exception)
         if after is not None:
             after(at)
-    out = {**_percentiles(whole), "errors": errors}
+    out = {**percentiles(whole), "errors": errors}
     for suffix, times in (
         ("without_map_serialisation", without_maps),
         ("without_map_building_and_serialisation", without_building),
     ):
-        out.update({f"{k}_{suffix}": v for k, v in _percentiles(times).items()})
+        out.update({f"{k}_{suffix}": v for k, v in percentiles(times).items()})
     return out
+
+
+@contextmanager
+def _timing_map_serialisation(serialised: list[float]):
+    """Time spent in streamlit-folium's st_folium (the map rendered and sent to the browser),
+    reported apart from the rest of the page; restored afterwards."""
+    import streamlit_folium
+
+    original = streamlit_folium.st_folium
+
+    def timed_st_folium(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            serialised.append(time.perf_counter() - start)
+
+    streamlit_folium.st_folium = timed_st_folium
+    try:
+        yield
+    finally:
+        streamlit_folium.st_folium = original
 
 
 def filter_territory(path: Path) -> str:
@@ -217,8 +221,7 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
     """For each page: first run, then `reruns` reruns each after choosing another département
     in the sidebar (a new territory each time, so the page's queries really run); then, on
     FILTER_TERRITORY, `reruns` reruns each after a new value of the page's filters."""
-    from sse_dash.ui.folium import SERIALISATION_SECONDS as serialised
-
+    serialised: list[float] = []
     built: list[float] = []
     path = bench_warehouse(warehouse)
     n_est = establishment_count(path)
@@ -226,8 +229,9 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
     out = []
     with (
         _data_dir_for(path) as data_dir,
-        _env(SSE_DASH_DATA_DIR=str(data_dir)),
+        env(SSE_DASH_DATA_DIR=str(data_dir)),
         _timing_map_builders(built),
+        _timing_map_serialisation(serialised),
     ):
         for page in page_files():
             at, first = _first_run(page, "dep:93")
