@@ -193,3 +193,21 @@ def test_cli_employer_flag(big, tmp_path, monkeypatch, flag, where):
     argv = ["export", "etablissements", "--territoire", "com:93008", "--out", str(out), *flag]
     assert cli.main(argv) == 0
     assert len(_csv(out)) == _count(big, f"commune_code = '93008' AND {where}")
+
+
+def test_csv_written_in_pieces_is_the_same_file():
+    from sse_dash.export import tables
+
+    frame = pd.DataFrame(
+        {
+            "nom": ["=HYPERLINK()", None, 'a;"b"', "-1,5", "Asso"],
+            "distance_qpv_m": [1.5, float("nan"), 3.0, 4.25, 0.0],
+            "employeur": [True, False, True, True, False],
+            "mixte": ["x", 2, None, 3.5, "y"],
+        }
+    )
+    whole = tables.to_csv_bytes(frame)
+    assert b"".join(tables.csv_parts(frame, chunk_rows=2)) == whole
+    assert whole.count(b"\r\n") == 6 and whole.startswith(b"\xef\xbb\xbfnom;")
+    empty = frame.iloc[:0]
+    assert b"".join(tables.csv_parts(empty, chunk_rows=2)) == tables.to_csv_bytes(empty)

@@ -104,6 +104,11 @@ def test_dev_build_marks_commune_centres_uncertain_and_pdl_duplicates(dev_wareho
             "SELECT count(*) FILTER (WHERE also_in IS NOT NULL), "
             "count(*) FILTER (WHERE duplicate_of IS NOT NULL) FROM third_places"
         ).fetchone()
+        ptce = dict(
+            con.execute(
+                "SELECT location_precision, list_distinct(list(qpv24_status)) FROM ptce GROUP BY 1"
+            ).fetchall()
+        )
         split = dict(
             con.execute(
                 "SELECT id, name FROM third_places WHERE id IN ('fabt-63', 'fabt-123')"
@@ -113,6 +118,8 @@ def test_dev_build_marks_commune_centres_uncertain_and_pdl_duplicates(dev_wareho
         con.close()
     assert by_precision["commune"] == ["incertain"]
     assert set(by_precision["adresse"]) <= {"oui", "non"}
+    # PTCE are known by their commune (or département) only: never counted in a QPV
+    assert ptce and all(statuses == ["incertain"] for statuses in ptce.values()), ptce
     assert marked[0] > marked[1] > 0  # PiNG's fabriques are also ANCT Fabriques
     # grouped ANCT rows (« fabt-63; fabt-123 » / « La Miel; SCIC SA LA MAIN 9-3.0 ») are split
     assert split == {"fabt-63": "La Miel", "fabt-123": "SCIC SA LA MAIN 9-3.0"}

@@ -102,13 +102,15 @@ def run_establishments(args) -> int:
                     f"{fmt.number(len(frame))} établissements : trop pour une feuille Excel "
                     f"({fmt.number(XLSX_MAX_ROWS)} lignes au plus). Choisissez un fichier .csv."
                 )
-            data = tables.to_xlsx_bytes(
-                frame,
-                sheet_name="Établissements",
-                sources=provenance.source_records(con) or None,
-            )
+            parts = [
+                tables.to_xlsx_bytes(
+                    frame,
+                    sheet_name="Établissements",
+                    sources=provenance.source_records(con) or None,
+                )
+            ]
         else:
-            data = tables.to_csv_bytes(frame)
+            parts = tables.csv_parts(frame)  # written piece by piece: no whole copy in memory
         synthetic = provenance.is_synthetic(con)
     except duckdb.CatalogException as exc:
         raise UserError(
@@ -120,7 +122,9 @@ def run_establishments(args) -> int:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".part")
-        tmp.write_bytes(data)
+        with tmp.open("wb") as fh:
+            for part in parts:
+                fh.write(part)
         tmp.replace(out)
     except OSError as exc:
         raise UserError(f"impossible d'écrire {out} : {exc.strerror or exc}") from None
