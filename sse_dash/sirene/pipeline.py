@@ -35,15 +35,11 @@ GEO_TABLE = pa.schema(
         ("near_qpv300_status", pa.string()),
     ]
 )
-# Columns read only when the file has them (older vintages lack the NAF 2025 columns): the
-# placeholder of the named query -> (file, column).
-OPTIONAL_COLUMNS = {
-    "ul_naf25": ("units", "activitePrincipaleNAF25UniteLegale"),
-    "et_naf25": ("establishments", "activitePrincipaleNAF25Etablissement"),
-    "geo_qualite_qp24": ("geolocation", "qualite_qp24"),
-    "geo_plg_qp15": ("geolocation", "plg_qp15"),
-    "geo_qualite_qp15": ("geolocation", "qualite_qp15"),
-}
+# Columns read only when the file has them (older vintages lack the NAF 2025 columns and the
+# 2015 / quality columns of the geolocation file): the query gets the quoted column, else NULL.
+UL_NAF25 = "activitePrincipaleNAF25UniteLegale"
+ET_NAF25 = "activitePrincipaleNAF25Etablissement"
+GEO_QUALITE_QP24, GEO_PLG_QP15, GEO_QUALITE_QP15 = "qualite_qp24", "plg_qp15", "qualite_qp15"
 
 # Intermediate tables of the build, dropped at the end (the allow-list for their names).
 WORK_TABLES = ("sirene_raw", "sirene_geo", "sirene_units", "sirene_family_map", "sirene_naf_map")
@@ -79,19 +75,9 @@ def _scope(scope: str | None) -> tuple[str | None, str | None]:
     raise PipelineError(f"Périmètre invalide « {scope} » : attendu dep:93 ou reg:11.")
 
 
-def optional_columns(con, sources: Sources) -> dict[str, str]:
-    """Placeholder -> quoted column name when the file has the column, else NULL."""
-    present: dict[str, set[str]] = {}
-    out = {}
-    for placeholder, (which, column) in OPTIONAL_COLUMNS.items():
-        source = getattr(sources, which)
-        if which not in present:
-            names = queries.rows(con, "sirene_parquet_columns", {"source": source})
-            present[which] = {n for (n,) in names}
-        out[placeholder] = (
-            queries.ident(column, present[which]) if column in present[which] else "NULL"
-        )
-    return out
+def columns_of(con, source: str) -> set[str]:
+    """Column names of a Parquet file (or URL)."""
+    return {n for (n,) in queries.rows(con, "sirene_parquet_columns", {"source": source})}
 
 
 def activity_map(keys: list[str]) -> pd.DataFrame:
@@ -191,12 +177,31 @@ def build(
             progress(label, done, total)
 
     write_ref_tables(con, naf_labels)
-    optional = optional_columns(con, sources)
+    ul, et, geo = (
+        columns_of(con, src) for src in (sources.units, sources.establishments, sources.geolocation)
+    )
     tick("SIRENE : unités légales de l'ESS", 0, None)
-    con.execute(queries.render("sirene_load_units", optional), {"units": sources.units})
+    units_sql = queries.render(
+        "sirene_load_units",
+        {"ul_naf25": queries.ident(UL_NAF25, ul) if UL_NAF25 in ul else "NULL"},
+    )
+    con.execute(units_sql, {"units": sources.units})
     tick("SIRENE : établissements actifs", 0, None)
+    establishments_sql = queries.render(
+        "sirene_load_establishments",
+        {
+            "et_naf25": queries.ident(ET_NAF25, et) if ET_NAF25 in et else "NULL",
+            "geo_qualite_qp24": (
+                queries.ident(GEO_QUALITE_QP24, geo) if GEO_QUALITE_QP24 in geo else "NULL"
+            ),
+            "geo_plg_qp15": queries.ident(GEO_PLG_QP15, geo) if GEO_PLG_QP15 in geo else "NULL",
+            "geo_qualite_qp15": (
+                queries.ident(GEO_QUALITE_QP15, geo) if GEO_QUALITE_QP15 in geo else "NULL"
+            ),
+        },
+    )
     con.execute(
-        queries.render("sirene_load_establishments", optional),
+        establishments_sql,
         {
             "establishments": sources.establishments,
             "geolocation": sources.geolocation,
