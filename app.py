@@ -47,14 +47,20 @@ else:
                 fmt.number(k["employees_est"], lang=lang),
                 t("Milieu de la tranche d'effectifs de chaque établissement : ordre de grandeur."),
             ),
-            (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
+            (
+                t("Part en QPV"),
+                fmt.percent(k["share_in_qpv"], lang=lang),
+                sse.uncertain_note(k, lang),
+            ),
             (
                 t("Part en QPV ou à moins de 300 m"),
                 fmt.percent(k["share_near_qpv"], lang=lang),
-                None,
+                sse.uncertain_note(k, lang),
             ),
         ]
     )
+    if k["qpv_uncertain"]:
+        st.caption(sse.uncertain_note(k, lang))
 
     st.subheader(t("Carte"))
     c1, c2 = st.columns(2)
@@ -107,7 +113,18 @@ else:
             )
         )
     widgets.data_table(
-        areas[["code", "name", "establishments", "per10k", "in_qpv", "share_qpv", "population"]]
+        areas[
+            [
+                "code",
+                "name",
+                "establishments",
+                "per10k",
+                "in_qpv",
+                "qpv_uncertain",
+                "share_qpv",
+                "population",
+            ]
+        ]
         .rename(
             columns={
                 "code": "Code",
@@ -115,6 +132,7 @@ else:
                 "establishments": t("Établissements ESS"),
                 "per10k": t("Pour 10 000 habitants"),
                 "in_qpv": t("Établissements en QPV"),
+                "qpv_uncertain": t("QPV incertain (localisation imprécise)"),
                 "share_qpv": t("Part en QPV (%)"),
                 "population": t("Population"),
             }

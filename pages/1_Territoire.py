@@ -6,7 +6,7 @@ import streamlit as st
 from sse_dash import charts, fmt, i18n, style
 from sse_dash.dashboard import layers, mapviews, points, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, downloads, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.page import page_setup
@@ -100,9 +100,15 @@ widgets.kpis(
             t("Milieu de la tranche d'effectifs : ordre de grandeur."),
         ),
         (t("Pour 10 000 habitants"), fmt.number(k["per10k"], 1, lang), None),
-        (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
+        (
+            t("Part en QPV"),
+            fmt.percent(k["share_in_qpv"], lang=lang),
+            sse.uncertain_note(k, lang),
+        ),
     ]
 )
+if k["qpv_uncertain"]:
+    st.caption(sse.uncertain_note(k, lang))
 references = cache.call(terr.references, territory)
 ref_rows = [(territory, k)] + [(r, cache.call(sse.kpis, r, filters)) for r in references]
 widgets.data_table(
@@ -214,16 +220,14 @@ st.subheader(t("Établissements"))
 shown = cache.call(sse.points, territory, filters, TABLE_ROWS)
 st.caption(
     i18n.tf(
-        "{total} établissements ; {shown} affichés. Les noms des unités non diffusibles ne sont "
-        "pas publiés.",
+        "{total} établissements ; {shown} affichés ci-dessous, tous dans les téléchargements. "
+        "Les noms des unités non diffusibles ne sont pas publiés.",
         lang,
         total=fmt.number(k["establishments"], lang=lang),
         shown=fmt.number(len(shown), lang=lang),
     )
 )
-widgets.table(
-    sse.display_points(shown, family_labels, lang),
-    "ter_establishments",
-    meta={"title": i18n.tf("Établissements ESS — {territory}", lang, territory=territory.label)},
-    lang=lang,
+st.dataframe(sse.display_points(shown, family_labels, lang), hide_index=True)
+downloads.establishment_downloads(
+    territory, filters, int(k["establishments"]), "ter_establishments", lang=lang
 )

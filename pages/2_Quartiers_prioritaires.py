@@ -166,6 +166,17 @@ if record:
                 ),
             ]
         )
+        unsure = cache.call(qpv.uncertain_in_communes, record["code"])
+        if unsure:
+            st.caption(
+                i18n.tf(
+                    "{n} établissements ESS de la commune du quartier sont localisés trop "
+                    "imprécisément (point placé au hasard dans la commune, ou sans coordonnées) "
+                    "pour dire s'ils sont dans ce QPV : ils ne sont pas comptés.",
+                    lang,
+                    n=fmt.number(unsure, lang=lang),
+                )
+            )
     one = pd.DataFrame([{k: record[k] for k in ("code", "name", "geometry", "lat", "lon")}])
     other = cache.call(qpv.overlap, record["code"])
     family_labels = cache.call(sse.labels, "family", lang) if ctx.sirene else None

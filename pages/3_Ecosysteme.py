@@ -71,7 +71,8 @@ widgets.data_table(mapviews.layers_table(frames, lang=lang), lang)
 st.caption(
     t(
         "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune "
-        "(localisation approximative)."
+        "(localisation approximative) ; les établissements placés au hasard dans leur commune "
+        "par l'INSEE sont dessinés en pointillé : leur présence en QPV est incertaine."
     )
 )
 
@@ -129,6 +130,17 @@ if question == "tl_near_qpv":
             distance=distance_label,
         )
     )
+    unsure = cache.call(proximity.third_places_uncertain, territory)
+    if unsure:
+        st.caption(
+            i18n.tf(
+                "{n} tiers-lieux de {territory} ne sont connus que par leur commune : leur "
+                "distance à un QPV est incertaine, ils ne sont pas comptés.",
+                lang,
+                n=fmt.number(unsure, lang=lang),
+                territory=territory.label,
+            )
+        )
     widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
 elif question == "qpv_without_sse":
     around = cache.call(proximity.sse_around_qpv, territory, radius)

@@ -631,6 +631,71 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
     "Lecture des coordonnées": "Reading the coordinates",
     "Recherche des QPV": "Finding the QPV",
     "Géocodage": "Geocoding",
+    # location precision and QPV status of establishments, third places, full export
+    "incertain": "uncertain",
+    (
+        "Part calculée sur {located} établissements bien localisés ; {uncertain} établissements "
+        "localisés trop imprécisément pour dire s'ils sont en QPV (point placé au hasard dans "
+        "la commune, ou sans coordonnées) ne sont pas comptés."
+    ): (
+        "Share computed over {located} precisely located establishments; {uncertain} "
+        "establishments located too coarsely to tell whether they are in a QPV (point placed at "
+        "random in the municipality, or no coordinates) are not counted."
+    ),
+    "QPV incertain (localisation imprécise)": "QPV uncertain (imprecise location)",
+    "Établissements à localisation imprécise (QPV incertain)": (
+        "Establishments with an imprecise location (QPV uncertain)"
+    ),
+    "Point placé au hasard dans la commune : QPV incertain": (
+        "Point placed at random in the municipality: QPV uncertain"
+    ),
+    "Contour pointillé : point placé au hasard dans la commune (QPV incertain)": (
+        "Dashed outline: point placed at random in the municipality (QPV uncertain)"
+    ),
+    " (position approximative : QPV incertain)": " (approximate position: QPV uncertain)",
+    " — aussi dans : ": " — also in: ",
+    (
+        "{n} tiers-lieux de {territory} ne sont connus que par leur commune : leur distance à un "
+        "QPV est incertaine, ils ne sont pas comptés."
+    ): (
+        "{n} third places of {territory} are only known by their municipality: their distance "
+        "to a QPV is uncertain, they are not counted."
+    ),
+    (
+        "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune (localisation "
+        "approximative) ; les établissements placés au hasard dans leur commune par l'INSEE sont "
+        "dessinés en pointillé : leur présence en QPV est incertaine."
+    ): (
+        "PTCE and some third places are located at the centre of their municipality "
+        "(approximate location); establishments placed at random in their municipality by "
+        "INSEE are drawn dashed: whether they are in a QPV is uncertain."
+    ),
+    (
+        "{total} établissements ; {shown} affichés ci-dessous, tous dans les téléchargements. Les "
+        "noms des unités non diffusibles ne sont pas publiés."
+    ): (
+        "{total} establishments; {shown} shown below, all of them in the downloads. Names of "
+        "non-public units are not published."
+    ),
+    "Tous les établissements ({n}) — CSV": "All establishments ({n}) — CSV",
+    "Tous les établissements ({n}) — XLSX": "All establishments ({n}) — XLSX",
+    (
+        "Toute la sélection, pas seulement les lignes affichées : statut QPV (oui, non, "
+        "incertain), distance, précision de localisation. Point-virgule, virgule décimale."
+    ): (
+        "The whole selection, not only the rows shown: QPV status (yes, no, uncertain), "
+        "distance, location precision. Semicolon-separated, decimal comma."
+    ),
+    "Trop de lignes pour Excel : prenez le CSV.": "Too many rows for Excel: take the CSV.",
+    (
+        "{n} établissements ESS de la commune du quartier sont localisés trop imprécisément "
+        "(point placé au hasard dans la commune, ou sans coordonnées) pour dire s'ils sont dans "
+        "ce QPV : ils ne sont pas comptés."
+    ): (
+        "{n} SSE establishments of the neighbourhood's municipality are located too coarsely "
+        "(point placed at random in the municipality, or no coordinates) to tell whether they "
+        "are in this QPV: they are not counted."
+    ),
 }
 
 

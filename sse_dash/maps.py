@@ -314,10 +314,14 @@ class PointsLayer(folium.map.Layer):
             var group = L.featureGroup();
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
-                var marker = L.circleMarker([r[0] / 1e5, r[1] / 1e5], {
+                var marker = L.circleMarker([r[0] / 1e5, r[1] / 1e5], {% if this.hollow %}{
+                    renderer: renderer, radius: {{ this.radius }}, weight: 1.5,
+                    dashArray: "2 2", color: colors[r[2]], fillColor: colors[r[2]],
+                    fillOpacity: 0.1
+                }{% else %}{
                     renderer: renderer, radius: {{ this.radius }}, weight: 1,
                     color: "#333333", fillColor: colors[r[2]], fillOpacity: 0.85
-                });
+                }{% endif %});
                 if (r[3]) { marker.bindTooltip(r[3]); }
                 group.addLayer(marker);
             }
@@ -338,11 +342,13 @@ class PointsLayer(folium.map.Layer):
         name: str,
         radius: float,
         show: bool,
+        hollow: bool = False,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
         self.lat, self.lon, self.classes, self.tips = lat, lon, classes, tips
         self.radius = float(radius)
+        self.hollow = bool(hollow)  # dashed outline, no fill: an approximate position
         self.data_json = _rows_json(lat, lon, classes, tips)
         self.colors_json = json.dumps(colors)
 
@@ -441,6 +447,7 @@ def points_layer(
     radius: float = 4,
     max_points: int = 60_000,
     show: bool = True,
+    hollow: bool = False,
 ) -> PointsLayer:
     """Points with an escaped tooltip; coloured by `category` (values listed in `categories`,
     colours in `colors`) or with one `color`. Rows without coordinates are skipped; beyond
@@ -464,7 +471,9 @@ def points_layer(
     )
     lats = pa.array(frame[lat].astype("float64").round(5).to_numpy())
     lons = pa.array(frame[lon].astype("float64").round(5).to_numpy())
-    return PointsLayer(lats, lons, classes, tips, palette, name=name, radius=radius, show=show)
+    return PointsLayer(
+        lats, lons, classes, tips, palette, name=name, radius=radius, show=show, hollow=hollow
+    )
 
 
 def classify(values: Sequence[float], n_classes: int = 5) -> list[float]:

@@ -102,14 +102,18 @@ def test_pptx_key_figures_match_raw_establishments(con, pptx_dep):
     header = [c.text for c in table.rows[0].cells]
     assert header == ["Indicateur", "Seine-Saint-Denis", "Île-de-France", "France"]
     rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in list(table.rows)[1:]}
-    total, employers, in_qpv = con.execute(
-        "SELECT count(*), count(*) FILTER (employer), count(*) FILTER (qpv24 IS NOT NULL) "
-        "FROM establishments WHERE dep_code = '93'"
+    total, employers, in_qpv, unsure = con.execute(
+        "SELECT count(*), count(*) FILTER (employer), count(*) FILTER (qpv24 IS NOT NULL), "
+        "count(*) FILTER (qpv24_status = 'incertain') FROM establishments WHERE dep_code = '93'"
     ).fetchone()
+    assert unsure > 0  # shares in QPV are over the precisely located establishments
     population = con.execute("SELECT population FROM departements WHERE code = '93'").fetchone()[0]
     assert rows["Établissements de l'ESS"][0] == fmt.number(total)
     assert rows["dont employeurs"][0] == fmt.number(employers)
-    assert rows["Part des établissements situés en QPV"][0] == fmt.percent(in_qpv / total * 100)
+    assert rows["Part des établissements situés en QPV"][0] == fmt.percent(
+        in_qpv / (total - unsure) * 100
+    )
+    assert rows["Localisation trop imprécise (QPV incertain, non comptés)"][0] == fmt.number(unsure)
     assert rows["Établissements pour 10 000 habitants"][0] == fmt.number(
         total / population * 10_000, 1
     )

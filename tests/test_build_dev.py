@@ -212,9 +212,11 @@ def test_third_places_and_ptce(con, catalog):
     counts = dict(
         con.execute("SELECT dataset_id, count(*) FROM third_places GROUP BY 1").fetchall()
     )
+    # the ANCT files group the places of a commune in one row (« fabt-63; fabt-123 »): one
+    # row per place after reading (342 rows -> 382 Fabriques, 98 -> 109 Manufactures)
     assert counts == {
-        "fabriques_de_territoire": 342,
-        "manufactures_de_proximite": 98,
+        "fabriques_de_territoire": 382,
+        "manufactures_de_proximite": 109,
         "tiers_lieux_pdl": 162,
     }
     ptce_src = pd.read_csv(source(catalog, "ptce"), dtype=str)
@@ -243,11 +245,19 @@ def test_third_places_and_ptce(con, catalog):
 
 def test_third_places_carry_their_nearest_qpv(con):
     """Same engine as the establishments: inside => distance 0 and nearest == inside; every
-    located third place in metropolitan France has a nearest QPV and a distance."""
+    third place located at its address in metropolitan France has a nearest QPV and a
+    distance; one known only by its commune centre is « incertain », without either."""
     rows = con.execute(
         "SELECT qpv24, qpv24_nearest, qpv24_distance_m, lon, lat FROM third_places "
-        "WHERE lon BETWEEN -5.5 AND 10 AND lat BETWEEN 41 AND 51.5"
+        "WHERE lon BETWEEN -5.5 AND 10 AND lat BETWEEN 41 AND 51.5 "
+        "AND location_precision = 'adresse'"
     ).fetchall()
+    centres = con.execute(
+        "SELECT count(*), count(qpv24_nearest), count(qpv24_distance_m), "
+        "bool_and(qpv24_status = 'incertain' AND near_qpv300_status = 'incertain') "
+        "FROM third_places WHERE location_precision = 'commune'"
+    ).fetchone()
+    assert centres[0] > 300 and centres[1:] == (0, 0, True)
     assert rows and all(r[1] is not None and r[2] is not None for r in rows)
     inside = [r for r in rows if r[0] is not None]
     assert inside and all(r[2] == 0 and r[1] == r[0] for r in inside)

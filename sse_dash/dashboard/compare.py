@@ -18,6 +18,7 @@ INDICATORS = (
     ("jobs_per1k", "Emplois estimés pour 1 000 habitants", False, 1),
     ("share_in_qpv", "Part des établissements en QPV", True, 1),
     ("share_near_qpv", "Part en QPV ou à moins de 300 m", True, 1),
+    ("qpv_uncertain", "Établissements à localisation imprécise (QPV incertain)", False, 0),
     ("qpv", "Nombre de QPV 2024", False, 0),
 )
 

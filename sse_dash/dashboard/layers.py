@@ -44,6 +44,8 @@ class Layer:
     radius: float = 6
     name_column: str = "name"  # what the table alternative lists
     pages: frozenset[str] = field(default_factory=frozenset)
+    # rows whose QPV answer is « incertain » (point at random in the commune) drawn apart, hollow
+    uncertain_apart: bool = False
 
 
 # ---------------------------------------------------------------- hover texts
@@ -74,11 +76,18 @@ def _qpv_tooltips(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _third_place_tooltips(frame: pd.DataFrame, lang: str) -> list[str]:
+    """Name, kind, approximate location, and the other sources listing the same place."""
     kinds = points.kind_labels(frame["kind"], lang)
     approximate = i18n.t(" (localisation approximative)", lang)
+    also = frame["also_in"] if "also_in" in frame else pd.Series([None] * len(frame))
+    also_label = i18n.t(" — aussi dans : ", lang)
     return [
-        f"{n} — {k}" + (approximate if p == "commune" else "")
-        for n, k, p in zip(frame["name"], kinds, frame["location_precision"], strict=True)
+        f"{n} — {k}"
+        + (approximate if p == "commune" else "")
+        + (f"{also_label}{a}" if isinstance(a, str) and a else "")
+        for n, k, p, a in zip(
+            frame["name"], kinds, frame["location_precision"], also.tolist(), strict=True
+        )
     ]
 
 
@@ -162,6 +171,7 @@ LAYERS: tuple[Layer, ...] = (
         category="family",
         radius=4,
         pages=frozenset({TERRITORY_PAGE, ECOSYSTEM_PAGE}),
+        uncertain_apart=True,
     ),
     Layer(
         "qpv15",

@@ -8,11 +8,26 @@ from collections.abc import Mapping
 import folium
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sse_dash import fmt, i18n, maps, style
 from sse_dash.dashboard import layers as registry
 
 Frames = Mapping[str, pd.DataFrame | None]
+
+
+UNCERTAIN_NOTE = "Point placé au hasard dans la commune : QPV incertain"
+UNCERTAIN_LEGEND = "Contour pointillé : point placé au hasard dans la commune (QPV incertain)"
+UNCERTAIN_COLOUR = "#FFFFFF"
+
+
+def split_uncertain(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(precisely located, located only at random in their commune) rows: the second ones are
+    drawn apart, hollow, and never counted in or out of a QPV."""
+    if "qpv24_status" not in df:
+        return df, df.iloc[0:0]
+    unsure = (df["qpv24_status"] == "incertain").to_numpy()
+    return df[~unsure], df[unsure]
 
 
 def draw(
@@ -22,11 +37,17 @@ def draw(
     family_labels: Mapping[str, str] | None = None,
     lang: str = "fr",
     show: bool = True,
+    uncertain: bool = False,
 ):
     """The folium element of one registry layer: contours or points with escaped hover
-    texts, coloured by the layer's colour or, for families, one colour per family."""
-    name = i18n.t(layer.label, lang)
+    texts, coloured by the layer's colour or, for families, one colour per family.
+    `uncertain`: the layer's rows whose point was placed at random in the commune (hollow
+    markers, their own name in the layer control)."""
+    name = i18n.t(UNCERTAIN_NOTE if uncertain else layer.label, lang)
     tips = layer.tooltip(frame, lang)
+    if uncertain:
+        note = i18n.t(" (position approximative : QPV incertain)", lang)
+        tips = pc.binary_join_element_wise(maps.text_array(pd.Series(list(tips))), note, "")
     frame = frame.copy()
     if isinstance(tips, pa.Array):  # kept in Arrow: no Python pass over 50,000 texts
         frame["tooltip"] = pd.Series(tips, index=frame.index, dtype=pd.ArrowDtype(pa.string()))
@@ -44,8 +65,11 @@ def draw(
             colors=style.family_colours(categories),
             radius=layer.radius,
             show=show,
+            hollow=uncertain,
         )
-    return maps.points_layer(frame, name=name, color=layer.colour, radius=layer.radius, show=show)
+    return maps.points_layer(
+        frame, name=name, color=layer.colour, radius=layer.radius, show=show, hollow=uncertain
+    )
 
 
 def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
@@ -80,8 +104,13 @@ def layered_map(
     m = maps.base_map(bounds=bounds, tiles=tiles)
     items: list[tuple[str, str]] = []
     for layer, frame in shown:
-        draw(layer, frame, family_labels=family_labels, lang=lang).add_to(m)
+        precise, unsure = split_uncertain(frame) if layer.uncertain_apart else (frame, frame[:0])
+        if not precise.empty:
+            draw(layer, precise, family_labels=family_labels, lang=lang).add_to(m)
         items += registry.legend_items(layer, frame, family_labels, lang)
+        if not unsure.empty:
+            draw(layer, unsure, family_labels=family_labels, lang=lang, uncertain=True).add_to(m)
+            items.append((UNCERTAIN_COLOUR, i18n.t(UNCERTAIN_LEGEND, lang)))
     if items:
         maps.legend(i18n.t("Légende", lang), items).add_to(m)
     maps.add_layer_control(m)

@@ -109,6 +109,15 @@ def third_places_near_qpv(
     )
 
 
+def third_places_uncertain(con: duckdb.DuckDBPyConnection, territory: Territory) -> int:
+    """Third places of the territory located too coarsely to measure a distance to a QPV
+    (commune centre or less): left out of the answers, and counted."""
+    found = queries.rows(
+        con, "ui_third_places_uncertain", {"level": territory.level, "code": territory.code}
+    )
+    return int(found[0][0]) if found else 0
+
+
 def sse_around_qpv(
     con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
 ) -> pd.DataFrame:

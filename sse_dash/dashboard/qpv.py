@@ -94,6 +94,16 @@ def display_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     return out
 
 
+def uncertain_in_communes(con: duckdb.DuckDBPyConnection, code: str) -> int:
+    """SSE establishments of the QPV's communes located too coarsely to say whether they are
+    in it (random point in the commune, no coordinates): left out of its counts."""
+    clean = valid_code(code)
+    if clean is None:
+        return 0
+    found = queries.rows(con, "ui_qpv_uncertain", {"code": clean})
+    return int(found[0][0]) if found else 0
+
+
 def one(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
     """One QPV with indicators and geometry, or None if the code is unknown/malformed."""
     clean = valid_code(code)

@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from sse_dash import i18n, queries
+from sse_dash import fmt, i18n, queries
 from sse_dash.dashboard import qpv as qpv_model
 from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard.territory import Territory
@@ -76,6 +76,38 @@ class Filters:
 NO_FILTERS = Filters()
 
 
+def parse_filters(
+    params: dict[str, str | None],
+    families: list[str],
+    sectors: list[str],
+) -> tuple[Filters, list[str]]:
+    """Filters from URL-style values (the `export` command's options), checked against the
+    same allow-lists as the Territoire page's widgets, values exactly as the page writes them in
+    its URL; returns (filters, names of the parameters ignored because invalid)."""
+    ignored = []
+    family = params.get("famille") or None
+    if family is not None and family not in families:
+        ignored.append("famille")
+        family = None
+    sector = params.get("secteur") or None
+    if sector is not None and sector not in sectors:
+        ignored.append("secteur")
+        sector = None
+    size = params.get("taille") or None
+    if size is not None and size not in SIZE_CLASS_LABELS:
+        ignored.append("taille")
+        size = None
+    qpv = params.get("qpv_filtre") or "all"
+    if qpv not in QPV_FILTERS:
+        ignored.append("qpv_filtre")
+        qpv = "all"
+    employer_raw = params.get("employeur") or "0"
+    if employer_raw not in ("0", "1"):
+        ignored.append("employeur")
+    employer = employer_raw == "1"
+    return Filters(family, sector, size, qpv, employer), ignored
+
+
 def _tparams(territory: Territory, filters: Filters) -> dict:
     """Parameters of the ui_sse_filter fragment: the territory, then the filters."""
     return {**terr.filter_params(territory), **filters.params()}
@@ -103,17 +135,34 @@ def labels(con: duckdb.DuckDBPyConnection, dim: str, lang: str = "fr") -> dict[s
 
 
 def with_rates(record: dict, population: float | None) -> dict:
-    """Add per-10,000-inhabitant and QPV shares (None when the denominator is 0/unknown)."""
+    """Add per-10,000-inhabitant and QPV shares (None when the denominator is 0/unknown).
+    Shares in / near a QPV are taken over the establishments located precisely enough to say
+    (those whose QPV status is « incertain » are left out and counted in `qpv_uncertain`)."""
     n = record.get("establishments") or 0
     record["population"] = population
     record["per10k"] = n / population * 10_000 if population else None
     record["jobs_per1k"] = (
         (record.get("employees_est") or 0) / population * 1_000 if population else None
     )
-    record["share_in_qpv"] = (record.get("in_qpv") or 0) / n * 100 if n else None
-    record["share_near_qpv"] = (record.get("near_qpv300") or 0) / n * 100 if n else None
+    located = n - (record.get("qpv_uncertain") or 0)
+    record["located"] = located
+    record["share_uncertain"] = (record.get("qpv_uncertain") or 0) / n * 100 if n else None
+    record["share_in_qpv"] = (record.get("in_qpv") or 0) / located * 100 if located else None
+    record["share_near_qpv"] = (record.get("near_qpv300") or 0) / located * 100 if located else None
     record["share_employer"] = (record.get("employer_establishments") or 0) / n * 100 if n else None
     return record
+
+
+def uncertain_note(record: dict, lang: str = "fr") -> str:
+    """What the QPV shares leave out: « Sur 1 234 établissements bien localisés ; 56 … »."""
+    return i18n.tf(
+        "Part calculée sur {located} établissements bien localisés ; {uncertain} établissements "
+        "localisés trop imprécisément pour dire s'ils sont en QPV (point placé au hasard dans "
+        "la commune, ou sans coordonnées) ne sont pas comptés.",
+        lang,
+        located=fmt.number(record.get("located") or 0, lang=lang),
+        uncertain=fmt.number(record.get("qpv_uncertain") or 0, lang=lang),
+    )
 
 
 def summary(
@@ -121,11 +170,18 @@ def summary(
 ) -> pd.DataFrame:
     """Total and breakdowns (family, NAF section, size class, creation year) of the territory
     with filters, from one scan: rows (dim, code, establishments, employer_establishments,
-    employees_est, in_qpv, near_qpv300)."""
+    employees_est, in_qpv, near_qpv300, qpv_uncertain)."""
     return queries.df(con, "ui_sse_summary", _tparams(territory, filters))
 
 
-_COUNTS = ("establishments", "employer_establishments", "employees_est", "in_qpv", "near_qpv300")
+_COUNTS = (
+    "establishments",
+    "employer_establishments",
+    "employees_est",
+    "in_qpv",
+    "near_qpv300",
+    "qpv_uncertain",
+)
 
 
 def kpis_of(figures: pd.DataFrame, territory: Territory) -> dict:
@@ -228,6 +284,46 @@ def points(
     return queries.df(con, "ui_sse_points", {**_tparams(territory, filters), "limit": int(limit)})
 
 
+# Columns of the full establishment export (CLI and Territoire page), in this order.
+EXPORT_COLUMNS = (
+    "siret",
+    "nom",
+    "famille",
+    "famille_libelle",
+    "naf",
+    "nomenclature_naf",
+    "libelle_naf",
+    "section_naf",
+    "tranche_effectifs",
+    "tranche_effectifs_libelle",
+    "employeur",
+    "date_creation",
+    "code_commune",
+    "commune",
+    "code_departement",
+    "en_qpv_2024",
+    "code_qpv_2024",
+    "a_300m_ou_moins_qpv_2024",
+    "qpv_2024_le_plus_proche",
+    "distance_qpv_m",
+    "precision_localisation",
+    "longitude",
+    "latitude",
+)
+
+
+def export_frame(
+    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
+) -> pd.DataFrame:
+    """EVERY establishment of the territory under the filters (no limit), one row each, with
+    the columns of EXPORT_COLUMNS: what `python -m sse_dash export etablissements` writes and
+    what the Territoire page's download delivers. `nom` is empty for non-diffusible units;
+    `en_qpv_2024` is « oui », « non » or « incertain » (sse_dash.sirene.location)."""
+    frame = queries.df(con, "ui_sse_export", _tparams(territory, filters))
+    frame["date_creation"] = pd.to_datetime(frame["date_creation"]).dt.date
+    return frame[list(EXPORT_COLUMNS)]
+
+
 def map_points(
     con: duckdb.DuckDBPyConnection,
     territory: Territory,
@@ -267,10 +363,16 @@ def display_points(
             ),
             t("Création"): pd.to_datetime(frame["created"]).dt.date,
             t("Commune"): frame["commune_code"],
+            t("En QPV 2024"): _labelled(frame["qpv24_status"], status_labels(lang)),
             "QPV": frame["qpv24"],
             t("Distance au QPV le plus proche (m)"): frame["qpv24_distance_m"].round(0),
         }
     )
+
+
+def status_labels(lang: str = "fr") -> dict[str, str]:
+    """« oui » / « non » / « incertain » in `lang`."""
+    return {s: i18n.t(s, lang) for s in ("oui", "non", "incertain")}
 
 
 # ---------------------------------------------------------------- pre-aggregated views
@@ -289,6 +391,7 @@ def totals(con: duckdb.DuckDBPyConnection, territories: list[Territory]) -> pd.D
             "employees_est": 0.0,
             "in_qpv": 0,
             "near_qpv300": 0,
+            "qpv_uncertain": 0,
         }
         if not hit.empty:
             base.update({k: hit.iloc[0][k] for k in base})
@@ -324,13 +427,18 @@ def choropleth(
         geoms = queries.df(con, _GEOMETRIES[level], {"reg": reg})
         agg = queries.df(con, "ui_agg_level", {"level": level, "reg": reg})
     frame = geoms.merge(agg, on="code", how="left")
-    for col in ("establishments", "employer_establishments", "in_qpv", "near_qpv300"):
+    for col in (
+        "establishments",
+        "employer_establishments",
+        "in_qpv",
+        "near_qpv300",
+        "qpv_uncertain",
+    ):
         frame[col] = frame[col].fillna(0).astype("int64")
     frame["employees_est"] = frame["employees_est"].fillna(0.0)
     population = frame["population"].where(frame["population"] > 0)
     frame["per10k"] = frame["establishments"] / population * 10_000
-    frame["share_qpv"] = (
-        frame["in_qpv"] / frame["establishments"].where(frame["establishments"] > 0)
-    ) * 100
+    located = frame["establishments"] - frame["qpv_uncertain"]
+    frame["share_qpv"] = (frame["in_qpv"] / located.where(located > 0)) * 100
     frame["count"] = frame["establishments"]
     return frame

@@ -225,6 +225,9 @@ def _figures_table(brief: BriefData) -> pd.DataFrame:
         "Établissements pour 10 000 habitants": [fmt.number(k["per10k"], 1) for k in f],
         "Part des établissements situés en QPV": [fmt.percent(k["share_in_qpv"]) for k in f],
         "Part en QPV ou à moins de 300 m": [fmt.percent(k["share_near_qpv"]) for k in f],
+        "Localisation trop imprécise (QPV incertain, non comptés)": [
+            fmt.number(k["qpv_uncertain"]) for k in f
+        ],
         "Population": [fmt.number(t.population) for t in brief.compared],
     }
     columns = [t.name for t in brief.compared]

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -62,15 +63,27 @@ def _csv_column(s: pd.Series) -> pa.Array:
     return arr
 
 
+CSV_CHUNK_ROWS = 100_000
+
+
+def csv_parts(df: pd.DataFrame, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[bytes]:
+    """The CSV of `to_csv_bytes` in consecutive pieces (BOM and header first, then `chunk_rows`
+    rows at a time), so that a large table is written without holding every line as a Python
+    string at once."""
+    names = pd.Series([str(c) for c in df.columns], dtype=object)
+    yield ("\ufeff" + ";".join(_csv_column(names).to_pylist()) + "\r\n").encode("utf-8")
+    if not (len(df.columns) and len(df)):
+        return
+    for start in range(0, len(df), chunk_rows):
+        part = df.iloc[start : start + chunk_rows]
+        columns = [_csv_column(part.iloc[:, i]) for i in range(len(part.columns))]
+        rows = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, ";")
+        yield ("\r\n".join(rows.to_pylist()) + "\r\n").encode("utf-8")
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """`;`-separated, UTF-8 with BOM, decimal comma: what French Excel expects."""
-    names = pd.Series([str(c) for c in df.columns], dtype=object)
-    lines = [";".join(_csv_column(names).to_pylist())]
-    if len(df.columns) and len(df):
-        columns = [_csv_column(df.iloc[:, i]) for i in range(len(df.columns))]
-        rows = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, ";")
-        lines.extend(rows.to_pylist())
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    return b"".join(csv_parts(df))
 
 
 def _cell(value):

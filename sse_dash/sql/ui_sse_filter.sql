@@ -19,5 +19,5 @@
   AND ($family IS NULL OR e.family = $family)
   AND ($sector IS NULL OR e.naf_section = $sector)
   AND ($size IS NULL OR e.size_class = $size)
-  AND ($qpv = 'all' OR ($qpv = 'in' AND e.qpv24 IS NOT NULL) OR ($qpv = 'near' AND e.near_qpv300))
+  AND ($qpv = 'all' OR ($qpv = 'in' AND e.qpv24_status = 'oui') OR ($qpv = 'near' AND e.near_qpv300))
   AND (NOT $employer OR e.employer)

@@ -4,7 +4,7 @@
 -- keeps that order, so the first $limit points are stable without sorting 50,000 rows on
 -- every view.
 SELECT e.siret, CASE WHEN e.diffusible THEN e.name END AS name, e.family, e.naf, e.qpv24,
-       e.lon, e.lat
+       e.qpv24_status, e.lon, e.lat
 FROM establishments e
 WHERE e.lon IS NOT NULL AND e.lat IS NOT NULL AND e.diffusible IS NOT FALSE
   AND @include(ui_sse_filter)

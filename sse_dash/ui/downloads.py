@@ -19,6 +19,7 @@ import plotly.io as pio
 import streamlit as st
 
 from sse_dash import db, i18n
+from sse_dash import fmt as numbers
 from sse_dash.export import charts, provenance, tables
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,62 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict, *, lang: str = "fr")
         key=f"dl-{key}-xlsx",
         on_click="ignore",
         help=t("Classeur Excel avec une feuille « Sources »"),
+    )
+
+
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, header row apart
+
+
+def selection_file(con, territory, filters, fmt: str, sources: list[dict] | None = None) -> bytes:
+    """The file of the Territoire page's « all establishments » buttons: EVERY establishment of
+    the selection (sse.export_frame, the query of `export etablissements`), as French-Excel CSV
+    or XLSX with a « Sources » sheet."""
+    from sse_dash.dashboard import sse
+
+    frame = sse.export_frame(con, territory, filters)
+    if fmt == "xlsx":
+        return tables.to_xlsx_bytes(frame, sheet_name="Établissements", sources=sources or None)
+    return tables.to_csv_bytes(frame)
+
+
+def establishment_downloads(territory, filters, total: int, key: str, *, lang: str = "fr") -> None:
+    """CSV / XLSX of every establishment of the selection, built only when clicked, with the
+    row count in the button labels. XLSX is offered up to Excel's sheet limit."""
+    from sse_dash.ui import cache
+
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    count = numbers.number(total, lang=lang)
+    name = slug(f"etablissements-ess {territory.label}")
+    records = _cached(provenance.source_records, None, default=[])
+
+    def make(fmt: str):
+        return lambda: selection_file(cache.connection(), territory, filters, fmt, records)
+
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        i18n.tf("Tous les établissements ({n}) — CSV", lang, n=count),
+        data=make("csv"),
+        file_name=f"{name}.csv",
+        mime=MIME["csv"],
+        key=f"dl-{key}-all-csv",
+        on_click="ignore",
+        help=t(
+            "Toute la sélection, pas seulement les lignes affichées : statut QPV (oui, non, "
+            "incertain), distance, précision de localisation. Point-virgule, virgule décimale."
+        ),
+    )
+    too_big = total > XLSX_MAX_ROWS
+    c2.download_button(
+        i18n.tf("Tous les établissements ({n}) — XLSX", lang, n=count),
+        data=b"" if too_big else make("xlsx"),
+        file_name=f"{name}.xlsx",
+        mime=MIME["xlsx"],
+        key=f"dl-{key}-all-xlsx",
+        on_click="ignore",
+        disabled=too_big,
+        help=t("Trop de lignes pour Excel : prenez le CSV.")
+        if too_big
+        else t("Classeur Excel avec une feuille « Sources »"),
     )
 
 

@@ -23,9 +23,9 @@ import shapely
 
 from sse_dash import config, db, queries
 from sse_dash.catalog import Catalog, Dataset
-from sse_dash.qpv_index import QpvIndex
 from sse_dash.sirene import step as sirene_step
 from sse_dash.warehouse import geometry as geo
+from sse_dash.warehouse import places
 from sse_dash.warehouse.context import (
     BuildContext,
     BuildError,
@@ -46,7 +46,10 @@ from sse_dash.warehouse.readers import (
 )
 
 # 2: third_places carry their nearest QPV 2024 (qpv24, qpv24_nearest, qpv24_distance_m)
-SCHEMA_VERSION = "3"
+# 4: QPV status oui / non / incertain (establishments, third places, PTCE), location precision,
+#    activity nomenclature, INSEE's zone codes and qualities, agg_territory.qpv_uncertain,
+#    third places found in several sources
+SCHEMA_VERSION = "4"
 TMP_SUFFIX = ".tmp"
 INDICATOR_COLUMNS = (
     "population",
@@ -81,23 +84,12 @@ def _schema_tables(con) -> set[str]:
 
 
 def locate_third_places_qpv(con) -> None:
-    """Nearest QPV 2024 of every third place, with the engine of the establishments (metric
-    distance to the membership contour, 0 inside): the Écosystème question « tiers-lieux à
+    """QPV 2024 status, nearest QPV and distance of every third place and PTCE, with the engine
+    of the establishments (sse_dash.warehouse.places): the Écosystème question « tiers-lieux à
     moins de N m d'un QPV » is then a filter, not a national spatial index per page view."""
-    frame = queries.df(con, "wh_third_places_xy")
-    if frame.empty:
-        return
-    found = QpvIndex.from_warehouse(con, "2024").assign(frame["lon"], frame["lat"])
-    frame = frame.assign(
-        qpv24=found.inside, qpv24_nearest=found.nearest, qpv24_distance_m=found.distance_m
-    )
-    cur = con.cursor()
-    try:
-        cur.register("third_places_qpv", frame)
-        cur.execute(queries.load("wh_third_places_set_qpv"))
-        cur.unregister("third_places_qpv")
-    finally:
-        cur.close()
+
+    for table in places.POINT_TABLES:
+        places.locate_qpv(con, table)
 
 
 def prepare_map_geojson(con) -> None:
@@ -184,6 +176,7 @@ class _Builder:
                 raise
             return self._missing_optional(ds, exc)
         self._frames[ds.id] = frame
+        vintage, notes = ds.file_vintage(got.vintage, got.vintage_source)
         self.provenance.append(
             ds.provenance(
                 source=got.source if ds.is_remote else ds.source,
@@ -191,7 +184,8 @@ class _Builder:
                 sha256=got.sha256,
                 size_bytes=got.size,
                 rows=len(frame),
-                notes=ds.notes,
+                vintage=vintage,
+                notes=notes,
                 built_at=self.built_at.replace(tzinfo=None),
             )
         )
@@ -521,6 +515,9 @@ class _Builder:
             if frames:
                 insert_frame(self.con, table, pd.concat(frames, ignore_index=True))
         locate_third_places_qpv(self.con)
+        from sse_dash.warehouse import places
+
+        places.mark_duplicates(self.con, {ds.id: ds.title for ds in self.catalog.datasets})
 
     def build_ess_share(self) -> None:
         frames = []

@@ -37,6 +37,8 @@ class Obtained:
     retrieved_at: datetime
     sha256: str
     size: int
+    vintage: str | None = None  # month of the file (name, Last-Modified, data.gouv.fr)
+    vintage_source: str | None = None
 
 
 def obtain(ds: Dataset, downloads_dir: Path, progress: Progress | None = None) -> Obtained:
@@ -50,7 +52,15 @@ def obtain(ds: Dataset, downloads_dir: Path, progress: Progress | None = None) -
         )
     except fetch.FetchError as exc:
         raise BuildError(str(exc)) from exc
-    return Obtained(Path(got.path), got.source, got.retrieved_at, got.sha256, got.size)
+    return Obtained(
+        Path(got.path),
+        got.source,
+        got.retrieved_at,
+        got.sha256,
+        got.size,
+        got.vintage,
+        got.vintage_source,
+    )
 
 
 def missing_optional(ds: Dataset, exc: Exception, **provenance) -> tuple[str, dict]:
