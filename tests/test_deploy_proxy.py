@@ -2,22 +2,27 @@
 
 Three `streamlit run app.py` replicas share one data folder behind Debian's nginx, configured
 by the very template the compose file mounts (deploy/nginx/default.conf.template). Thirty
-browser sessions (headless chromium, one context each) browse for a bounded minute, opening
-pages and switching territories in the sidebar; `python -m sse_dash data build` republishes the
-warehouse in the middle. Expected: no error anywhere (page, browser, HTTP, server log, proxy
-log), each session kept on one replica, every replica on the new warehouse without restart.
-The p95 page time is printed and written to bench/results_deploy_proxy.json, not asserted."""
+browser tabs (headless chromium; six browser profiles of five tabs, two profiles per replica),
+each its own Streamlit session, browse for a bounded minute: a page opened from its address,
+then territory changes in the sidebar and page changes from the menu. `python -m sse_dash data
+build` republishes the warehouse in the middle. Expected: no error anywhere (page, browser,
+HTTP, server log, proxy log), each profile kept on one replica, every replica on the new
+warehouse without restart. The p95 page time is printed and written to
+bench/results_deploy_proxy.json, not asserted."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -42,34 +47,39 @@ from sse_dash import config, db
 from sse_dash.warehouse import publish as pub
 
 REPLICAS = 3
-SESSIONS = 30
+SESSIONS = 30  # browser tabs, each its own Streamlit session (websocket)
+USERS = 6  # browser profiles (cookies, cache) the tabs are spread over, two per replica
 RUN_S = 60  # the bounded minute of browsing
-REFRESH_AT_S = 12  # the warehouse build starts this long into the minute
+REFRESH_AT_S = 20  # the warehouse build starts this long into the minute
+RAMP_S = 1.0  # tab n opens n × RAMP_S after the first (30 cold page loads at once otherwise)
+THINK_S = (1.5, 4.0)  # a person's pause between two actions, drawn in this range
 AFTER_PUBLISH_S = 12  # browsing goes on at least this long after the new warehouse is out...
-MAX_RUN_S = 150  # ...but never longer than this
-PAGE_TIMEOUT_S = 90
-PAGES = ["/", "/Territoire", "/Quartiers_prioritaires", "/Ecosysteme", "/Comparer"]
+MAX_RUN_S = 180  # ...but never longer than this
+PAGE_TIMEOUT_S = 180
+# (address, label in the sidebar menu)
+PAGES = [
+    ("/", "Vue d'ensemble"),
+    ("/Territoire", "Territoire"),
+    ("/Quartiers_prioritaires", "Quartiers prioritaires"),
+    ("/Ecosysteme", "Écosystème"),
+    ("/Comparer", "Comparer"),
+]
 DEPARTEMENTS = ["93", "75", "13", "69", "59", "31", "33", "44", "67", "34", "35", "06"]
 COOKIE_SECRET = "loopback-test-cookie-secret-0123456789abcdef"
-# Records when the script run that follows the next « running » state ends.
-DONE_SCRIPT = """
-(() => {
-  const check = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app) return;
-    const s = app.getAttribute('data-test-script-state');
-    if (s === 'running') window.__sawRunning = true;
-    if (s === 'notRunning' && window.__sawRunning && window.__doneAt === undefined) {
-      window.__doneAt = performance.now();
-    }
-  };
-  new MutationObserver(check).observe(document, {subtree: true, attributes: true, childList: true});
-})();
-"""
-RESET_SCRIPT = (
-    "() => { window.__sawRunning = false; window.__doneAt = undefined; "
-    "window.__t0 = performance.now(); }"
-)
+# A page is done when its script has run to the end: the app is not running, the page's title is
+# shown and, after a territory change, the address carries the new territory (the app writes it
+# while the script runs). The script-state attribute alone can miss a fast rerun (the browser
+# may never paint its « running » state).
+DONE = """([title, territory]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const h1 = document.querySelector('[data-testid="stMain"] h1');
+  if (!h1 || !h1.innerText.includes(title)) return false;
+  if (!document.querySelector('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]')) {
+    return false;
+  }
+  return territory === null || new URLSearchParams(location.search).get('territoire') === territory;
+}"""
 CAPTION = '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]'
 
 
@@ -166,19 +176,16 @@ class Run:
         return min(end, self.t0 + MAX_RUN_S)
 
 
-async def _finish(page, run: Run, session: int, what: str, started: float, kind: str):
-    """Wait for the script run, then record its time and anything wrong on the page."""
+async def _finish(
+    page, run: Run, session: int, what: str, started: float, kind: str, done: tuple
+) -> bool:
+    """Wait until the page is done (DONE), then record its time and anything wrong on it."""
     try:
-        await page.wait_for_function(
-            "() => window.__doneAt !== undefined", timeout=PAGE_TIMEOUT_S * 1000
-        )
+        await page.wait_for_function(DONE, arg=list(done), timeout=PAGE_TIMEOUT_S * 1000)
     except Exception:
         run.problems.append(f"session {session} : {what} jamais terminée")
         return False
-    if kind == "load":
-        seconds = await page.evaluate("() => window.__doneAt") / 1000
-    else:
-        seconds = await page.evaluate("() => window.__doneAt - window.__t0") / 1000
+    seconds = time.monotonic() - started
     for selector in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
         found = page.locator(selector)
         if await found.count():
@@ -189,16 +196,15 @@ async def _finish(page, run: Run, session: int, what: str, started: float, kind:
     admin = await page.get_by_text("Lancer la construction").count()
     run.pages.append(
         {"session": session, "what": what, "kind": kind, "started": started, "s": seconds,
-         "caption": shown, "admin": bool(admin)}
+         "finished": time.monotonic(), "caption": shown, "admin": bool(admin)}
     )  # fmt: skip
     return True
 
 
-async def _switch_territory(page, run: Run, session: int, rng: random.Random) -> bool:
+async def _switch_territory(page, run: Run, session: int, title: str, rng) -> bool:
     """Choose another département in the sidebar: a rerun of the same session."""
-    await page.evaluate(RESET_SCRIPT)
-    started = time.monotonic()
-    await page.get_by_label("Choisir le territoire").click(timeout=PAGE_TIMEOUT_S * 1000)
+    combo = page.get_by_label("Choisir le territoire")
+    await combo.click(timeout=PAGE_TIMEOUT_S * 1000)
     options = page.locator('[role="option"]')
     await options.first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
     choices = [
@@ -207,25 +213,29 @@ async def _switch_territory(page, run: Run, session: int, rng: random.Random) ->
         if await options.nth(i).get_attribute("aria-selected") != "true"
     ]
     label = await options.nth(rng.choice(choices)).inner_text()
-    await options.filter(has_text=label).first.click()
-    return await _finish(page, run, session, f"choix « {label} »", started, "switch")
+    # typed into the box then Enter, as a keyboard user does (a click on an option of the
+    # virtualised list can land while it scrolls to the current value, and select nothing)
+    await combo.fill(label)
+    await options.filter(has_text=label).first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
+    territory = "dep:" + re.search(r"\((\w+)\)$", label).group(1)
+    started = time.monotonic()
+    await combo.press("Enter")
+    what = f"choix « {label} »"
+    return await _finish(page, run, session, what, started, "switch", (title, territory))
 
 
-async def _session(browser, base: str, run: Run, session: int) -> str | None:
+async def _open_page(page, run: Run, session: int, title: str) -> bool:
+    """Another page from the sidebar menu: a page change within the session."""
+    link = page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True)
+    started = time.monotonic()
+    await link.click(timeout=PAGE_TIMEOUT_S * 1000)
+    return await _finish(page, run, session, f"page « {title} »", started, "page", (title, None))
+
+
+async def _session(context, base: str, run: Run, session: int, shots: Path) -> None:
+    """One tab (one Streamlit session) browsing until the run stops."""
     rng = random.Random(session)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-
-    async def local_only(route):
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(
-            ("data:", "blob:", "about:")
-        ):
-            await route.continue_()
-        else:
-            await route.abort()
-
-    await context.route("**/*", local_only)
-    await context.add_init_script(DONE_SCRIPT)
+    await asyncio.sleep(session * RAMP_S)
     page = await context.new_page()
     page.on("pageerror", lambda exc: run.problems.append(f"session {session} : JS {exc}"))
     page.on(
@@ -240,32 +250,50 @@ async def _session(browser, base: str, run: Run, session: int) -> str | None:
         if r.status >= 500
         else None,
     )
+    current = session % len(PAGES)
     step = 0
     try:
-        while time.monotonic() < run.stop_at():
-            if step % 3 == 0:
-                path = PAGES[(session + step // 3) % len(PAGES)]
-                url = f"{base}{path}?territoire=dep:{rng.choice(DEPARTEMENTS)}"
-                started = time.monotonic()
-                try:
-                    await page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT_S * 1000)
-                except Exception as exc:
-                    run.problems.append(f"session {session} : {url} : {exc}")
-                    break
-                if not await _finish(page, run, session, url, started, "load"):
-                    break
-            else:
-                try:
-                    if not await _switch_territory(page, run, session, rng):
-                        break
-                except Exception as exc:
-                    run.problems.append(f"session {session} : choix du territoire : {exc}")
-                    break
+        # a page opened from its address, then the session lives on: territory changes in the
+        # sidebar, and now and then another page of the menu (same websocket, same replica)
+        territory = f"dep:{rng.choice(DEPARTEMENTS)}"
+        url = f"{base}{PAGES[current][0]}?territoire={territory}"
+        started = time.monotonic()
+        await page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT_S * 1000)
+        done = (PAGES[current][1], territory)
+        ok = await _finish(page, run, session, url, started, "load", done)
+        while ok and time.monotonic() < run.stop_at():
+            await asyncio.sleep(rng.uniform(*THINK_S))
             step += 1
-        cookies = await context.cookies()
-        return next((c["value"] for c in cookies if c["name"] == "sse_route"), None)
+            if step % 3 == 0:
+                current = (current + 1 + rng.randrange(len(PAGES) - 1)) % len(PAGES)
+                ok = await _open_page(page, run, session, PAGES[current][1])
+            else:
+                ok = await _switch_territory(page, run, session, PAGES[current][1], rng)
+    except Exception as exc:
+        run.problems.append(f"session {session} : étape {step} : {str(exc)[:300]}")
     finally:
-        await context.close()
+        if any(p.startswith(f"session {session} ") for p in run.problems):
+            with contextlib.suppress(Exception):
+                await page.screenshot(path=str(shots / f"session{session}.png"), full_page=True)
+        await page.close()
+
+
+async def _user(browser, base: str, cookie: str) -> object:
+    """A browser profile (its own cookies and cache) whose affinity cookie is `cookie`."""
+    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    await context.add_cookies([{"name": "sse_route", "value": cookie, "url": base}])
+
+    async def local_only(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            await route.continue_()
+        else:
+            await route.abort()
+
+    await context.route("**/*", local_only)
+    return context
 
 
 async def _refresh(data_dir: Path, run: Run, log: Path) -> int:
@@ -287,47 +315,92 @@ async def _refresh(data_dir: Path, run: Run, log: Path) -> int:
     return proc.returncode
 
 
-async def _browse(base: str, data_dir: Path, logs: Path) -> tuple[Run, list, int]:
+async def _warm_up(browser, url: str) -> None:
+    """One page per replica before the minute: module imports are not what is measured."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(url + "/Territoire?territoire=dep:93", wait_until="commit")
+        await page.wait_for_function(
+            DONE, arg=["Territoire", "dep:93"], timeout=PAGE_TIMEOUT_S * 1000
+        )
+    finally:
+        await context.close()
+
+
+async def _browse(
+    base: str, replica_urls: list[str], cookies: list[str], data_dir: Path, logs: Path
+) -> tuple[Run, int]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
+            await asyncio.gather(*(_warm_up(browser, url) for url in replica_urls))
+            users = [await _user(browser, base, cookie) for cookie in cookies]
             run = Run()
             refresh = asyncio.create_task(_refresh(data_dir, run, logs / "refresh.log"))
-            routes = await asyncio.gather(
-                *(_session(browser, base, run, i) for i in range(SESSIONS)),
-                return_exceptions=True,
+            await asyncio.gather(
+                *(_session(users[i % len(users)], base, run, i, logs) for i in range(SESSIONS)),
             )
             code = await refresh
         finally:
             await browser.close()
-    return run, routes, code
+    return run, code
 
 
-def write_report(run: Run, routes: list, seen: dict, wall: float) -> dict:
+def affinity_cookies(base: str, access_log: Path, replicas: int, per_replica: int) -> list[str]:
+    """Cookie values that nginx hashes `per_replica` to each replica, found by asking it (the
+    hash is nginx's business): the browser profiles start with these, as returning users do."""
+    for i in range(200):
+        request = urllib.request.Request(
+            f"{base}/_stcore/health", headers={"Cookie": f"sse_route=loopback-user-{i}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert "sse_route" not in (response.headers.get("Set-Cookie") or "")
+    by_replica: dict[str, list[str]] = {}
+    for route, upstreams in access_log_routes(access_log).items():
+        if route.startswith("loopback-user-"):
+            assert len(upstreams) == 1
+            by_replica.setdefault(next(iter(upstreams)), []).append(route)
+    assert len(by_replica) == replicas, by_replica.keys()
+    chosen = [r for routes in by_replica.values() for r in sorted(routes)[:per_replica]]
+    assert len(chosen) == replicas * per_replica
+    return chosen
+
+
+def write_report(run: Run, cookies: list[str], seen: dict, wall: float) -> dict:
     """p50/p95 page times and the run's figures -> bench/results_deploy_proxy.json."""
-    cookies = [r for r in routes if isinstance(r, str)]
     loads = [p["s"] for p in run.pages if p["kind"] == "load"]
     switches = [p["s"] for p in run.pages if p["kind"] == "switch"]
+    changes = [p["s"] for p in run.pages if p["kind"] == "page"]
     published = run.published_at
     report = {
         "test": "tests/test_deploy_proxy.py",
         "replicas": REPLICAS,
         "sessions": SESSIONS,
+        "browser_profiles": USERS,
         "wall_s": round(wall, 1),
         "refresh_published_after_s": round(published - run.t0, 1) if published else None,
         "page_loads": len(loads),
         "territory_switches": len(switches),
+        "page_changes": len(changes),
         "pages_after_refresh": sum(p["started"] > (published or 1e18) for p in run.pages),
         "errors": len(run.problems),
+        "first_errors": run.problems[:10],
         "sessions_per_replica": {},
     }
-    for cookie in cookies:
-        for upstream in seen.get(cookie, ()):
+    for i in range(SESSIONS):
+        for upstream in seen.get(cookies[i % len(cookies)], ()):
             per = report["sessions_per_replica"]
             per[upstream] = per.get(upstream, 0) + 1
-    for name, values in (("all", loads + switches), ("load", loads), ("switch", switches)):
+    every = loads + switches + changes
+    for name, values in (
+        ("all", every),
+        ("load", loads),
+        ("territory_switch", switches),
+        ("page_change", changes),
+    ):
         if values:
             p50, p95 = np.percentile(values, [50, 95])
             report[f"p50_{name}_s"], report[f"p95_{name}_s"] = round(p50, 2), round(p95, 2)
@@ -338,19 +411,32 @@ def write_report(run: Run, routes: list, seen: dict, wall: float) -> dict:
     return report
 
 
+def test_first_response_sets_the_affinity_cookie_once(topology):
+    base = topology["base"]
+    with urllib.request.urlopen(base + "/", timeout=30) as first:
+        cookie = first.headers.get("Set-Cookie") or ""
+        assert first.headers.get("X-Frame-Options") == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in first.headers.get("Content-Security-Policy")
+    match = re.match(r"sse_route=(\w+); Path=/; HttpOnly; SameSite=Lax$", cookie)
+    assert match, cookie
+    again = urllib.request.Request(base + "/", headers={"Cookie": f"sse_route={match[1]}"})
+    with urllib.request.urlopen(again, timeout=30) as second:
+        assert second.headers.get("Set-Cookie") is None
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_thirty_sessions_three_replicas_and_a_refresh(topology):
     base, data_dir, logs = topology["base"], topology["data_dir"], topology["logs"]
     old_built = built_at(topology["first"])
     t_start = time.monotonic()
-    run, routes, code = asyncio.run(_browse(base, data_dir, logs))
+    urls = [server.url for server in topology["servers"]]
+    cookies = affinity_cookies(base, logs / "access.log", REPLICAS, USERS // REPLICAS)
+    run, code = asyncio.run(_browse(base, urls, cookies, data_dir, logs))
     seen = access_log_routes(logs / "access.log")
-    write_report(run, routes, seen, time.monotonic() - t_start)
+    write_report(run, cookies, seen, time.monotonic() - t_start)
 
     # no error anywhere
-    crashed = [r for r in routes if isinstance(r, BaseException)]
-    assert not crashed, crashed[:3]
     assert not run.problems, run.problems[:5]
     for server in topology["servers"]:
         assert server.proc.poll() is None, "a replica stopped"
@@ -380,12 +466,10 @@ def test_thirty_sessions_three_replicas_and_a_refresh(topology):
     assert after, "no page after the refresh"
     stale = [p for p in after if new_built not in p["caption"]]
     assert not stale, stale[:3]
-    before = [p for p in run.pages if p["started"] < run.published_at]
-    assert before and all(old_built in p["caption"] for p in before[:5])
+    before = [p for p in run.pages if p["finished"] < run.published_at]
+    assert before and all(old_built in p["caption"] for p in before)
 
-    # each browser stayed on one replica, and the sessions were spread over all of them
-    cookies = [r for r in routes if isinstance(r, str)]
-    assert len(cookies) == SESSIONS
+    # each browser profile stayed on one replica, and the sessions were spread over all of them
     assert all(len(seen[c]) == 1 for c in cookies), {c: seen.get(c) for c in cookies}
     used = {next(iter(seen[c])) for c in cookies}
     assert used == {urlparse(s.url).netloc for s in topology["servers"]}
