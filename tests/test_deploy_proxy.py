@@ -49,12 +49,12 @@ from sse_dash.warehouse import publish as pub
 REPLICAS = 3
 SESSIONS = 30  # browser tabs, each its own Streamlit session (websocket)
 USERS = 6  # browser profiles (cookies, cache) the tabs are spread over, two per replica
-RUN_S = 60  # the bounded minute of browsing
-REFRESH_AT_S = 20  # the warehouse build starts this long into the minute
-RAMP_S = 1.0  # tab n opens n × RAMP_S after the first (30 cold page loads at once otherwise)
+RAMP_S = 1.2  # tab n opens n × RAMP_S after the first (30 cold page loads at once otherwise)
+RUN_S = 60  # the bounded minute of browsing, counted once every tab is open
+REFRESH_AT_S = 15  # the warehouse build starts this long into the minute
 THINK_S = (1.5, 4.0)  # a person's pause between two actions, drawn in this range
 AFTER_PUBLISH_S = 12  # browsing goes on at least this long after the new warehouse is out...
-MAX_RUN_S = 180  # ...but never longer than this
+MAX_RUN_S = 150  # ...but never longer than this (after the tabs are open)
 PAGE_TIMEOUT_S = 180
 # (address, label in the sidebar menu)
 PAGES = [
@@ -64,6 +64,10 @@ PAGES = [
     ("/Ecosysteme", "Écosystème"),
     ("/Comparer", "Comparer"),
 ]
+# Départements and overseas départements the sessions choose from the list. The list also
+# offers Polynésie française (987) and Nouvelle-Calédonie (988), which the app cannot open yet
+# (it falls back to France): left out here, the load test is not about them.
+DEP_RE = re.compile(r"\((\d\d|2[AB]|97[1-8])\)$")
 DEPARTEMENTS = ["93", "75", "13", "69", "59", "31", "33", "44", "67", "34", "35", "06"]
 COOKIE_SECRET = "loopback-test-cookie-secret-0123456789abcdef"
 # A page is done when its script has run to the end: the app is not running, the page's title is
@@ -161,7 +165,7 @@ class Run:
     """Shared state of the browsing minute."""
 
     def __init__(self):
-        self.t0 = time.monotonic()
+        self.t0 = time.monotonic() + SESSIONS * RAMP_S  # the minute starts with the last tab
         self.published_at: float | None = None
         self.refresh_done = False
         self.problems: list[str] = []
@@ -207,12 +211,12 @@ async def _switch_territory(page, run: Run, session: int, title: str, rng) -> bo
     await combo.click(timeout=PAGE_TIMEOUT_S * 1000)
     options = page.locator('[role="option"]')
     await options.first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
-    choices = [
-        i
-        for i in range(await options.count())
-        if await options.nth(i).get_attribute("aria-selected") != "true"
-    ]
-    label = await options.nth(rng.choice(choices)).inner_text()
+    choices = []
+    for i in range(await options.count()):
+        text = await options.nth(i).inner_text()
+        if await options.nth(i).get_attribute("aria-selected") != "true" and DEP_RE.search(text):
+            choices.append(text)
+    label = rng.choice(choices)
     # typed into the box then Enter, as a keyboard user does (a click on an option of the
     # virtualised list can land while it scrolls to the current value, and select nothing)
     await combo.fill(label)
