@@ -70,7 +70,7 @@ def test_cleanup_keeps_current_and_previous_and_touches_nothing_else(tmp_path):
     keep_files = ["notes.duckdb", "other.duckdb.wal", ".build.lock", "sse.2026.duckdb"]
     for name in keep_files:
         (tmp_path / name).write_bytes(b"x")
-    stray = tmp_path / ".sse.20260101T000000Z.0123abcd.duckdb.link"
+    stray = tmp_path / ".sse.20260101T000000000000Z.0123abcd.duckdb.link"
     stray.symlink_to("nowhere")
     names = [pub.publish(stage(tmp_path, i), tmp_path).name for i in range(4)]
     assert sorted(p.name for p in pub.versions(tmp_path)) == sorted(names[-2:])
@@ -216,3 +216,11 @@ def test_build_publishes_versions_and_keeps_two(tmp_path, monkeypatch, shared_da
         con.close()
     leftovers = {p.name for p in tmp_path.iterdir()} - {v.name for v in second}
     assert leftovers <= {".build.lock", config.WAREHOUSE_NAME, "downloads", "synthetic"}
+
+
+def test_version_names_sort_by_publication_time_within_a_second():
+    from datetime import UTC, datetime
+
+    names = [pub.version_name(datetime(2026, 12, 3, 3, 15, 2, us, tzinfo=UTC)) for us in (9, 10)]
+    names += [pub.version_name(datetime(2026, 12, 3, 3, 15, 3, 0, tzinfo=UTC))]
+    assert names == sorted(names) and all(pub.VERSION_RE.match(n) for n in names)

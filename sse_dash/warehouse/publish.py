@@ -22,14 +22,15 @@ from pathlib import Path
 
 from sse_dash import config
 
-VERSION_RE = re.compile(r"^sse\.\d{8}T\d{6}Z\.[0-9a-f]{8}\.duckdb$")
-_LINK_RE = re.compile(r"^\.sse\.\d{8}T\d{6}Z\.[0-9a-f]{8}\.duckdb\.link$")
+VERSION_RE = re.compile(r"^sse\.\d{8}T\d{12}Z\.[0-9a-f]{8}\.duckdb$")
+_LINK_RE = re.compile(r"^\.sse\.\d{8}T\d{12}Z\.[0-9a-f]{8}\.duckdb\.link$")
 
 
 def version_name(now: datetime | None = None) -> str:
-    """File name of a new warehouse version (sorts by publication time)."""
+    """File name of a new warehouse version (sorts by publication time, to the microsecond:
+    a first build publishes twice within a second)."""
     now = now or datetime.now(UTC)
-    return f"sse.{now:%Y%m%dT%H%M%SZ}.{secrets.token_hex(4)}.duckdb"
+    return f"sse.{now:%Y%m%dT%H%M%S%fZ}.{secrets.token_hex(4)}.duckdb"
 
 
 def current_version(data_dir: Path) -> str | None:
