@@ -181,7 +181,9 @@ def test_queries_in_flight_survive_refreshes(tmp_path):
         for value in range(1, 6):
             time.sleep(0.2)
             pub.publish(make_db(tmp_path / "stage.duckdb", value, rows=200_000), tmp_path)
-        time.sleep(0.5)
+        deadline = time.monotonic() + 60  # each thread finishes a query on the last version
+        while set(last_seen.values()) != {5} and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         stop.set()
         for th in threads:
