@@ -56,7 +56,7 @@ THINK_S = (1.5, 4.0)  # a person's pause between two actions, drawn in this rang
 AFTER_PUBLISH_S = 12  # browsing goes on at least this long after the new warehouse is out...
 # ...but never longer than this (the build takes 10-20 s on a quiet machine, minutes on a busy one)
 MAX_RUN_S = 300
-PAGE_TIMEOUT_S = 180
+PAGE_TIMEOUT_S = 300  # a page not done in five minutes is an error (a busy CI box needs ~3)
 # (address, label in the sidebar menu)
 PAGES = [
     ("/", "Vue d'ensemble"),
@@ -431,7 +431,7 @@ def test_first_response_sets_the_affinity_cookie_once(topology):
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1200)
 def test_thirty_sessions_three_replicas_and_a_refresh(topology):
     base, data_dir, logs = topology["base"], topology["data_dir"], topology["logs"]
     old_built = built_at(topology["first"])
