@@ -24,7 +24,15 @@ def data_dir() -> Path:
 
 
 def warehouse_path() -> Path:
+    """`sse.duckdb`: what every command opens. Since builds are published as versions
+    (sse_dash.warehouse.publish), it is a symbolic link to the current one."""
     return data_dir() / WAREHOUSE_NAME
+
+
+def published_warehouse(pointer: Path | None = None) -> Path:
+    """The file `sse.duckdb` designates right now (itself when it is a plain file). A process
+    that stays up opens this path, so that a newer version is a new database for DuckDB."""
+    return Path(os.path.realpath(pointer or warehouse_path()))
 
 
 def downloads_dir() -> Path:

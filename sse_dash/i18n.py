@@ -210,6 +210,48 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
         "Data folder: `{path}`. The current database stays in use until the build is finished."
     ),
     "Lancer la construction": "Start the build",
+    "La construction des données est réservée à l'administrateur du service (voir "
+    "docs/deploy.md).": (
+        "Building the data is reserved for the service's administrator (see docs/deploy.md)."
+    ),
+    "Connecté en administrateur : {who}": "Signed in as administrator: {who}",
+    "Se déconnecter": "Sign out",
+    "Se connecter (administrateurs)": "Sign in (administrators)",
+    "Les données sont mises à jour par l'administrateur du service (tâche de "
+    "rafraîchissement mensuelle). Base actuelle construite le {built}.": (
+        "The data are updated by the service's administrator (monthly refresh job). Current "
+        "database built on {built}."
+    ),
+    "Base construite le {built}": "Database built on {built}",
+    "Base construite le {built} — catalogue « {catalog} » — dossier `{path}`": (
+        "Database built on {built} — catalogue « {catalog} » — folder `{path}`"
+    ),
+    """**La base de données du tableau de bord n'est pas encore construite.**
+
+Administrateur du service : construisez-la sur le serveur avec `python -m sse_dash data build`
+(ou `make data`, ou la tâche `refresh` d'un déploiement, voir docs/deploy.md), puis rechargez
+cette page. Une première construction rend la géographie disponible avant la fin.""": """**The dashboard database has not been built yet.**
+
+Service administrator: build it on the server with `python -m sse_dash data build`
+(or `make data`, or the `refresh` job of a deployment, see docs/deploy.md), then reload
+this page. A first build makes the geography available before it ends.""",
+    """**La base de données n'a pas pu être ouverte.**
+
+Elle est peut-être en cours de reconstruction ou endommagée. Réessayez dans quelques minutes ;
+si le problème persiste, prévenez l'administrateur du service (`python -m sse_dash data build`
+sur le serveur).""": """**The database could not be opened.**
+
+It may be being rebuilt or damaged. Try again in a few minutes; if the problem persists,
+tell the service's administrator (`python -m sse_dash data build` on the server).""",
+    """**La base de données a été construite par une version antérieure du tableau de bord**
+(schéma {found}, attendu {expected}) : certaines pages ne peuvent pas la lire.
+
+Administrateur du service : reconstruisez-la avec `python -m sse_dash data build` (ou la tâche
+`refresh` d'un déploiement), puis rechargez cette page.""": """**The database was built by an earlier version of the dashboard**
+(schema {found}, expected {expected}): some pages cannot read it.
+
+Service administrator: rebuild it with `python -m sse_dash data build` (or the `refresh`
+job of a deployment), then reload this page.""",
     "Préparation…": "Preparing…",
     "Terminé": "Done",
     "La construction a échoué ({error}). La base existante est intacte.": (

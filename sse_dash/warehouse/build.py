@@ -1,13 +1,13 @@
 """`data build`: read every catalogue dataset and write the warehouse (docs/warehouse.md).
 
-Everything is written into `sse.duckdb.tmp`, which replaces `sse.duckdb` only once the build has
-succeeded: an interrupted or failed build never touches the warehouse the app is reading."""
+Everything is written into `sse.duckdb.tmp`, published as the new `sse.duckdb` only once the build
+has succeeded (sse_dash.warehouse.publish): an interrupted or failed build never touches the
+warehouse the app is reading."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 import re
 import shutil
 import unicodedata
@@ -33,6 +33,7 @@ from sse_dash.warehouse.context import (
     missing_optional,
     obtain,
 )
+from sse_dash.warehouse.publish import publish
 from sse_dash.warehouse.readers import (
     GEO_FORMATS,
     Gazetteer,
@@ -761,7 +762,7 @@ def _publish_geography_first(con, tmp: Path, final: Path, progress: Progress | N
     con.close()
     staging = final.with_name(final.name + ".geo")
     shutil.copyfile(tmp, staging)
-    os.replace(staging, final)
+    publish(staging, final.parent)
     if progress:
         progress("Géographie publiée : le tableau de bord est utilisable pendant SIRENE", 1, 1)
     con = db.connect(tmp)
@@ -798,7 +799,7 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        os.replace(tmp, final)
+        publish(tmp, data_dir)
     except BaseException:
         _remove(tmp)
         _remove(final.with_name(final.name + ".geo"))
