@@ -495,7 +495,6 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
     "Y (Lambert-93)": "Y (Lambert-93)",
     "Longitude": "Longitude",
     "Latitude": "Latitude",
-    "{rows} lignes et {size} Mo au plus (CSV ou XLSX).": "{rows} rows and {size} MB at most (CSV or XLSX).",
     "**Fichier CSV ou Excel (XLSX)** — limites : {limits}": (
         "**CSV or Excel (XLSX) file** — limits: {limits}"
     ),
@@ -627,6 +626,96 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
     ),
     "non géocodé (réponse incomplète du service)": "not geocoded (incomplete service response)",
     "non géocodé (géocodage annulé)": "not geocoded (geocoding cancelled)",
+    "Fichier trop volumineux ({size} Mo) : la limite est de {limit} Mo. Découpez-le en "
+    "plusieurs fichiers.": "File too large ({size} MB): the limit is {limit} MB. Split it into "
+    "several files.",
+    "Trop de lignes : le fichier en contient plus de {limit} (sans compter l'en-tête). "
+    "Découpez-le en plusieurs parties.": (
+        "Too many rows: the file has more than {limit} (header not counted). Split it into "
+        "several parts."
+    ),
+    "Trop de colonnes ({width}) : la limite est de {limit} colonnes. Gardez seulement les "
+    "colonnes utiles.": "Too many columns ({width}): the limit is {limit} columns. Keep only "
+    "the useful columns.",
+    "Fichier trop grand : plus de {limit} cellules (lignes × colonnes). Découpez-le ou gardez "
+    "seulement les colonnes utiles.": (
+        "File too large: more than {limit} cells (rows × columns). Split it or keep only the "
+        "useful columns."
+    ),
+    "CSV mal formé (ligne {line}) : le nombre de champs varie d'une ligne à l'autre. Vérifiez "
+    "les guillemets et le séparateur.": (
+        "Malformed CSV (line {line}): the number of fields varies from row to row. Check the "
+        "quotes and the separator."
+    ),
+    "CSV mal formé : le nombre de champs varie d'une ligne à l'autre. Vérifiez les guillemets "
+    "et le séparateur.": (
+        "Malformed CSV: the number of fields varies from row to row. Check the quotes and the "
+        "separator."
+    ),
+    "Encodage reconnu : {encoding}. Vérifiez les accents dans l'aperçu ; au besoin, "
+    "enregistrez le fichier en CSV UTF-8.": (
+        "Encoding recognised: {encoding}. Check the accents in the preview; if needed, save the "
+        "file as UTF-8 CSV."
+    ),
+    "Aucune donnée dans les {run} lignes qui suivent l'en-tête (ligne {row}) : les lignes plus "
+    "bas (à partir de la ligne {next}) ne sont pas lues.": (
+        "No data in the {run} rows after the header (row {row}): the rows further down (from "
+        "row {next}) are not read."
+    ),
+    "Classeur trop volumineux une fois décompressé (plus de {size} Mo de données) : "
+    "enregistrez-le en CSV ou découpez-le.": (
+        "Workbook too large once decompressed (more than {size} MB of data): save it as CSV "
+        "or split it."
+    ),
+    "Lecture du classeur interrompue au bout de {seconds} secondes : le fichier est trop "
+    "lourd. Enregistrez-le en CSV ou découpez-le.": (
+        "Reading the workbook stopped after {seconds} seconds: the file is too heavy. Save it "
+        "as CSV or split it."
+    ),
+    "Cellule trop longue ({ref}) : une cellule Excel contient au plus {limit} caractères. "
+    "Vérifiez le fichier.": (
+        "Cell too long ({ref}): an Excel cell holds at most {limit} characters. Check the file."
+    ),
+    "Cellule trop longue (texte partagé n° {n}) : une cellule Excel contient au plus {limit} "
+    "caractères. Vérifiez le fichier.": (
+        "Cell too long (shared text no. {n}): an Excel cell holds at most {limit} characters. "
+        "Check the file."
+    ),
+    "Cellule trop longue (plus de 10 millions de caractères) : une cellule Excel contient au "
+    "plus {limit} caractères. Vérifiez le fichier.": (
+        "Cell too long (over 10 million characters): an Excel cell holds at most {limit} "
+        "characters. Check the file."
+    ),
+    "Trop de lignes : le classeur en contient plus de {limit} (sans compter l'en-tête). "
+    "Découpez le fichier en plusieurs parties.": (
+        "Too many rows: the workbook has more than {limit} (header not counted). Split the file "
+        "into several parts."
+    ),
+    "Trop de colonnes : le classeur a des cellules jusqu'en colonne {col} (ligne {row}) ; la "
+    "limite est de {limit} colonnes.": (
+        "Too many columns: the workbook has cells up to column {col} (row {row}); the limit is "
+        "{limit} columns."
+    ),
+    "Fichier trop grand : plus de {limit} cellules remplies. Découpez-le ou gardez seulement "
+    "les colonnes utiles.": (
+        "File too large: more than {limit} filled cells. Split it or keep only the useful columns."
+    ),
+    "Lecture arrêtée après la ligne {last} : plus de {run} lignes vides suivent. Les lignes à "
+    "partir de la ligne {next} ne sont pas lues.": (
+        "Reading stopped after row {last}: more than {run} empty rows follow. The rows from row "
+        "{next} on are not read."
+    ),
+    "{n} ligne(s) avaient longitude et latitude inversées : corrigées.": (
+        "{n} row(s) had longitude and latitude swapped: fixed."
+    ),
+    "Le fichier {kind} n'a pas pu être écrit ; les résultats ci-dessus et l'autre format "
+    "restent disponibles.": (
+        "The {kind} file could not be written; the results above and the other format remain "
+        "available."
+    ),
+    "{rows} lignes, {columns} colonnes et {size} Mo au plus (CSV ou XLSX).": (
+        "{rows} rows, {columns} columns and {size} MB at most (CSV or XLSX)."
+    ),
     "Préparation": "Preparing",
     "Lecture des coordonnées": "Reading the coordinates",
     "Recherche des QPV": "Finding the QPV",

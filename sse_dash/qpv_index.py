@@ -1,7 +1,8 @@
 """QPV membership and distance engine, shared by the SIRENE pipeline and « Adresse en QPV ? ».
 
 Point-in-polygon on the membership geometry (never simplified, never by commune code) with a
-shapely STRtree: bounding-box candidates, then prepared `contains_xy`. Distances are in metres,
+shapely STRtree: bounding-box candidates, then prepared `contains_xy`; a point on the contour is
+inside (BOUNDARY_TOLERANCE_M). Distances are in metres,
 computed in a metric CRS chosen per zone (Lambert-93 for metropolitan France, local UTM overseas)."""
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
+
+# A point on a QPV's boundary is inside it (the contour belongs to the neighbourhood). "On" is
+# within BOUNDARY_TOLERANCE_M of the contour, so that a vertex and an edge midpoint get the same
+# answer whatever the rounding: the contours are published in WGS84 and tested in a metric CRS,
+# where an edge drawn straight in degrees bows by up to L²/8R (1.5 cm for a 700 m edge). 5 cm is
+# far below the precision of any address or of coordinates given with 6 decimals (~10 cm).
+BOUNDARY_TOLERANCE_M = 0.05
 
 # Distances: a KD-tree over the QPV boundaries densified every FAR_SPACING_M metres answers every
 # point (error at most FAR_SPACING_M / 2); points found closer than EXACT_RADIUS_M are then
@@ -28,6 +36,10 @@ ZONES: tuple[tuple[str, int, float, float, float, float], ...] = (
     ("mayotte", 4471, 44.8, 45.5, -13.2, -12.4),  # RGM04 / UTM 38S
     ("saint_pierre", 4467, -56.7, -55.9, 46.6, 47.3),  # RGSPM06 / UTM 21N
     ("polynesie", 3297, -155.0, -134.0, -28.5, -7.0),  # RGPF / UTM 6S
+    # French territories without priority neighbourhoods (the politique de la ville does not
+    # apply there): located as France, answered « non, aucun QPV », never « hors France ».
+    ("nouvelle_caledonie", 3163, 158.0, 172.5, -23.5, -17.5),  # RGNC91-93 / Lambert NC
+    ("wallis_futuna", 8903, -178.5, -175.5, -14.6, -12.9),  # RGWF96 / UTM 1S
 )
 
 
@@ -157,6 +169,11 @@ class QpvIndex:
             p_i, t_i = zi.tree.query(pts)
             if p_i.size:
                 hit = shapely.contains_xy(zi.geoms[t_i], x[p_i], y[p_i])
+                edge = np.flatnonzero(~hit)
+                if edge.size:  # on the contour (within the tolerance) counts as inside
+                    hit[edge] = shapely.dwithin(
+                        zi.geoms[t_i[edge]], pts[p_i[edge]], BOUNDARY_TOLERANCE_M
+                    )
                 p_hit, t_hit = p_i[hit], t_i[hit]
                 # a point in two overlapping QPV takes the first code (sorted), deterministic
                 order = np.lexsort((zi.rows[t_hit], p_hit))[::-1]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sse_dash import config
+from sse_dash import config, outputs
 from sse_dash.errors import UserError
 from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
 from sse_dash.qpvcheck import InputError, reader
@@ -22,7 +22,7 @@ def register(qpv) -> None:
     check = sub.add_parser(
         "check",
         help="Indiquer pour chaque ligne d'un CSV/XLSX si elle est dans un QPV",
-        description=f"Limites : {reader.LIMITS_TEXT}",
+        description=f"Limites : {reader.limits_text(reader.CLI)}",
     )
     check.add_argument("input", help="fichier CSV ou XLSX")
     check.add_argument("--out", required=True, help="fichier de sortie (.csv ou .xlsx)")
@@ -70,10 +70,13 @@ def run_check(args: argparse.Namespace) -> int:
         raise UserError("Le fichier de sortie doit se terminer par .csv ou .xlsx.")
     if not src.is_file():
         raise UserError(f"Fichier introuvable : {src}")
+    outputs.check_output(out, inputs=[src, config.warehouse_path()])
     try:
-        reader.check_size(src.stat().st_size)
-        table = reader.read_table(src.read_bytes(), src.name)
+        reader.check_size(src.stat().st_size, reader.CLI)
+        table = reader.read_table(src.read_bytes(), src.name, reader.CLI)
         print(table.describe(), file=sys.stderr)
+        for note in table.notes:
+            print(note, file=sys.stderr)
         mapping = mapping_from_args(args, table.df)
         mp.validate(mapping, table.df.columns)
         print(f"Colonnes utilisées — {mapping.describe()}", file=sys.stderr)
@@ -90,8 +93,7 @@ def run_check(args: argparse.Namespace) -> int:
             "inutilisables) : vérifiez les colonnes choisies."
         )
     data = to_csv_bytes(result.df) if out.suffix.lower() == ".csv" else to_xlsx_bytes(result.df)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    outputs.write_bytes(out, data)
     print("\n".join(summary_lines(result.summary)))
     print(f"Résultat écrit dans {out}")
     return 0

@@ -1,6 +1,10 @@
 """Tables to files that open cleanly in French Excel: CSV `;` + UTF-8 BOM + decimal comma, and
 typed XLSX. Both neutralise text cells that a spreadsheet would run as a formula (CSV injection):
-a leading `=`, `+`, `-` or `@` gets a `'` prefix, while real numbers stay numbers."""
+a leading `=` or `@` (or tab / carriage return), or a leading `+` / `-` followed by anything but
+a number, gets a `'` prefix. Numbers written the French or the English way (`-1 234,5`, `-.5`,
+`-12%`, `+33 1 23 45 67 89`, `-inf`) are not formulas and are never touched. A CSV field holding
+`;`, `,`, a tab, a quote or a line break is quoted, so it stays one cell whichever separator the
+spreadsheet is set to. XLSX cannot store XML control characters: they become `\ufffd`."""
 
 from __future__ import annotations
 
@@ -15,15 +19,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A text cell that is a plain number (e.g. "-1.68" or "-1,68") is not a formula: leave it alone.
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+# A signed number, French or English notation (thousands spaces, decimal comma or point,
+# exponent, percent), a signed inf/nan, or a lone sign (a placeholder): what follows `+`/`-` is not a formula. The pattern is
+# written for both Python's `re` and Arrow's RE2 (literal no-break spaces, no `\s`).
+_SPACES = " \u00a0\u202f"
+_DIGITS = f"[0-9{_SPACES}]"
+_PLAIN_NUMBER = re.compile(
+    rf"^[+-][{_SPACES}]*(?:[0-9]{_DIGITS}*(?:[.,][0-9]{_DIGITS}*)*|[.,][0-9]{_DIGITS}*)"
+    rf"(?:[eE][+-]?[0-9]+)?[{_SPACES}]*%?$|^[+-](?:inf|infinity|nan)$|^[+-][{_SPACES}]*$",
+    re.IGNORECASE,
+)
+_SIGNED = ("+", "-")
+_NEEDS_QUOTES = r'[;,"\t\r\n]'
+# Characters XML 1.0 forbids (openpyxl raises IllegalCharacterError on them).
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_MAX_CELL = 32_767
 
 
 def neutralise(value):
     """Prefix `'` to a text that a spreadsheet would interpret as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        if not _PLAIN_NUMBER.match(value):
+        if not (value.startswith(_SIGNED) and _PLAIN_NUMBER.match(value)):
             return "'" + value
     return value
 
@@ -52,10 +68,12 @@ def _csv_column(s: pd.Series) -> pa.Array:
         for prefix in FORMULA_PREFIXES[1:]:
             starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
         if pc.any(starts).as_py():
-            risky = pc.and_not(starts, pc.match_substring_regex(arr, _PLAIN_NUMBER.pattern))
+            signed = pc.or_kleene(pc.starts_with(arr, "+"), pc.starts_with(arr, "-"))
+            number = pc.match_substring_regex(arr, _PLAIN_NUMBER.pattern, ignore_case=True)
+            risky = pc.and_not(starts, pc.and_kleene(signed, number))
             arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
     arr = pc.fill_null(arr, "")
-    need = pc.match_substring_regex(arr, r'[;"\r\n]')
+    need = pc.match_substring_regex(arr, _NEEDS_QUOTES)
     if pc.any(need).as_py():
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
         arr = pc.if_else(need, quoted, arr)
@@ -89,7 +107,7 @@ def _cell(value):
         return value
     if value is pd.NA or value is pd.NaT:
         return None
-    text = neutralise(str(value))
+    text = XLSX_ILLEGAL.sub("\ufffd", neutralise(str(value)))
     return text[:XLSX_MAX_CELL]
 
 

@@ -17,7 +17,7 @@ import shapely
 
 from sse_dash import config, db, fmt, queries
 from sse_dash.qpv_index import QpvIndex, zone_of
-from sse_dash.qpvcheck import InputError
+from sse_dash.qpvcheck import InputError, Message
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck.geocoder import (
     GeocoderError,
@@ -254,17 +254,22 @@ class SingleResult:
         )
 
 
-_COORD_TEXT = re.compile(r"^[\s\d.,;+\-°]*$")
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+# A number as people type one (decimal point or comma, exponent), or a word Python would read as
+# a number (inf, nan): two of them and nothing but separators is a pair of coordinates, never an
+# address to send to the geocoder.
+_NUMBER = re.compile(
+    r"[-+]?(?:\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?|\b(?:inf(?:inity)?|nan)\b)", re.IGNORECASE
+)
+_SEPARATORS = re.compile(r"^[\s;,/°]*$")
 
 
 def looks_like_coordinates(text: str) -> bool:
-    return bool(_COORD_TEXT.match(text)) and len(_NUMBER.findall(text)) == 2
+    return len(_NUMBER.findall(text)) == 2 and bool(_SEPARATORS.match(_NUMBER.sub("", text)))
 
 
 def parse_coordinates(text: str) -> tuple[float, float]:
     """`2.35, 48.85`, `48,85 ; 2,35` or `652000 6862000` -> two floats (order not checked)."""
-    if not _COORD_TEXT.match(text):
+    if not _SEPARATORS.match(_NUMBER.sub("", text)):
         raise InputError("Saisissez deux nombres : longitude et latitude, ou X et Y Lambert-93.")
     numbers = _NUMBER.findall(text)
     if len(numbers) != 2:
@@ -422,8 +427,9 @@ def run_batch(
         swapped = int((status == mp.SWAPPED).sum())
         if swapped:
             notes.append(
-                f"{fmt.number(swapped)} ligne(s) avaient longitude et latitude inversées : "
-                "corrigées."
+                Message(
+                    "{n} ligne(s) avaient longitude et latitude inversées : corrigées.", n=swapped
+                )
             )
     if progress:
         progress("Recherche des QPV", 0, n)

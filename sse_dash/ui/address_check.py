@@ -7,14 +7,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from sse_dash import config, fmt, i18n
 from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
-from sse_dash.qpvcheck import InputError, engine, reader
+from sse_dash.qpvcheck import InputError, engine, reader, say
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import maps as qmaps
 from sse_dash.qpvcheck.geocoder import TYPE_LABELS, make_geocoder
@@ -60,7 +62,7 @@ def reference(lang: str = "fr") -> engine.Reference | None:
         with st.spinner(i18n.t("Chargement des contours des QPV…", lang)):
             return engine.get_reference(config.warehouse_path())
     except InputError as exc:
-        st.error(i18n.t_known(str(exc), lang))
+        st.error(exc.text(lang))
         return None
 
 
@@ -112,9 +114,9 @@ def single(ctx, ref: engine.Reference) -> None:
             result = engine.check_text(ref, text, make_geocoder(geocoder))
         except InputError as exc:
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
-            st.error(i18n.t_known(str(exc), lang))
-        except Exception:
-            log.exception("single check failed")
+            st.error(exc.text(lang))
+        except Exception as exc:
+            log_failure("single check failed", exc)
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
             st.error(t("Vérification impossible pour le moment. Réessayez avec des coordonnées."))
         else:
@@ -136,9 +138,7 @@ def single(ctx, ref: engine.Reference) -> None:
                 new = engine.check_coordinates(ref, clicked["lng"], clicked["lat"], "clic")
             except (InputError, KeyError, TypeError) as exc:
                 st.error(
-                    i18n.t_known(str(exc), lang)
-                    if isinstance(exc, InputError)
-                    else t("Clic non exploitable.")
+                    exc.text(lang) if isinstance(exc, InputError) else t("Clic non exploitable.")
                 )
             else:
                 st.session_state[S.SESSION_QC_SINGLE] = new
@@ -159,9 +159,9 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
     else:
         st.info(t("**Hors QPV 2024**"), icon=":material/info:")
     for note in r.notes:
-        st.info(i18n.t_known(note, lang))
+        st.info(say(note, lang))
     for warning in r.warnings:
-        st.warning(i18n.t_known(warning, lang), icon=":material/warning:")
+        st.warning(say(warning, lang), icon=":material/warning:")
     rows = []
     if r.geocoded is not None:
         g = r.geocoded
@@ -214,7 +214,8 @@ class Job:
     done: int = 0
     total: int = 0
     result: engine.BatchResult | None = None
-    error: str | None = None
+    error: str | None = None  # a French message (engine Message or plain text)
+    output_errors: list[str] = field(default_factory=list)  # downloads that could not be made
     thread: threading.Thread | None = None
     csv: bytes | None = None
     xlsx: bytes | None = None
@@ -227,19 +228,43 @@ class Job:
         return self.thread is not None and self.thread.is_alive()
 
 
+def log_failure(what: str, exc: BaseException) -> None:
+    """Log a failure by its type and where it happened, never its message nor its values:
+    parsing and writing errors quote the cell that caused them, and the page promises that
+    addresses are neither stored nor logged."""
+    frames = traceback.extract_tb(exc.__traceback__)[-8:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    log.error("%s: %s at %s", what, type(exc).__name__, where)
+
+
 def _run(job: Job, ref, df, mapping, geocoder_name) -> None:
     try:
         job.result = engine.run_batch(
             ref, df, mapping, make_geocoder(geocoder_name), job.progress, job.cancel
         )
-        job.csv = to_csv_bytes(job.result.df)
-        if len(job.result.df) <= XLSX_DIRECT_ROWS:
-            job.xlsx = to_xlsx_bytes(job.result.df)
     except InputError as exc:
-        job.error = str(exc)
-    except Exception:  # never a traceback on the page; the details go to the server log
-        log.exception("batch check failed")
+        job.error = exc.message
+        return
+    except Exception as exc:  # never a traceback on the page; the details go to the server log
+        log_failure("batch check failed", exc)
         job.error = "Erreur inattendue pendant la vérification. Réessayez ou découpez le fichier."
+        return
+    # each download on its own: one failing never takes the results or the other file away
+    try:
+        job.csv = to_csv_bytes(job.result.df)
+    except Exception as exc:
+        log_failure("batch CSV output failed", exc)
+        job.output_errors.append("csv")
+    if len(job.result.df) <= XLSX_DIRECT_ROWS:
+        _write_xlsx(job)
+
+
+def _write_xlsx(job: Job) -> None:
+    try:
+        job.xlsx = to_xlsx_bytes(job.result.df)
+    except Exception as exc:
+        log_failure("batch XLSX output failed", exc)
+        job.output_errors.append("xlsx")
 
 
 def _load(upload, lang: str = "fr") -> reader.Table | None:
@@ -251,10 +276,10 @@ def _load(upload, lang: str = "fr") -> reader.Table | None:
         reader.check_size(upload.size)
         table = reader.read_table(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(i18n.t_known(str(exc), lang))
+        st.error(exc.text(lang))
         return None
-    except Exception:  # never a traceback on the page; details (not the data) go to the log
-        log.exception("reading an uploaded file failed")
+    except Exception as exc:  # never a traceback on the page; details (not the data) go to the log
+        log_failure("reading an uploaded file failed", exc)
         st.error(
             i18n.t(
                 "Fichier illisible : enregistrez-le en CSV (UTF-8, séparateur ;) ou en XLSX.", lang
@@ -308,11 +333,13 @@ def _limits_text(lang: str) -> str:
     """reader.LIMITS_TEXT, rebuilt in English (the French text is the reader's own)."""
     if lang != "en":
         return reader.LIMITS_TEXT
+    limits = reader.UPLOAD
     return i18n.tf(
-        "{rows} lignes et {size} Mo au plus (CSV ou XLSX).",
+        "{rows} lignes, {columns} colonnes et {size} Mo au plus (CSV ou XLSX).",
         lang,
-        rows=fmt.number(reader.MAX_ROWS, lang=lang),
-        size=fmt.number(reader.MAX_BYTES / 1024 / 1024, lang=lang),
+        rows=fmt.number(limits.max_rows, lang=lang),
+        columns=fmt.number(limits.max_columns, lang=lang),
+        size=fmt.number(limits.max_bytes / 1024 / 1024, lang=lang),
     )
 
 
@@ -361,6 +388,8 @@ def batch(ctx, ref: engine.Reference) -> None:
     if table is None:
         return
     st.caption(_describe(table, lang))
+    for note in table.notes:
+        st.info(say(note, lang))
     st.dataframe(table.df.head(20), hide_index=True)
     mapping = mapping_editor(table.df, lang)
     default_geo = 0 if mapping.mode in mp.ADDRESS_MODES else 1
@@ -375,7 +404,7 @@ def batch(ctx, ref: engine.Reference) -> None:
     try:
         mp.validate(mapping, table.df.columns)
     except InputError as exc:
-        st.error(i18n.t_known(str(exc), lang))
+        st.error(exc.text(lang))
         return
     job: Job | None = st.session_state.get(S.SESSION_QC_JOB)
     if st.button(t("Lancer la vérification"), type="primary", disabled=bool(job and job.running)):
@@ -406,7 +435,7 @@ def show_batch(ctx, job: Job) -> None:
     t = _t(ctx)
     lang = getattr(ctx, "lang", "fr")
     if job.error:
-        st.error(i18n.t_known(job.error, lang))
+        st.error(say(job.error, lang))
         return
     res = job.result
     if res is None:
@@ -422,7 +451,7 @@ def show_batch(ctx, job: Job) -> None:
     cols[2].metric(t("En QPV 2024"), fmt.number(s["in_qpv"], lang=lang))
     cols[3].metric(t("Hors QPV, à moins de 300 m"), fmt.number(s["near_300"], lang=lang))
     for note in res.notes:
-        st.info(i18n.t_known(note, lang))
+        st.info(say(note, lang))
     if s["located"] == 0:
         st.error(
             t(
@@ -450,13 +479,27 @@ def show_batch(ctx, job: Job) -> None:
     st.markdown(t("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)"))
     st.dataframe(res.df.head(200), hide_index=True)
     d1, d2 = st.columns(2)
-    d1.download_button(
-        t("Télécharger (CSV)"), job.csv or b"", "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
-    )
+    if job.csv is not None:
+        d1.download_button(
+            t("Télécharger (CSV)"), job.csv, "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
+        )
+    for kind in job.output_errors:
+        st.error(
+            i18n.tf(
+                "Le fichier {kind} n'a pas pu être écrit ; les résultats ci-dessus et l'autre "
+                "format restent disponibles.",
+                lang,
+                kind=kind.upper(),
+            )
+        )
     with d2:
-        if job.xlsx is None and st.button(t("Préparer le fichier Excel"), key="qc_xlsx"):
+        if (
+            job.xlsx is None
+            and "xlsx" not in job.output_errors
+            and st.button(t("Préparer le fichier Excel"), key="qc_xlsx")
+        ):
             with st.spinner(t("Écriture du fichier Excel…")):
-                job.xlsx = to_xlsx_bytes(res.df)
+                _write_xlsx(job)
         if job.xlsx is not None:
             st.download_button(
                 t("Télécharger (Excel)"),

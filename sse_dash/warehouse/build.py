@@ -25,6 +25,7 @@ import shapely
 
 from sse_dash import config, db, queries
 from sse_dash.catalog import Catalog, Dataset
+from sse_dash.outputs import disk_full_message, is_disk_full
 from sse_dash.qpv_index import QpvIndex
 from sse_dash.warehouse import geometry as geo
 from sse_dash.warehouse.readers import (
@@ -747,6 +748,7 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         options=dict(options or {}),
     )
     built_at = datetime.now(UTC).replace(microsecond=0)
+    existed = final.exists()
     try:
         con = db.connect(tmp)
         try:
@@ -772,8 +774,10 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         finally:
             con.close()
         os.replace(tmp, final)
-    except BaseException:
+    except BaseException as exc:
         _remove(tmp)
         _remove(final.with_name(final.name + ".geo"))
+        if is_disk_full(exc):
+            raise BuildError(disk_full_message(data_dir, final, existed)) from exc
         raise
     return final
