@@ -716,6 +716,94 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
     "{rows} lignes, {columns} colonnes et {size} Mo au plus (CSV ou XLSX).": (
         "{rows} rows, {columns} columns and {size} MB at most (CSV or XLSX)."
     ),
+    "Score de géocodage faible ({score}) : vérifiez que l'adresse trouvée est la bonne.": (
+        "Low geocoding score ({score}): check that the address found is the right one."
+    ),
+    "Adresse trouvée au niveau « {level} » et non au numéro : la réponse tient compte de cette "
+    "précision (« incertain » près d'une limite de QPV).": (
+        "Address found at the « {level} » level, not the house number: the answer takes this "
+        "precision into account (« uncertain » near a QPV boundary)."
+    ),
+    # « incertain »: location precision (sse_dash.qpvcheck.precision)
+    "incertain": "uncertain",
+    "Incertain": "Uncertain",
+    "Hors QPV": "Outside QPV",
+    "Réponse": "Answer",
+    "**Incertain** : l'adresse n'est pas localisée assez précisément pour répondre.": (
+        "**Uncertain**: the address is not located precisely enough to answer."
+    ),
+    "Oui : dans le QPV {name} ({code}).": "Yes: in the QPV {name} ({code}).",
+    "Non : aucun QPV 2024 dans ce territoire.": "No: no 2024 QPV in this territory.",
+    "Non : QPV le plus proche {name} ({code}) à {distance}.": (
+        "No: nearest QPV {name} ({code}) at {distance}."
+    ),
+    "Incertain : QPV le plus proche {name} ({code}) à {distance}, mais l'adresse n'est "
+    "localisée qu'à {radius} près ({level}).": (
+        "Uncertain: nearest QPV {name} ({code}) at {distance}, but the address is only located "
+        "to within {radius} ({level})."
+    ),
+    "Incertain : le point trouvé est dans le QPV {name} ({code}), à {edge} de sa limite, mais "
+    "l'adresse n'est localisée qu'à {radius} près ({level}).": (
+        "Uncertain: the point found is in the QPV {name} ({code}), {edge} from its boundary, but "
+        "the address is only located to within {radius} ({level})."
+    ),
+    "Incertain : la localisation de l'adresse ({level}) n'a pas de précision connue ; QPV le "
+    "plus proche du point trouvé : {name} ({code}).": (
+        "Uncertain: the address's location ({level}) has no known precision; QPV nearest to the "
+        "point found: {name} ({code})."
+    ),
+    "Précision de la localisation": "Location precision",
+    "Précision de la localisation : {radius} ({level})": "Location precision: {radius} ({level})",
+    "coordonnées": "coordinates",
+    "coordonnées (exactes)": "coordinates (exact)",
+    "inconnue": "unknown",
+    "coordonnées (score faible)": "coordinates (low score)",
+    "numéro (score faible)": "house number (low score)",
+    "voie (score faible)": "street (low score)",
+    "lieu-dit (score faible)": "locality (low score)",
+    "commune (score faible)": "municipality (low score)",
+    "inconnue (score faible)": "unknown (low score)",
+    "{level}, précision inconnue": "{level}, unknown precision",
+    "{level}, à {radius} près": "{level}, to within {radius}",
+    "QPV où tombe le point trouvé": "QPV the point found falls in",
+    "Distance à la limite du QPV": "Distance to the QPV boundary",
+    "Réponse « incertain » : comment la précision est prise en compte": (
+        "« Uncertain » answers: how location precision is taken into account"
+    ),
+    "La réponse est « incertain » quand l'adresse peut se trouver, compte tenu de la précision "
+    "de sa localisation, d'un côté ou de l'autre de la limite d'un QPV (ou de la limite des "
+    "300 m). Un point sur la limite compte comme dans le QPV. Les coordonnées saisies ou "
+    "cliquées sont prises comme exactes.": (
+        "The answer is « uncertain » when, given how precisely it is located, the address may "
+        "lie on either side of a QPV boundary (or of the 300 m limit). A point on the boundary "
+        "counts as inside the QPV. Coordinates typed or clicked are taken as exact."
+    ),
+    "Rayon de précision": "Precision radius",
+    "toute la commune": "the whole municipality",
+    "score < {score}": "score < {score}",
+    "niveau suivant (numéro → voie → commune)": (
+        "next level down (house number → street → municipality)"
+    ),
+    "Lignes localisées moins précisément que leur distance à la limite d'un QPV (géocodage à "
+    "la voie, à la commune, ou score faible) : ni dans ni hors QPV.": (
+        "Rows located less precisely than their distance to a QPV boundary (geocoded to the "
+        "street or municipality, or low score): neither in nor outside a QPV."
+    ),
+    "Sans compter {n} ligne(s) pour lesquelles les 300 m sont incertains.": (
+        "Not counting {n} row(s) for which the 300 m are uncertain."
+    ),
+    "{n} ligne(s) « incertain » : leur localisation n'est pas assez précise pour dire si elles "
+    "sont dans un QPV. Elles ne sont comptées ni dans ni hors QPV (colonnes "
+    "« precision_localisation » et « rayon_precision_m » du fichier).": (
+        "{n} « uncertain » row(s): their location is not precise enough to say whether they "
+        "are in a QPV. They are counted neither in nor outside a QPV (columns "
+        "« precision_localisation » and « rayon_precision_m » of the file)."
+    ),
+    "{where} — dans le QPV {name} ({code})": "{where} — in the QPV {name} ({code})",
+    "{where} — hors QPV, {distance} de {nearest}": "{where} — outside QPV, {distance} from {nearest}",
+    "{where} — incertain : localisé à {radius} près ({level}), {distance} de {nearest}": (
+        "{where} — uncertain: located to within {radius} ({level}), {distance} from {nearest}"
+    ),
     "Préparation": "Preparing",
     "Lecture des coordonnées": "Reading the coordinates",
     "Recherche des QPV": "Finding the QPV",

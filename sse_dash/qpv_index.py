@@ -54,6 +54,40 @@ def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return out
 
 
+# The answers, one rule for the address check (single and batch) and the warehouse: a location
+# known to within `radius_m` (0 = exact coordinates) is « oui » / « non » only when the whole
+# disc of that radius lies on one side of every QPV contour; otherwise « incertain ». The same
+# for « à moins de 300 m ». On the contour itself counts as inside (BOUNDARY_TOLERANCE_M).
+YES, NO, UNCERTAIN = "oui", "non", "incertain"
+NEAR_M = 300.0
+
+
+def answers(found: Assignment, radius_m) -> tuple[np.ndarray, np.ndarray]:
+    """(QPV answer, within-NEAR_M answer) per point: YES / NO / UNCERTAIN, None where the point
+    has no location (NaN coordinates or radius). `radius_m`: how far the true location may lie
+    from the point (0 exact, inf unknown). Inside points with a radius need `edge_for`."""
+    n = found.distance_m.size
+    radius = np.broadcast_to(np.asarray(radius_m, dtype="float64"), (n,))
+    located = (found.zone >= 0) & ~np.isnan(radius)
+    inside = found.inside != None  # noqa: E711
+    exact = radius == 0
+    edge = found.boundary_m()  # own contour (inside) / nearest QPV, lower bound (outside)
+    no_qpv = ~inside & np.isnan(found.distance_m)  # no QPV at all in this territory
+    with np.errstate(invalid="ignore"):
+        sure = exact | no_qpv | (edge > radius)
+        member = np.where(inside, YES, NO).astype(object)
+        member[~sure] = UNCERTAIN
+        # bounds of the true distance to the nearest QPV
+        low = np.where(inside, 0.0, np.maximum(edge - radius, 0.0))
+        high = np.where(inside, radius, found.distance_m + radius)
+        near = np.full(n, UNCERTAIN, dtype=object)
+        near[(inside & sure) | (high <= NEAR_M)] = YES
+        near[~(inside & sure) & ((low > NEAR_M) | no_qpv)] = NO
+    member[~located] = None
+    near[~located] = None
+    return member, near
+
+
 _TRANSFORMERS: dict[int, Transformer] = {}
 
 
@@ -71,6 +105,7 @@ class _ZoneIndex:
     rows: np.ndarray  # index into QpvIndex.codes
     kd: cKDTree  # densified boundary vertices, for far points
     kd_owner: np.ndarray  # vertex -> index into geoms
+    _contours: np.ndarray | None = None
 
     @classmethod
     def build(cls, metric: np.ndarray, rows: np.ndarray) -> _ZoneIndex:
@@ -80,6 +115,12 @@ class _ZoneIndex:
         coords = shapely.get_coordinates(dense)
         owner = np.repeat(np.arange(len(metric)), counts)
         return cls(shapely.STRtree(metric), metric, rows, cKDTree(coords, leafsize=64), owner)
+
+    def contours(self, which: np.ndarray) -> np.ndarray:
+        """Boundaries of the given polygons (computed once, on first use)."""
+        if self._contours is None:
+            self._contours = shapely.boundary(self.geoms)
+        return self._contours[which]
 
     def exact_nearest(self, x, y, pts, vertex) -> tuple[np.ndarray, np.ndarray]:
         """Exact nearest polygon: the exact distance to the KD-tree's candidate bounds the
@@ -107,6 +148,18 @@ class Assignment:
     inside: np.ndarray  # object: QPV code or None
     nearest: np.ndarray  # object: nearest QPV code (== inside when inside)
     distance_m: np.ndarray  # float64, 0 inside, NaN when no QPV in the zone / no coordinates
+    # distance from an inside point to its QPV's contour (only where asked: `edge_for`), NaN else
+    edge_m: np.ndarray | None = None
+    # True where distance_m comes from the densified-boundary KD-tree alone (far points): it may
+    # exceed the true distance by up to FAR_SPACING_M / 2
+    approx: np.ndarray | None = None
+
+    def boundary_m(self) -> np.ndarray:
+        """Distance to the nearest QPV contour: to its own for an inside point (NaN where not
+        computed), to the nearest QPV for an outside one (a lower bound where approximate)."""
+        edge = self.edge_m if self.edge_m is not None else np.full(self.distance_m.shape, np.nan)
+        low = self.distance_m - np.where(self.approx, FAR_SPACING_M / 2, 0.0)
+        return np.where(self.inside != None, edge, low)  # noqa: E711
 
 
 class QpvIndex:
@@ -152,7 +205,9 @@ class QpvIndex:
         )
         return cls(codes, geoms, names)
 
-    def assign(self, lon, lat, *, with_distance: bool = True) -> Assignment:
+    def assign(self, lon, lat, *, with_distance: bool = True, edge_for=None) -> Assignment:
+        """QPV of each WGS84 point, nearest QPV and distance; `edge_for` (bool mask) asks for
+        the distance from inside points to their QPV's contour (Assignment.edge_m)."""
         lon = np.asarray(lon, dtype="float64").ravel()
         lat = np.asarray(lat, dtype="float64").ravel()
         n = lon.size
@@ -160,6 +215,9 @@ class QpvIndex:
         inside = np.full(n, None, dtype=object)
         nearest = np.full(n, None, dtype=object)
         dist = np.full(n, np.nan)
+        edge_m = np.full(n, np.nan)
+        approx = np.zeros(n, dtype=bool)
+        want_edge = None if edge_for is None else np.asarray(edge_for, dtype=bool).ravel()
         for z, zi in self._zones.items():
             idx = np.flatnonzero(zone == z)
             if idx.size == 0:
@@ -179,6 +237,13 @@ class QpvIndex:
                 order = np.lexsort((zi.rows[t_hit], p_hit))[::-1]
                 codes_hit = self.codes[zi.rows[t_hit[order]]]
                 inside[idx[p_hit[order]]] = codes_hit
+                if want_edge is not None:
+                    # last write wins above: the kept polygon of each point is order's last
+                    keep = np.zeros(idx.size, dtype=np.int64) - 1
+                    keep[p_hit[order]] = t_hit[order]
+                    ask = np.flatnonzero((keep >= 0) & want_edge[idx])
+                    if ask.size:
+                        edge_m[idx[ask]] = shapely.distance(pts[ask], zi.contours(keep[ask]))
             if with_distance:
                 in_mask = inside[idx] != None  # noqa: E711 (element-wise on an object array)
                 nearest[idx[in_mask]] = inside[idx[in_mask]]
@@ -191,12 +256,20 @@ class QpvIndex:
                     # the nearest vertex is at most FAR_SPACING_M / 2 farther than the boundary:
                     # every point possibly within EXACT_RADIUS_M gets the exact distance
                     near = d <= EXACT_RADIUS_M + FAR_SPACING_M / 2
+                    approx[idx[out[~near]]] = True
                     close = out[near]
                     if close.size:
                         j, dj = zi.exact_nearest(x[close], y[close], pts[close], v[near])
                         nearest[idx[close]] = self.codes[zi.rows[j]]
                         dist[idx[close]] = dj
-        return Assignment(zone=zone, inside=inside, nearest=nearest, distance_m=dist)
+        return Assignment(
+            zone=zone,
+            inside=inside,
+            nearest=nearest,
+            distance_m=dist,
+            edge_m=edge_m if want_edge is not None else None,
+            approx=approx,
+        )
 
     def name_of(self, code: str | None) -> str | None:
         if code is None:

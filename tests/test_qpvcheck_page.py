@@ -140,7 +140,7 @@ def test_batch_without_usable_columns(app):
 
 
 def run_batch_button(at):
-    run = [b for b in at.button if b.label in ("Lancer la vérification", "Run the check")][0]
+    run = [b for b in at.button if b.label in ("Lancer la vérification", "Start the check")][0]
     run.click()
     at.run()
     return at

@@ -36,9 +36,40 @@ def _rebuild(cls, template, values):
     return cls(template, **values)
 
 
+class Distance(float):
+    """A distance in metres inside a Message: `12 m` / `1,5 km` (fr), `1.5 km` (en)."""
+
+    def text(self, lang: str = "fr") -> str:
+        from sse_dash import fmt
+
+        return fmt.distance(float(self), lang)
+
+
+class Number(float):
+    """A number shown with a fixed count of decimals inside a Message (`0,70` / `0.70`)."""
+
+    decimals = 2
+
+    def text(self, lang: str = "fr") -> str:
+        from sse_dash import fmt
+
+        return fmt.number(float(self), self.decimals, lang)
+
+
+class Term(str):
+    """A French word of the UI inside a Message (a precision level…), translated with it."""
+
+    def text(self, lang: str = "fr") -> str:
+        from sse_dash import i18n
+
+        return i18n.t_known(str(self), lang)
+
+
 def _show(value, lang: str) -> str:
     from sse_dash import fmt
 
+    if isinstance(value, Distance | Number | Term):
+        return value.text(lang)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):

@@ -16,19 +16,30 @@ import pandas as pd
 import shapely
 
 from sse_dash import config, db, fmt, queries
-from sse_dash.qpv_index import QpvIndex, zone_of
-from sse_dash.qpvcheck import InputError, Message
+from sse_dash.qpv_index import (
+    NO,
+    UNCERTAIN,
+    YES,
+    ZONES,
+    QpvIndex,
+    answers,
+    to_metric,
+    zone_of,
+)
+from sse_dash.qpvcheck import Distance, InputError, Message, Term
 from sse_dash.qpvcheck import mapping as mp
+from sse_dash.qpvcheck import precision as pr
 from sse_dash.qpvcheck.geocoder import (
     GeocoderError,
     GeoResult,
     Progress,
 )
 
-NEAR_M = 300.0
 NOT_LOADED_2015 = "géographie 2015 non chargée pour ce secteur"
 OUTSIDE_2015 = "hors QPV 2015"
-YES, NO = "oui", "non"
+# Columns added to the user's file, in this order. Scripts rely on the first fourteen: new ones
+# are only ever appended. `en_qpv_2024` and `a_moins_de_300m` answer « oui », « non » or
+# « incertain » (sse_dash.qpv_index.answers); `code_qpv` / `nom_qpv` are filled for « oui » only.
 RESULT_COLUMNS = [
     "statut",
     "libelle_geocode",
@@ -44,6 +55,8 @@ RESULT_COLUMNS = [
     "qpv_le_plus_proche",
     "a_moins_de_300m",
     "qpv_2015",
+    "precision_localisation",
+    "rayon_precision_m",
 ]
 
 
@@ -124,13 +137,33 @@ class Reference:
         return out
 
     # ------------------------------------------------------------------ core
-    def assign(self, lon, lat, citycode=None) -> pd.DataFrame:
-        """Result columns (from code_commune on) for arrays of WGS84 points; NaN = unknown."""
+    def commune_extent(self, codes, lon, lat) -> np.ndarray:
+        """Radius (m) of a location known only by its commune: the distance from the point to
+        the farthest point of the commune's contour (inf when the contour is unknown)."""
+        out = np.full(len(codes), np.inf)
+        by_code = dict(zip(self._commune_codes, self._commune_geoms, strict=True))
+        for i, (code, x, y) in enumerate(zip(codes, lon, lat, strict=True)):
+            geom = by_code.get(code) or by_code.get(self.aliases.get(code or "", ""))
+            zone = int(zone_of(np.array([x]), np.array([y]))[0])
+            if geom is None or zone < 0:
+                continue
+            epsg = ZONES[zone][1]
+            ring = shapely.get_coordinates(geom)
+            gx, gy = to_metric(epsg, ring[:, 0], ring[:, 1])
+            px, py = to_metric(epsg, np.array([x]), np.array([y]))
+            out[i] = float(np.sqrt((gx - px[0]) ** 2 + (gy - py[0]) ** 2).max())
+        return out
+
+    def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
+        """Result columns (from code_commune on) for arrays of WGS84 points; NaN = unknown.
+        `radius`: location precision in metres per point (default 0: exact coordinates)."""
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")
         n = lon.size
         has = np.isfinite(lon) & np.isfinite(lat)
-        a24 = self.idx24.assign(lon, lat)
+        radius = np.zeros(n) if radius is None else np.asarray(radius, dtype="float64")
+        a24 = self.idx24.assign(lon, lat, edge_for=radius > 0)
+        member, near = answers(a24, np.where(has, radius, np.nan))
         commune = np.full(n, None, dtype=object)
         if citycode is not None:
             cc = np.asarray(citycode, dtype=object)
@@ -138,30 +171,31 @@ class Reference:
         missing = has & pd.isna(commune)
         if missing.any():
             commune[missing] = self.communes_at(lon[missing], lat[missing])
-        inside = a24.inside
-        in_qpv = inside != None  # noqa: E711
+        code = np.where(member == YES, a24.inside, None)
         dist = np.round(a24.distance_m, 0)
-        names24 = {c: self.qpv_name(c) for c in set(inside[in_qpv])}
-        out = pd.DataFrame(
+        names24 = {c: self.qpv_name(c) for c in set(code[code != None])}  # noqa: E711
+        shown_radius = np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan)
+        return pd.DataFrame(
             {
                 "code_commune": commune,
-                "en_qpv_2024": np.where(has, np.where(in_qpv, YES, NO), None),
-                "code_qpv": inside,
-                "nom_qpv": np.array([names24.get(c) for c in inside], dtype=object),
+                "en_qpv_2024": member,
+                "code_qpv": code,
+                "nom_qpv": np.array([names24.get(c) for c in code], dtype=object),
                 "distance_m": pd.array(np.where(np.isfinite(dist), dist, np.nan)).astype("Int64"),
                 "qpv_le_plus_proche": a24.nearest,
-                "a_moins_de_300m": np.where(
-                    np.isfinite(dist), np.where(dist <= NEAR_M, YES, NO), None
-                ),
+                "a_moins_de_300m": near,
                 "qpv_2015": self._status_2015(lon, lat, commune, has),
+                "rayon_precision_m": pd.array(shown_radius).astype("Int64"),
             }
         )
-        return out
 
-    def assign_one(self, lon: float, lat: float, citycode: str | None = None) -> dict:
+    def assign_one(
+        self, lon: float, lat: float, citycode: str | None = None, radius: float = 0.0
+    ) -> dict:
         """`assign` for one point without pandas (single checks must take ~1 ms)."""
         x, y = np.array([lon], dtype="float64"), np.array([lat], dtype="float64")
-        a = self.idx24.assign(x, y)
+        a = self.idx24.assign(x, y, edge_for=np.array([radius > 0]))
+        member, near = answers(a, np.array([radius], dtype="float64"))
         commune = citycode or self.communes_at(x, y)[0]
         dist = float(np.round(a.distance_m[0])) if np.isfinite(a.distance_m[0]) else np.nan
         status = NOT_LOADED_2015
@@ -171,10 +205,14 @@ class Reference:
                 status = inside15
             elif commune and _dep_of(commune) in self.deps_2015:
                 status = OUTSIDE_2015
+        edge = a.boundary_m()[0]
         return {
             "code_commune": commune,
-            "code_qpv": a.inside[0],
+            "inside": a.inside[0],
+            "answer": member[0],
+            "near": near[0],
             "distance_m": dist,
+            "edge_m": float(edge) if np.isfinite(edge) else np.nan,
             "qpv_le_plus_proche": a.nearest[0],
             "qpv_2015": status,
         }
@@ -228,30 +266,75 @@ class SingleResult:
     lon: float
     lat: float
     source: str  # "adresse", "coordonnées", "clic"
-    in_qpv: bool
-    code: str | None
+    in_qpv: bool  # answer == « oui »
+    code: str | None  # QPV code when « oui »
     name: str | None
     communes: list[tuple[str, str]]
     commune_code: str | None
-    nearest_code: str | None
+    nearest_code: str | None  # the QPV the point is in, or the nearest one
     nearest_name: str | None
     distance_m: float
-    within_300: bool
+    within_300: bool  # near_answer == « oui »
     qpv_2015: str
     geocoded: GeoResult | None = None
     alternatives: list[GeoResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    answer: str = NO  # « oui », « non », « incertain »
+    near_answer: str = NO
+    precision_m: float = 0.0  # radius of the location, 0 = exact coordinates
+    precision_label: str = pr.EXACT
+    edge_m: float = np.nan  # distance to the nearest QPV contour (own contour when inside)
+    point_in: str | None = None  # the QPV the point itself falls in, whatever the answer
+
+    @property
+    def uncertain(self) -> bool:
+        return self.answer == UNCERTAIN
+
+    def summary(self) -> Message:
+        """The answer in one sentence (French; `.text("en")` in English)."""
+        if self.answer == YES:
+            return Message("Oui : dans le QPV {name} ({code}).", name=self.name, code=self.code)
+        if self.answer == UNCERTAIN:
+            level = Term(self.precision_label)
+            if not np.isfinite(self.precision_m):
+                return Message(
+                    "Incertain : la localisation de l'adresse ({level}) n'a pas de précision "
+                    "connue ; QPV le plus proche du point trouvé : {name} ({code}).",
+                    level=level,
+                    name=self.nearest_name,
+                    code=self.nearest_code,
+                )
+            if self.point_in:
+                return Message(
+                    "Incertain : le point trouvé est dans le QPV {name} ({code}), à {edge} de sa "
+                    "limite, mais l'adresse n'est localisée qu'à {radius} près ({level}).",
+                    name=self.nearest_name,
+                    code=self.nearest_code,
+                    edge=Distance(self.edge_m),
+                    radius=Distance(self.precision_m),
+                    level=level,
+                )
+            return Message(
+                "Incertain : QPV le plus proche {name} ({code}) à {distance}, mais l'adresse "
+                "n'est localisée qu'à {radius} près ({level}).",
+                name=self.nearest_name,
+                code=self.nearest_code,
+                distance=Distance(self.distance_m),
+                radius=Distance(self.precision_m),
+                level=level,
+            )
+        if self.nearest_code is None:
+            return Message("Non : aucun QPV 2024 dans ce territoire.")
+        return Message(
+            "Non : QPV le plus proche {name} ({code}) à {distance}.",
+            name=self.nearest_name,
+            code=self.nearest_code,
+            distance=Distance(self.distance_m),
+        )
 
     def summary_fr(self) -> str:
-        if self.in_qpv:
-            return f"Oui : dans le QPV {self.name} ({self.code})."
-        if self.nearest_code is None:
-            return "Non : aucun QPV 2024 dans ce territoire."
-        return (
-            f"Non : QPV le plus proche {self.nearest_name} ({self.nearest_code}) "
-            f"à {fmt.distance(self.distance_m)}."
-        )
+        return str(self.summary())
 
 
 # A number as people type one (decimal point or comma, exponent), or a word Python would read as
@@ -308,9 +391,13 @@ def check_point(
     source: str = "coordonnées",
     citycode: str | None = None,
     notes: list[str] | None = None,
+    radius: float = 0.0,
+    level: str = pr.EXACT,
 ) -> SingleResult:
-    r = ref.assign_one(lon, lat, citycode)
-    code = r["code_qpv"]
+    """One point; `radius` (m) says how precise its location is (0: exact coordinates)."""
+    r = ref.assign_one(lon, lat, citycode, radius)
+    answer = r["answer"] or NO
+    code = r["inside"] if answer == YES else None
     commune_codes = ref.qpv_communes.get(code, []) if code else []
     if not commune_codes and r["code_commune"]:
         commune_codes = [r["code_commune"]]
@@ -320,7 +407,7 @@ def check_point(
         lon=lon,
         lat=lat,
         source=source,
-        in_qpv=code is not None,
+        in_qpv=answer == YES,
         code=code,
         name=ref.qpv_name(code),
         communes=[(c, ref.commune_name(c) or c) for c in commune_codes],
@@ -328,9 +415,15 @@ def check_point(
         nearest_code=nearest,
         nearest_name=ref.qpv_name(nearest),
         distance_m=dist,
-        within_300=bool(np.isfinite(dist) and dist <= NEAR_M),
+        within_300=r["near"] == YES,
         qpv_2015=r["qpv_2015"],
         notes=list(notes or []),
+        answer=answer,
+        near_answer=r["near"] or NO,
+        precision_m=float(radius),
+        precision_label=level,
+        edge_m=r["edge_m"],
+        point_in=r["inside"],
     )
 
 
@@ -349,7 +442,19 @@ def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
     if not results:
         raise InputError("Adresse introuvable : vérifiez l'orthographe, ajoutez la commune.")
     best = results[0]
-    out = check_point(ref, best.lon, best.lat, source="adresse", citycode=best.citycode)
+    level, low = pr.levels([best.type], [best.score])
+    radius = pr.radii(
+        level, lambda rows: ref.commune_extent([best.citycode], [best.lon], [best.lat])
+    )[0]
+    out = check_point(
+        ref,
+        best.lon,
+        best.lat,
+        source="adresse",
+        citycode=best.citycode,
+        radius=radius,
+        level=pr.label(level[0], bool(low[0])),
+    )
     out.geocoded = best
     out.alternatives = results[1:]
     out.warnings = best.warnings
@@ -413,13 +518,27 @@ def run_batch(
         ok = geo.geo_ok.to_numpy(dtype=bool)
         if not ok.any():
             notes.append("Aucune adresse n'a pu être géocodée.")
-        low = ok & (score < 0.8)
+        low = ok & (score < pr.LOW_SCORE)
         approx = ok & ~low & pd.Series(kind).notna().to_numpy() & (kind != "housenumber")
         status[low] = "à vérifier (score de géocodage faible)"
         status[approx] = "à vérifier (localisé à la voie ou à la commune)"
         outside = ok & (zone_of(lon, lat) < 0)
         status[outside] = mp.OUTSIDE
         lon, lat = np.where(outside, np.nan, lon), np.where(outside, np.nan, lat)
+        level, demoted = pr.levels(kind, score)
+        located = np.isfinite(lon) & np.isfinite(lat)
+        radius = pr.radii(
+            level,
+            lambda rows: ref.commune_extent(citycode[rows], lon[rows], lat[rows]),
+        )
+        radius[~located] = np.nan
+        precision = np.array(
+            [
+                pr.label(lv, bool(d)) if ok_ else None
+                for lv, d, ok_ in zip(level, demoted, located, strict=False)
+            ],
+            dtype=object,
+        )
     else:
         if progress:
             progress("Lecture des coordonnées", 0, n)
@@ -431,10 +550,12 @@ def run_batch(
                     "{n} ligne(s) avaient longitude et latitude inversées : corrigées.", n=swapped
                 )
             )
+        located = np.isfinite(lon) & np.isfinite(lat)
+        radius = np.where(located, 0.0, np.nan)
+        precision = np.where(located, pr.LABELS[pr.EXACT], None).astype(object)
     if progress:
         progress("Recherche des QPV", 0, n)
-    res = ref.assign(lon, lat, citycode)
-    located = np.isfinite(lon) & np.isfinite(lat)
+    res = ref.assign(lon, lat, citycode, np.where(np.isnan(radius), 0.0, radius))
     if not located.any():
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
     names = _result_names(df.columns)
@@ -451,6 +572,8 @@ def run_batch(
     )
     for c in res.columns:
         results[c] = res[c].array
+    results["precision_localisation"] = precision
+    results = results[RESULT_COLUMNS]
     out = pd.concat([df, results.rename(columns=names)], axis=1)
     if progress:
         progress("Terminé", n, n)
@@ -463,9 +586,13 @@ def run_batch(
 
 
 def summarise(results: pd.DataFrame, ref: Reference, geocoded: bool) -> dict:
+    """Counts for the summary. « oui » counts only certain answers; uncertain rows are counted
+    apart (in or near a QPV, the location being too coarse to say)."""
     located = results.lon.notna()
     in_qpv = results.en_qpv_2024 == YES
+    uncertain = results.en_qpv_2024 == UNCERTAIN
     near = (results.a_moins_de_300m == YES) & ~in_qpv
+    near_uncertain = (results.a_moins_de_300m == UNCERTAIN) & ~in_qpv
     by_qpv = (
         results.loc[in_qpv]
         .groupby("code_qpv")
@@ -481,7 +608,9 @@ def summarise(results: pd.DataFrame, ref: Reference, geocoded: bool) -> dict:
         "located": int(located.sum()),
         "geocoded": int(located.sum()) if geocoded else None,
         "in_qpv": int(in_qpv.sum()),
+        "uncertain": int(uncertain.sum()),
         "near_300": int(near.sum()),
+        "near_uncertain": int(near_uncertain.sum()),
         "by_qpv": by_qpv.reset_index(drop=True),
         "by_status": by_status,
     }
@@ -496,7 +625,13 @@ def summary_lines(summary: dict) -> list[str]:
     lines.append(f"Localisées : {fmt.number(summary['located'])}")
     share = summary["in_qpv"] / rows * 100 if rows else 0
     lines.append(f"En QPV 2024 : {fmt.number(summary['in_qpv'])} ({fmt.percent(share)})")
+    if summary.get("uncertain"):
+        lines.append(
+            f"Incertain (localisation pas assez précise) : {fmt.number(summary['uncertain'])}"
+        )
     lines.append(f"Hors QPV à moins de 300 m : {fmt.number(summary['near_300'])}")
+    if summary.get("near_uncertain"):
+        lines.append(f"À moins de 300 m, incertain : {fmt.number(summary['near_uncertain'])}")
     for r in summary["by_qpv"].head(10).itertuples():
         lines.append(f"  {r.code_qpv} {r.nom_qpv or ''} : {fmt.number(r.lignes)}")
     return lines

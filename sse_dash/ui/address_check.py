@@ -5,12 +5,14 @@ done by sse_dash.qpvcheck; this module only shows it. Uploaded files stay in mem
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +21,7 @@ from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
 from sse_dash.qpvcheck import InputError, engine, reader, say
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import maps as qmaps
+from sse_dash.qpvcheck import precision as pr
 from sse_dash.qpvcheck.geocoder import TYPE_LABELS, make_geocoder
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
@@ -148,13 +151,43 @@ def single(ctx, ref: engine.Reference) -> None:
             show_single(result, getattr(ctx, "lang", "fr"))
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:<>~$])")
+
+
+def _md(text) -> str:
+    """Data text (QPV or place names) shown inside Markdown: special characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def precision_text(r: engine.SingleResult, lang: str = "fr") -> str:
+    """« numéro, à 50 m près », « coordonnées (exactes) », « commune, précision inconnue »."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    if r.precision_m == 0:
+        return t("coordonnées (exactes)")
+    if not np.isfinite(r.precision_m):
+        return i18n.tf("{level}, précision inconnue", lang, level=t(r.precision_label))
+    return i18n.tf(
+        "{level}, à {radius} près",
+        lang,
+        level=t(r.precision_label),
+        radius=fmt.distance(r.precision_m, lang),
+    )
+
+
 def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
     t = lambda text: i18n.t(text, lang)  # noqa: E731
-    yes_no = {True: t("oui"), False: t("non")}
+    answers = {"oui": t("oui"), "non": t("non"), "incertain": t("incertain")}
     if r.in_qpv:
         st.success(
             i18n.tf("**Dans un QPV 2024** : {name} ({code})", lang, name=r.name, code=r.code),
             icon=":material/check_circle:",
+        )
+    elif r.uncertain:
+        st.warning(
+            t("**Incertain** : l'adresse n'est pas localisée assez précisément pour répondre.")
+            + "\n\n"
+            + _md(r.summary().text(lang)),
+            icon=":material/help:",
         )
     else:
         st.info(t("**Hors QPV 2024**"), icon=":material/info:")
@@ -171,17 +204,24 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
             (t("Précision"), t(TYPE_LABELS[g.type]) if g.type in TYPE_LABELS else g.type),
         ]
     rows += [
+        (t("Précision de la localisation"), precision_text(r, lang)),
         (
             t("Coordonnées (lon, lat)"),
             f"{fmt.number(r.lon, 5, lang)} ; {fmt.number(r.lat, 5, lang)}",
         ),
-        (t("En QPV 2024"), yes_no[bool(r.in_qpv)]),
+        (t("En QPV 2024"), answers.get(r.answer, r.answer)),
     ]
     if r.in_qpv:
         rows += [
             (t("Code du QPV"), r.code),
             (t("Nom du QPV"), r.name),
             (t("Commune(s) du QPV"), ", ".join(f"{n} ({c})" for c, n in r.communes)),
+        ]
+    elif r.uncertain and r.point_in:
+        rows += [
+            (t("QPV où tombe le point trouvé"), f"{r.nearest_name or '–'} ({r.nearest_code})"),
+            (t("Distance à la limite du QPV"), fmt.distance(r.edge_m, lang)),
+            (t("Commune du point"), ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
         ]
     else:
         rows += [
@@ -190,7 +230,7 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
             (t("Commune du point"), ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
         ]
     rows += [
-        (t("À moins de 300 m d'un QPV"), yes_no[bool(r.within_300)]),
+        (t("À moins de 300 m d'un QPV"), answers.get(r.near_answer, r.near_answer)),
         ("QPV 2015", i18n.t_known(r.qpv_2015, lang)),
     ]
     st.table(pd.DataFrame(rows, columns=["", t("Résultat")]).set_index(""))
@@ -202,6 +242,37 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
                     columns=[t("Adresse"), "Score"],
                 )
             )
+    precision_help(lang)
+
+
+def precision_help(lang: str = "fr") -> None:
+    """How « incertain » is decided: the precision radius of each kind of location."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    with st.expander(t("Réponse « incertain » : comment la précision est prise en compte")):
+        st.markdown(
+            t(
+                "La réponse est « incertain » quand l'adresse peut se trouver, compte tenu de la "
+                "précision de sa localisation, d'un côté ou de l'autre de la limite d'un QPV "
+                "(ou de la limite des 300 m). Un point sur la limite compte comme dans le QPV. "
+                "Les coordonnées saisies ou cliquées sont prises comme exactes."
+            )
+        )
+        rows = [
+            (t("coordonnées"), "0 m"),
+            (t("numéro"), fmt.distance(pr.RADIUS_M["housenumber"], lang)),
+            (t("voie"), fmt.distance(pr.RADIUS_M["street"], lang)),
+            (t("lieu-dit"), fmt.distance(pr.RADIUS_M["locality"], lang)),
+            (t("commune"), t("toute la commune")),
+            (
+                i18n.tf("score < {score}", lang, score=fmt.number(pr.LOW_SCORE, 1, lang)),
+                t("niveau suivant (numéro → voie → commune)"),
+            ),
+        ]
+        st.table(
+            pd.DataFrame(rows, columns=[t("Localisation"), t("Rayon de précision")]).set_index(
+                t("Localisation")
+            )
+        )
 
 
 # ------------------------------------------------------------------------ batch check
@@ -445,11 +516,38 @@ def show_batch(ctx, job: Job) -> None:
             t("Vérification annulée : les lignes non traitées portent le statut « annulé ».")
         )
     s = res.summary
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(t("Lignes"), fmt.number(s["rows"], lang=lang))
     cols[1].metric(t("Localisées"), fmt.number(s["located"], lang=lang))
     cols[2].metric(t("En QPV 2024"), fmt.number(s["in_qpv"], lang=lang))
-    cols[3].metric(t("Hors QPV, à moins de 300 m"), fmt.number(s["near_300"], lang=lang))
+    cols[3].metric(
+        t("Incertain"),
+        fmt.number(s["uncertain"], lang=lang),
+        help=t(
+            "Lignes localisées moins précisément que leur distance à la limite d'un QPV "
+            "(géocodage à la voie, à la commune, ou score faible) : ni dans ni hors QPV."
+        ),
+    )
+    cols[4].metric(
+        t("Hors QPV, à moins de 300 m"),
+        fmt.number(s["near_300"], lang=lang),
+        help=i18n.tf(
+            "Sans compter {n} ligne(s) pour lesquelles les 300 m sont incertains.",
+            lang,
+            n=fmt.number(s["near_uncertain"], lang=lang),
+        ),
+    )
+    if s["uncertain"]:
+        st.warning(
+            i18n.tf(
+                "{n} ligne(s) « incertain » : leur localisation n'est pas assez précise pour dire "
+                "si elles sont dans un QPV. Elles ne sont comptées ni dans ni hors QPV (colonnes "
+                "« precision_localisation » et « rayon_precision_m » du fichier).",
+                lang,
+                n=fmt.number(s["uncertain"], lang=lang),
+            ),
+            icon=":material/help:",
+        )
     for note in res.notes:
         st.info(say(note, lang))
     if s["located"] == 0:
@@ -459,6 +557,7 @@ def show_batch(ctx, job: Job) -> None:
                 "géocodeur."
             )
         )
+    precision_help(lang)
     left, right = st.columns(2)
     with left:
         st.markdown(t("**Lignes par QPV**"))
@@ -522,7 +621,7 @@ def show_batch(ctx, job: Job) -> None:
             )
         show_map(m, key="qc_batch_map", height=520)
         if st.button(t("Garder comme couche de carte"), key="qc_keep_layer"):
-            st.session_state[S.SESSION_POINT_LAYER] = qmaps.layer_frame(res.df, names)
+            st.session_state[S.SESSION_POINT_LAYER] = qmaps.layer_frame(res.df, names, lang)
             st.success(
                 t(
                     "Points gardés : ils s'affichent comme couche sur la carte de la page "
