@@ -737,20 +737,21 @@ Rebuild it with the button below, `make data-dev` or `python -m sse_dash data bu
     "Non : QPV le plus proche {name} ({code}) à {distance}.": (
         "No: nearest QPV {name} ({code}) at {distance}."
     ),
-    "Incertain : QPV le plus proche {name} ({code}) à {distance}, mais l'adresse n'est "
-    "localisée qu'à {radius} près ({level}).": (
-        "Uncertain: nearest QPV {name} ({code}) at {distance}, but the address is only located "
-        "to within {radius} ({level})."
+    "Incertain : {reason}": "Uncertain: {reason}",
+    "QPV le plus proche {name} ({code}) à {distance}, mais l'adresse n'est localisée qu'à "
+    "{radius} près ({level}).": (
+        "Nearest QPV {name} ({code}) at {distance}, but the address is only located to within "
+        "{radius} ({level})."
     ),
-    "Incertain : le point trouvé est dans le QPV {name} ({code}), à {edge} de sa limite, mais "
-    "l'adresse n'est localisée qu'à {radius} près ({level}).": (
-        "Uncertain: the point found is in the QPV {name} ({code}), {edge} from its boundary, but "
-        "the address is only located to within {radius} ({level})."
+    "Le point trouvé est dans le QPV {name} ({code}), à {edge} de sa limite, mais l'adresse "
+    "n'est localisée qu'à {radius} près ({level}).": (
+        "The point found is in the QPV {name} ({code}), {edge} from its boundary, but the "
+        "address is only located to within {radius} ({level})."
     ),
-    "Incertain : la localisation de l'adresse ({level}) n'a pas de précision connue ; QPV le "
-    "plus proche du point trouvé : {name} ({code}).": (
-        "Uncertain: the address's location ({level}) has no known precision; QPV nearest to the "
-        "point found: {name} ({code})."
+    "La localisation de l'adresse ({level}) n'a pas de précision connue ; QPV le plus proche "
+    "du point trouvé : {name} ({code}).": (
+        "The address's location ({level}) has no known precision; QPV nearest to the point "
+        "found: {name} ({code})."
     ),
     "Précision de la localisation": "Location precision",
     "Précision de la localisation : {radius} ({level})": "Location precision: {radius} ({level})",

@@ -68,7 +68,7 @@ class Term(str):
 def _show(value, lang: str) -> str:
     from sse_dash import fmt
 
-    if isinstance(value, Distance | Number | Term):
+    if isinstance(value, Distance | Number | Term | Message):
         return value.text(lang)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)

@@ -291,39 +291,43 @@ class SingleResult:
     def uncertain(self) -> bool:
         return self.answer == UNCERTAIN
 
+    def reason(self) -> Message:
+        """Why the answer is « incertain » (a sentence without the answer word)."""
+        level = Term(self.precision_label)
+        if not np.isfinite(self.precision_m):
+            return Message(
+                "La localisation de l'adresse ({level}) n'a pas de précision connue ; QPV le "
+                "plus proche du point trouvé : {name} ({code}).",
+                level=level,
+                name=self.nearest_name,
+                code=self.nearest_code,
+            )
+        if self.point_in:
+            return Message(
+                "Le point trouvé est dans le QPV {name} ({code}), à {edge} de sa limite, mais "
+                "l'adresse n'est localisée qu'à {radius} près ({level}).",
+                name=self.nearest_name,
+                code=self.nearest_code,
+                edge=Distance(self.edge_m),
+                radius=Distance(self.precision_m),
+                level=level,
+            )
+        return Message(
+            "QPV le plus proche {name} ({code}) à {distance}, mais l'adresse n'est localisée "
+            "qu'à {radius} près ({level}).",
+            name=self.nearest_name,
+            code=self.nearest_code,
+            distance=Distance(self.distance_m),
+            radius=Distance(self.precision_m),
+            level=level,
+        )
+
     def summary(self) -> Message:
         """The answer in one sentence (French; `.text("en")` in English)."""
         if self.answer == YES:
             return Message("Oui : dans le QPV {name} ({code}).", name=self.name, code=self.code)
         if self.answer == UNCERTAIN:
-            level = Term(self.precision_label)
-            if not np.isfinite(self.precision_m):
-                return Message(
-                    "Incertain : la localisation de l'adresse ({level}) n'a pas de précision "
-                    "connue ; QPV le plus proche du point trouvé : {name} ({code}).",
-                    level=level,
-                    name=self.nearest_name,
-                    code=self.nearest_code,
-                )
-            if self.point_in:
-                return Message(
-                    "Incertain : le point trouvé est dans le QPV {name} ({code}), à {edge} de sa "
-                    "limite, mais l'adresse n'est localisée qu'à {radius} près ({level}).",
-                    name=self.nearest_name,
-                    code=self.nearest_code,
-                    edge=Distance(self.edge_m),
-                    radius=Distance(self.precision_m),
-                    level=level,
-                )
-            return Message(
-                "Incertain : QPV le plus proche {name} ({code}) à {distance}, mais l'adresse "
-                "n'est localisée qu'à {radius} près ({level}).",
-                name=self.nearest_name,
-                code=self.nearest_code,
-                distance=Distance(self.distance_m),
-                radius=Distance(self.precision_m),
-                level=level,
-            )
+            return Message("Incertain : {reason}", reason=self.reason())
         if self.nearest_code is None:
             return Message("Non : aucun QPV 2024 dans ce territoire.")
         return Message(

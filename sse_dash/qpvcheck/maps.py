@@ -3,9 +3,13 @@ circle markers, escaped tooltips). No Streamlit here: the page shows them with u
 
 from __future__ import annotations
 
+import json
+
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from sse_dash import fmt, i18n, maps, queries
 from sse_dash.qpvcheck.engine import SingleResult
@@ -16,6 +20,36 @@ UNCERTAIN_COLOR = "#CC79A7"  # Okabe-Ito reddish purple: apart from in / out / n
 ANSWERS = ("oui", "non", "incertain")
 ANSWER_COLORS = (IN_COLOR, OUT_COLOR, UNCERTAIN_COLOR)
 ANSWER_LABELS = {"oui": "Dans un QPV", "non": "Hors QPV", "incertain": "Incertain"}
+
+
+class RefitOnResize(MacroElement):
+    """Fit the map to `bounds` again whenever its container changes size: a map laid out while
+    its tab or iframe still had no width would otherwise stay at world zoom."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds_json }};
+            var last = 0;
+            new ResizeObserver(function () {
+                var w = map.getContainer().clientWidth;
+                if (w > 0 && w !== last) {
+                    last = w;
+                    map.invalidateSize();
+                    map.fitBounds(bounds);
+                }
+            }).observe(map.getContainer());
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "RefitOnResize"
+        self.bounds_json = json.dumps(bounds)
 
 
 def qpv_shapes(con, codes, geography: str = "2024") -> pd.DataFrame:
@@ -44,6 +78,7 @@ def single_map(con, result: SingleResult | None, lang: str = "fr") -> folium.Map
     pad = 0.006 if max(result.distance_m, reach) < 1500 else 0.03
     bounds = [[result.lat - pad, result.lon - pad], [result.lat + pad, result.lon + pad]]
     m = maps.base_map(bounds)
+    RefitOnResize(bounds).add_to(m)
     shapes = qpv_shapes(con, [result.code, result.nearest_code])
     if not shapes.empty:
         maps.qpv_layer(shapes, name=i18n.t("Quartiers prioritaires 2024", lang)).add_to(m)
@@ -145,7 +180,10 @@ def batch_map(
     """(map, points drawn, points located): coloured by the answer (in / out of QPV,
     uncertain), with the QPV found. Texts in `lang`."""
     frame = layer_frame(df, cols, lang)
-    m = maps.base_map(maps.bounds_of(frame.lat, frame.lon))
+    bounds = maps.bounds_of(frame.lat, frame.lon)
+    m = maps.base_map(bounds)
+    if bounds:
+        RefitOnResize([[float(v) for v in corner] for corner in bounds]).add_to(m)
     codes = set(df[cols["code_qpv"]].dropna()) | set(df[cols["qpv_le_plus_proche"]].dropna())
     shapes = qpv_shapes(con, codes)
     if not shapes.empty:

@@ -22,7 +22,7 @@ from sse_dash.qpvcheck import InputError, engine, reader, say
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import maps as qmaps
 from sse_dash.qpvcheck import precision as pr
-from sse_dash.qpvcheck.geocoder import TYPE_LABELS, make_geocoder
+from sse_dash.qpvcheck.geocoder import make_geocoder
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 
@@ -186,7 +186,7 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
         st.warning(
             t("**Incertain** : l'adresse n'est pas localisée assez précisément pour répondre.")
             + "\n\n"
-            + _md(r.summary().text(lang)),
+            + _md(r.reason().text(lang)),
             icon=":material/help:",
         )
     else:
@@ -201,7 +201,6 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
         rows += [
             (t("Adresse trouvée"), g.label),
             (t("Score de géocodage"), fmt.number(g.score, 2, lang)),
-            (t("Précision"), t(TYPE_LABELS[g.type]) if g.type in TYPE_LABELS else g.type),
         ]
     rows += [
         (t("Précision de la localisation"), precision_text(r, lang)),
@@ -502,6 +501,39 @@ def batch(ctx, ref: engine.Reference) -> None:
     show_batch(ctx, job)
 
 
+ANSWER_STYLES = {"oui": "background-color: #FBE3D6", "incertain": "background-color: #F5DCEB"}
+FIRST_RESULTS = (
+    "en_qpv_2024",
+    "a_moins_de_300m",
+    "precision_localisation",
+    "rayon_precision_m",
+    "code_qpv",
+    "nom_qpv",
+    "distance_m",
+    "qpv_le_plus_proche",
+    "statut",
+)
+
+
+def results_order(res: engine.BatchResult) -> list[str]:
+    """On the page: the user's columns, then the answers first (the file keeps its order)."""
+    names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
+    first = [names[c] for c in FIRST_RESULTS]
+    original = [c for c in res.df.columns if c not in set(res.result_columns)]
+    return original + first + [c for c in res.result_columns if c not in first]
+
+
+def results_view(res: engine.BatchResult, rows: int = 200):
+    """The first rows, « oui » and « incertain » answers shaded (colours of the map)."""
+    names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
+    answers = [names["en_qpv_2024"], names["a_moins_de_300m"]]
+    return (
+        res.df.head(rows)
+        .style.map(lambda v: ANSWER_STYLES.get(v, ""), subset=answers)
+        .format(precision=6, subset=[names["lon"], names["lat"]])
+    )
+
+
 def show_batch(ctx, job: Job) -> None:
     t = _t(ctx)
     lang = getattr(ctx, "lang", "fr")
@@ -576,7 +608,7 @@ def show_batch(ctx, job: Job) -> None:
             hide_index=True,
         )
     st.markdown(t("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)"))
-    st.dataframe(res.df.head(200), hide_index=True)
+    st.dataframe(results_view(res), hide_index=True, column_order=results_order(res))
     d1, d2 = st.columns(2)
     if job.csv is not None:
         d1.download_button(
