@@ -112,7 +112,7 @@ def _assignment(inside, distance, edge, approx=False):
         nearest=np.array(["Q"] * n, dtype=object),
         distance_m=np.array(distance, dtype=float),
         edge_m=np.array(edge, dtype=float),
-        approx=np.array([approx] * n),
+        error_m=np.array([FAR_SPACING_M / 2 if approx else 0.0] * n),
     )
 
 

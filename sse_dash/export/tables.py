@@ -12,11 +12,14 @@ import datetime as dt
 import io
 import math
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A signed number, French or English notation (thousands spaces, decimal comma or point,
@@ -45,6 +48,8 @@ def neutralise(value):
 
 
 def _plain_text(value) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float | np.floating):
@@ -52,18 +57,34 @@ def _plain_text(value) -> str:
     return str(value)
 
 
-def _csv_column(s: pd.Series) -> pa.Array:
-    """One column as CSV cells (Arrow strings, vectorised): decimal comma for numbers, formulas
-    neutralised, quoted when needed, empty for missing values."""
+def _arrow_column(s: pd.Series) -> pa.Array:
+    """One pandas column as an Arrow array: booleans, numbers, or text (any other value as its
+    plain text), ready for csv_cells."""
+
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(s.dtype):
-        arr = pa.array(s.map({True: "oui", False: "non"}).astype(object), type=pa.string())
-    elif pd.api.types.is_numeric_dtype(s.dtype):
-        values = pa.array(s, from_pandas=True)
-        arr = pc.replace_substring(pc.cast(values, pa.string()), ".", ",")
+        return pa.array(s.astype(object), type=pa.bool_(), from_pandas=True)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return pa.array(s, from_pandas=True)
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+        s = s.map(_plain_text)
+    return pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+
+
+def csv_cells(arr: pa.Array) -> pa.Array:
+    """One column as CSV cells (Arrow strings, vectorised): `oui`/`non` for booleans, decimal
+    comma for numbers, formulas neutralised, quoted when needed, empty for missing values."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_boolean(arr.type):
+        arr = pc.if_else(arr, "oui", "non")
+    elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        arr = pc.replace_substring(pc.cast(arr, pa.string()), ".", ",")
+    elif pa.types.is_null(arr.type):
+        arr = pa.array([""] * len(arr), pa.string())
     else:
-        if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
-            s = s.map(_plain_text)
-        arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+        arr = pc.cast(arr, pa.string())
         starts = pc.starts_with(arr, FORMULA_PREFIXES[0])
         for prefix in FORMULA_PREFIXES[1:]:
             starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
@@ -80,19 +101,35 @@ def _csv_column(s: pd.Series) -> pa.Array:
     return arr
 
 
+def csv_chunks(names: list[str], columns: list[pa.Array]) -> list:
+    """The CSV file as a few buffers (BOM + header line, then every row): rows are joined by
+    Arrow kernels and handed over as one buffer, never as Python strings."""
+    head = ";".join(csv_cells(pa.array(names, pa.string())).to_pylist())
+    chunks = [("\ufeff" + head + "\r\n").encode("utf-8")]
+    if columns and len(columns[0]):
+        big = pa.large_string()
+        cells = [pc.cast(csv_cells(c), big) for c in columns]
+        sep, crlf, empty = (pa.scalar(v, big) for v in (";", "\r\n", ""))
+        rows = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, sep)
+        rows = pc.binary_join_element_wise(rows, empty, crlf)  # each row + CRLF
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
+        data = rows.buffers()[2]
+        chunks.append(memoryview(data)[offsets[0] : offsets[len(rows)]])
+    return chunks
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """`;`-separated, UTF-8 with BOM, decimal comma: what French Excel expects."""
-    names = pd.Series([str(c) for c in df.columns], dtype=object)
-    lines = [";".join(_csv_column(names).to_pylist())]
-    if len(df.columns) and len(df):
-        columns = [_csv_column(df.iloc[:, i]) for i in range(len(df.columns))]
-        rows = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, ";")
-        lines.extend(rows.to_pylist())
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    """`;`-separated, UTF-8 with BOM, decimal comma, CRLF: what French Excel expects."""
+    names = [str(c) for c in df.columns]
+    columns = [_arrow_column(df.iloc[:, i]) for i in range(len(df.columns))] if len(df) else []
+    return b"".join(bytes(c) for c in csv_chunks(names, columns))
 
 
 def _cell(value):
     """Python value openpyxl can store with its type (numbers stay numbers, text stays text)."""
+
+    import pandas as pd
+
     if value is None:
         return None
     if isinstance(value, float | np.floating):
@@ -133,6 +170,8 @@ def to_xlsx_bytes(
     df: pd.DataFrame, sheet_name: str = "Résultats", sources: list[dict] | None = None
 ) -> bytes:
     """Typed XLSX with a frozen header; `sources` (list of dicts) adds a « Sources » sheet."""
+
+    import pandas as pd
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)

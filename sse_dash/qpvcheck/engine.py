@@ -10,12 +10,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import shapely
 
-from sse_dash import config, db, fmt, queries
+from sse_dash import config, fmt, qpv_index
 from sse_dash.qpv_index import (
     NO,
     UNCERTAIN,
@@ -29,11 +29,11 @@ from sse_dash.qpv_index import (
 from sse_dash.qpvcheck import Distance, InputError, Message, Term
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import precision as pr
-from sse_dash.qpvcheck.geocoder import (
-    GeocoderError,
-    GeoResult,
-    Progress,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sse_dash.qpvcheck.geocoder import GeoResult, Progress
 
 NOT_LOADED_2015 = "géographie 2015 non chargée pour ce secteur"
 OUTSIDE_2015 = "hors QPV 2015"
@@ -68,6 +68,8 @@ class Reference:
     """Everything a check needs from the warehouse, in memory (read-only once built)."""
 
     def __init__(self, con):
+        from sse_dash import queries
+
         self.idx24 = QpvIndex.from_warehouse(con, "2024")
         self.idx15 = QpvIndex.from_warehouse(con, "2015")
         attrs = queries.df(con, "qpvcheck_qpv")
@@ -86,6 +88,8 @@ class Reference:
         names = queries.df(con, "qpvcheck_communes")
         self.commune_names = dict(zip(names.code.astype(str), names.name, strict=True))
         self.aliases: dict[str, str] = {}
+        from sse_dash import db
+
         if db.table_exists(con, "commune_aliases"):
             al = queries.df(con, "qpvcheck_commune_aliases")
             self.aliases = dict(zip(al.alias_code, al.commune_code, strict=True))
@@ -95,6 +99,30 @@ class Reference:
         self._commune_geoms = np.asarray(polys, dtype=object)
         self._commune_tree: shapely.STRtree | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_bundle(cls, arrays: dict, meta: dict) -> Reference:
+        """A reference from the index persisted next to the warehouse (sse_dash.qpv_index):
+        no WKB to parse, no index to build; commune outlines are rebuilt on first use."""
+        ref = cls.__new__(cls)
+        ref.idx24 = QpvIndex.from_arrays(arrays, meta["q24"], "q24")
+        ref.idx15 = QpvIndex.from_arrays(arrays, meta["q15"], "q15")
+        ref.qpv_names, ref.qpv_communes, deps = {}, {}, set()
+        for code, name, geography, dep, communes in meta["qpv_attrs"]:
+            ref.qpv_names[(geography, code)] = name
+            if geography == "2024":
+                ref.qpv_communes[code] = list(communes)
+            elif dep is not None:
+                deps.add(dep)
+        ref.deps_2015 = deps
+        ref.commune_names = meta["commune_names"]
+        ref.aliases = meta["aliases"]
+        ref._commune_codes = np.asarray(meta["commune_codes"], dtype=object)
+        ref._bundle = (arrays, meta)
+        ref._commune_geoms = None
+        ref._commune_tree = None
+        ref._lock = threading.Lock()
+        return ref
 
     @classmethod
     def from_index(cls, idx24: QpvIndex, idx15: QpvIndex | None = None) -> Reference:
@@ -122,17 +150,21 @@ class Reference:
     def communes_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Commune code containing each point (display outlines), None where unknown."""
         out = np.full(len(lon), None, dtype=object)
-        if not len(self._commune_geoms) or not len(lon):
+        if not len(lon):
             return out
         with self._lock:
-            if self._commune_tree is None:
-                shapely.prepare(self._commune_geoms)
+            if self._commune_geoms is None:  # persisted reference: outlines on first use
+                self._commune_geoms = qpv_index.commune_geoms(*self._bundle)
+            if self._commune_tree is None and len(self._commune_geoms):
                 self._commune_tree = shapely.STRtree(self._commune_geoms)
+        if self._commune_tree is None:
+            return out
         ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
         if ok.size:
             x, y = lon[ok], lat[ok]
             p, t = self._commune_tree.query(shapely.points(x, y))  # bounding boxes only
-            hit = shapely.contains_xy(self._commune_geoms[t], x[p], y[p])  # prepared polygons
+            shapely.prepare(self._commune_geoms[np.unique(t)])  # only the candidates, once
+            hit = shapely.contains_xy(self._commune_geoms[t], x[p], y[p])
             out[ok[p[hit]]] = self._commune_codes[t[hit]]
         return out
 
@@ -154,8 +186,9 @@ class Reference:
             out[i] = float(np.sqrt((gx - px[0]) ** 2 + (gy - py[0]) ** 2).max())
         return out
 
-    def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
-        """Result columns (from code_commune on) for arrays of WGS84 points; NaN = unknown.
+    def assign_arrays(self, lon, lat, citycode=None, radius=None) -> dict[str, np.ndarray]:
+        """The result columns from code_commune on, as arrays (no pandas): strings as object
+        arrays (None = empty), distance_m and rayon_precision_m as float (NaN = empty).
         `radius`: location precision in metres per point (default 0: exact coordinates)."""
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")
@@ -167,27 +200,34 @@ class Reference:
         commune = np.full(n, None, dtype=object)
         if citycode is not None:
             cc = np.asarray(citycode, dtype=object)
-            commune[:] = np.where(pd.isna(cc), None, cc)
-        missing = has & pd.isna(commune)
+            given = np.array([isinstance(c, str) and c != "" for c in cc], dtype=bool)
+            commune[given] = cc[given]
+        missing = has & (commune == None)  # noqa: E711
         if missing.any():
             commune[missing] = self.communes_at(lon[missing], lat[missing])
         code = np.where(member == YES, a24.inside, None)
-        dist = np.round(a24.distance_m, 0)
         names24 = {c: self.qpv_name(c) for c in set(code[code != None])}  # noqa: E711
-        shown_radius = np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan)
-        return pd.DataFrame(
-            {
-                "code_commune": commune,
-                "en_qpv_2024": member,
-                "code_qpv": code,
-                "nom_qpv": np.array([names24.get(c) for c in code], dtype=object),
-                "distance_m": pd.array(np.where(np.isfinite(dist), dist, np.nan)).astype("Int64"),
-                "qpv_le_plus_proche": a24.nearest,
-                "a_moins_de_300m": near,
-                "qpv_2015": self._status_2015(lon, lat, commune, has),
-                "rayon_precision_m": pd.array(shown_radius).astype("Int64"),
-            }
-        )
+        return {
+            "code_commune": commune,
+            "en_qpv_2024": member,
+            "code_qpv": code,
+            "nom_qpv": np.array([names24.get(c) for c in code], dtype=object),
+            "distance_m": np.round(a24.distance_m, 0),
+            "qpv_le_plus_proche": a24.nearest,
+            "a_moins_de_300m": near,
+            "qpv_2015": self._status_2015(lon, lat, commune, has),
+            "rayon_precision_m": np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan),
+        }
+
+    def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
+        """assign_arrays as a DataFrame (integer columns nullable)."""
+        import pandas as pd
+
+        out = self.assign_arrays(lon, lat, citycode, radius)
+        frame = pd.DataFrame(out)
+        for c in ("distance_m", "rayon_precision_m"):
+            frame[c] = pd.array(out[c]).astype("Int64")
+        return frame
 
     def assign_one(
         self, lon: float, lat: float, citycode: str | None = None, radius: float = 0.0
@@ -223,9 +263,8 @@ class Reference:
         out[has] = NOT_LOADED_2015
         if not len(self.idx15):
             return out
-        codes = pd.Series(commune, dtype=object).fillna("").astype(str)
-        deps = codes.str[:2].where(~codes.str.startswith("97"), codes.str[:3])
-        covered = has & deps.isin(self.deps_2015).to_numpy()
+        deps = np.array([_dep_of(c) if isinstance(c, str) else "" for c in commune], dtype=object)
+        covered = has & np.isin(deps, list(self.deps_2015))
         out[covered] = OUTSIDE_2015
         inside15 = self.idx15.assign(lon, lat, with_distance=False).inside
         hit = inside15 != None  # noqa: E711
@@ -249,11 +288,17 @@ def get_reference(path: str | Path | None = None) -> Reference:
     with _CACHE_LOCK:
         ref = _CACHE.get(key)
         if ref is None:
-            con = db.open_warehouse(path)
-            try:
-                ref = Reference(con)
-            finally:
-                con.close()
+            bundle = qpv_index.load_persisted(path)
+            if bundle is not None:
+                ref = Reference.from_bundle(*bundle)
+            else:
+                from sse_dash import db
+
+                con = db.open_warehouse(path)
+                try:
+                    ref = Reference(con)
+                finally:
+                    con.close()
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
             _CACHE[key] = ref
@@ -439,6 +484,8 @@ def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
     if looks_like_coordinates(text):
         a, b = parse_coordinates(text)
         return check_coordinates(ref, a, b)
+    from sse_dash.qpvcheck.geocoder import GeocoderError
+
     try:
         results = geocoder.search(text)
     except GeocoderError as exc:
@@ -494,6 +541,9 @@ def run_batch(
     cancel: threading.Event | None = None,
 ) -> BatchResult:
     """Locate every row, assign QPV, keep every row (failures get a `statut`)."""
+
+    import pandas as pd
+
     mp.validate(mapping, df.columns)
     n = len(df)
     label = np.full(n, None, dtype=object)
@@ -507,6 +557,8 @@ def run_batch(
                 "Ce fichier est localisé par adresse : choisissez le géocodeur de l'IGN, "
                 "ou indiquez des colonnes de coordonnées."
             )
+        from sse_dash.qpvcheck.geocoder import GeocoderError
+
         try:
             geo = geocoder.geocode_batch(df, mapping.used_columns(), progress, cancel)
         except GeocoderError as exc:
@@ -592,6 +644,7 @@ def run_batch(
 def summarise(results: pd.DataFrame, ref: Reference, geocoded: bool) -> dict:
     """Counts for the summary. « oui » counts only certain answers; uncertain rows are counted
     apart (in or near a QPV, the location being too coarse to say)."""
+
     located = results.lon.notna()
     in_qpv = results.en_qpv_2024 == YES
     uncertain = results.en_qpv_2024 == UNCERTAIN

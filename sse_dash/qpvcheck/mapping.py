@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sse_dash.qpv_index import zone_of
 from sse_dash.qpvcheck import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MODES = {
     "address": "Une colonne avec l'adresse complète",
@@ -142,6 +145,9 @@ def _best(columns: list[str], role: str, taken: set[str]) -> str | None:
 
 def _as_text(values) -> pd.Series:
     """Cells as stripped strings ("" for empty), without a Python call per cell for text."""
+
+    import pandas as pd
+
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     if pd.api.types.infer_dtype(s, skipna=False) != "string":
         s = s.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
@@ -150,6 +156,9 @@ def _as_text(values) -> pd.Series:
 
 def parse_numbers(values) -> np.ndarray:
     """Text or numbers -> float64 (NaN when unreadable): `2,35`, `652 345,2`, `-1.5`."""
+
+    import pandas as pd
+
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     if pd.api.types.is_numeric_dtype(s.dtype):
         return np.array(s.to_numpy(dtype="float64", na_value=np.nan))

@@ -9,11 +9,13 @@ import io
 import re
 import warnings
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sse_dash import fmt
 from sse_dash.qpvcheck import InputError, Message
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,8 @@ def _header_width(text: str, sep: str) -> int | None:
 
 
 def read_csv(data: bytes, limits: Limits = UPLOAD) -> Table:
+    import pandas as pd
+
     text, encoding = decode(data)
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -370,6 +374,8 @@ def _clean_columns(df: pd.DataFrame) -> pd.DataFrame:
 def read_xlsx(data: bytes, limits: Limits = UPLOAD) -> Table:
     """First worksheet, read within `limits` (sse_dash.qpvcheck.xlsx); a formula stays its
     text, never evaluated."""
+    import pandas as pd
+
     from sse_dash.qpvcheck import xlsx
 
     sheet = xlsx.read_sheet(data, limits)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from sse_dash import config, db, queries
+from sse_dash import config, db, qpv_index, queries
 from sse_dash.catalog import Catalog, Dataset
 from sse_dash.outputs import disk_full_message, is_disk_full
 from sse_dash.qpv_index import QpvIndex
@@ -774,6 +774,7 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         finally:
             con.close()
         os.replace(tmp, final)
+        qpv_index.persist(final)  # memory-mapped QPV index for the checks (optional)
     except BaseException as exc:
         _remove(tmp)
         _remove(final.with_name(final.name + ".geo"))
