@@ -185,13 +185,16 @@ def _mode_for(out: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder (see `replacing`)."""
+def write_bytes(path: str | os.PathLike, data) -> Path:
+    """Write `data` (bytes-like, or a list of bytes-like chunks written one after the other)
+    to `path` through a temporary file in the same folder (see `replacing`)."""
     out = Path(path)
+    chunks = data if isinstance(data, list | tuple) else [data]
     with replacing(out) as tmp, open(tmp, "wb") as fh:
-        view = memoryview(data)
-        for start in range(0, len(view), 1 << 20):
-            fh.write(view[start : start + (1 << 20)])
+        for chunk in chunks:
+            view = memoryview(chunk).cast("B")
+            for start in range(0, len(view), 1 << 24):
+                fh.write(view[start : start + (1 << 24)])
         fh.flush()
         os.fsync(fh.fileno())
     return out

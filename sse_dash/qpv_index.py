@@ -196,9 +196,7 @@ class _ZoneIndex:
             end = np.append(start[1:], len(keys))
             self._grid = (uniq, start, end, polys, b)
         uniq, start, end, polys, b = self._grid
-        key = (np.floor(x / GRID_M).astype(np.int64) << 32) + np.floor(y / GRID_M).astype(
-            np.int64
-        )
+        key = (np.floor(x / GRID_M).astype(np.int64) << 32) + np.floor(y / GRID_M).astype(np.int64)
         pos = np.searchsorted(uniq, key)
         pos_ok = pos < len(uniq)
         found = np.zeros(len(x), dtype=bool)
@@ -209,8 +207,11 @@ class _ZoneIndex:
         first = np.repeat(start[pos[pts]] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
         t_i = polys[first + np.arange(len(p_i))]
         bb = b[t_i]
-        inbox = (x[p_i] >= bb[:, 0]) & (x[p_i] <= bb[:, 2]) & (y[p_i] >= bb[:, 1]) & (
-            y[p_i] <= bb[:, 3]
+        inbox = (
+            (x[p_i] >= bb[:, 0])
+            & (x[p_i] <= bb[:, 2])
+            & (y[p_i] >= bb[:, 1])
+            & (y[p_i] <= bb[:, 3])
         )
         return p_i[inbox], t_i[inbox]
 

@@ -689,6 +689,9 @@ def summary_lines(summary: dict) -> list[str]:
     lines.append(f"Hors QPV à moins de 300 m : {fmt.number(summary['near_300'])}")
     if summary.get("near_uncertain"):
         lines.append(f"À moins de 300 m, incertain : {fmt.number(summary['near_uncertain'])}")
-    for r in summary["by_qpv"].head(10).itertuples():
-        lines.append(f"  {r.code_qpv} {r.nom_qpv or ''} : {fmt.number(r.lignes)}")
+    by_qpv = summary["by_qpv"]
+    if hasattr(by_qpv, "itertuples"):
+        by_qpv = [(r.code_qpv, r.nom_qpv, r.lignes) for r in by_qpv.itertuples()]
+    for code, name, rows in by_qpv[:10]:
+        lines.append(f"  {code} {name or ''} : {fmt.number(rows)}")
     return lines

@@ -342,10 +342,15 @@ def read_csv(data: bytes, limits: Limits = UPLOAD) -> Table:
 
 
 def _clean_columns(df: pd.DataFrame) -> pd.DataFrame:
+    df.columns = unique_names(df.columns)
+    return df
+
+
+def unique_names(columns) -> list[str]:
     """Column names unique by construction: blank headers get a name (`colonne_3`), repeated
     ones a suffix (`a.1`), and neither ever takes a name the file itself uses."""
     raw = []
-    for c in df.columns:
+    for c in columns:
         c = "" if c is None else str(c)
         raw.append("" if not c.strip() or re.match(r"^Unnamed: \d+", c) else c)
     used: set[str] = set()
@@ -366,8 +371,7 @@ def _clean_columns(df: pd.DataFrame) -> pd.DataFrame:
             candidate = f"{base}.{k}"
         used.add(candidate)
         names.append(candidate)
-    df.columns = names
-    return df
+    return names
 
 
 # ----------------------------------------------------------------------------------- XLSX
