@@ -95,6 +95,7 @@ def test_cli_uses_the_fast_path_for_a_plain_csv(warehouse, tmp_path, monkeypatch
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse.parent))
     src = tmp_path / "in.csv"
     src.write_bytes(awkward_csv())
+    expected = general(awkward_csv(), engine.get_reference(warehouse))
 
     def no_general(*_a, **_k):
         raise AssertionError("general path used")
@@ -103,7 +104,7 @@ def test_cli_uses_the_fast_path_for_a_plain_csv(warehouse, tmp_path, monkeypatch
     out = tmp_path / "out.csv"
     assert cli.main(["qpv", "check", str(src), "--out", str(out)]) == 0
     assert "En QPV 2024 : 4" in capsys.readouterr().out
-    assert out.read_bytes() == general(awkward_csv(), engine.get_reference(warehouse))
+    assert out.read_bytes() == expected
 
 
 def test_persisted_index_answers_like_the_warehouse(warehouse):
