@@ -158,7 +158,7 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     out_names = engine._result_names(names)
 
     def text(values):
-        return pa.array(values, type=pa.string(), from_pandas=True)
+        return pa.array(values, type=pa.string())
 
     def number(values, integer=False):
         values = np.asarray(values, dtype="float64")
