@@ -115,7 +115,44 @@ def to_metric(epsg: int, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, 
     return tr.transform(lon, lat)
 
 
-_K_NEAREST = 16  # densified vertices examined per point for the exact distance
+class BoxGrid:
+    """(point, box) pairs whose box holds the point, from a grid of `cell`-sized cells over the
+    boxes: numpy only, no point geometry (an STRtree query needs one per point)."""
+
+    def __init__(self, bounds: np.ndarray, cell: float):
+        self.cell = cell
+        self.bounds = np.asarray(bounds, dtype="float64")
+        c0 = np.floor(self.bounds[:, :2] / cell).astype(np.int64)
+        c1 = np.floor(self.bounds[:, 2:] / cell).astype(np.int64)
+        nx, ny = c1[:, 0] - c0[:, 0] + 1, c1[:, 1] - c0[:, 1] + 1
+        box = np.repeat(np.arange(len(self.bounds)), nx * ny)
+        rank = np.arange(len(box)) - np.repeat(np.cumsum(nx * ny) - nx * ny, nx * ny)
+        gx = c0[box, 0] + rank % nx[box]
+        gy = c0[box, 1] + rank // nx[box]
+        keys = (gx << 32) + (gy & 0xFFFFFFFF)
+        order = np.argsort(keys, kind="stable")
+        keys, self.boxes = keys[order], box[order]
+        self.keys, self.start = np.unique(keys, return_index=True)
+        self.end = np.append(self.start[1:], len(keys))
+
+    def query(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cx = np.floor(x / self.cell).astype(np.int64)
+        cy = np.floor(y / self.cell).astype(np.int64)
+        key = (cx << 32) + (cy & 0xFFFFFFFF)
+        pos = np.minimum(np.searchsorted(self.keys, key), max(len(self.keys) - 1, 0))
+        found = np.flatnonzero((len(self.keys) > 0) & (self.keys[pos] == key) & np.isfinite(x))
+        counts = self.end[pos[found]] - self.start[pos[found]]
+        p_i = np.repeat(found, counts)
+        offset = np.arange(len(p_i)) - np.repeat(np.cumsum(counts) - counts, counts)
+        t_i = self.boxes[np.repeat(self.start[pos[found]], counts) + offset]
+        b = self.bounds[t_i]
+        inbox = (
+            (x[p_i] >= b[:, 0]) & (x[p_i] <= b[:, 2]) & (y[p_i] >= b[:, 1]) & (y[p_i] <= b[:, 3])
+        )
+        return p_i[inbox], t_i[inbox]
+
+
+_K_NEAREST = 8  # densified vertices examined per point for the exact distance
 _CHUNK = 32_768  # points per vectorised block (bounded memory)
 
 
@@ -180,40 +217,8 @@ class _ZoneIndex:
     def candidates(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(point, polygon) pairs whose polygon's bounding box holds the point (numpy only)."""
         if self._grid is None:
-            b = shapely.bounds(self.geoms)
-            c0 = np.floor(b[:, :2] / GRID_M).astype(np.int64)
-            c1 = np.floor(b[:, 2:] / GRID_M).astype(np.int64)
-            keys, polys = [], []
-            for i, ((x0, y0), (x1, y1)) in enumerate(zip(c0, c1, strict=True)):
-                gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1))
-                keys.append((gx.ravel() << 32) + gy.ravel())
-                polys.append(np.full(gx.size, i, dtype=np.int64))
-            keys = np.concatenate(keys) if keys else np.array([], dtype=np.int64)
-            polys = np.concatenate(polys) if polys else np.array([], dtype=np.int64)
-            order = np.argsort(keys, kind="stable")
-            keys, polys = keys[order], polys[order]
-            uniq, start = np.unique(keys, return_index=True)
-            end = np.append(start[1:], len(keys))
-            self._grid = (uniq, start, end, polys, b)
-        uniq, start, end, polys, b = self._grid
-        key = (np.floor(x / GRID_M).astype(np.int64) << 32) + np.floor(y / GRID_M).astype(np.int64)
-        pos = np.searchsorted(uniq, key)
-        pos_ok = pos < len(uniq)
-        found = np.zeros(len(x), dtype=bool)
-        found[pos_ok] = uniq[pos[pos_ok]] == key[pos_ok]
-        pts = np.flatnonzero(found)
-        counts = end[pos[pts]] - start[pos[pts]]
-        p_i = np.repeat(pts, counts)
-        first = np.repeat(start[pos[pts]] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        t_i = polys[first + np.arange(len(p_i))]
-        bb = b[t_i]
-        inbox = (
-            (x[p_i] >= bb[:, 0])
-            & (x[p_i] <= bb[:, 2])
-            & (y[p_i] >= bb[:, 1])
-            & (y[p_i] <= bb[:, 3])
-        )
-        return p_i[inbox], t_i[inbox]
+            self._grid = BoxGrid(shapely.bounds(self.geoms), GRID_M)
+        return self._grid.query(x, y)
 
     def contours(self, which: np.ndarray) -> np.ndarray:
         """Boundaries of the given polygons (computed once, on first use)."""
@@ -249,19 +254,22 @@ class _ZoneIndex:
         valid = (start >= 0) & (start < m - 1)
         start = np.where(valid, start, 0)
         valid &= self.seg_ok[start]
-        a = self.coords[start]
-        ab = self.coords[start + 1] - a
-        ap = xy[:, None, :] - a
-        length2 = np.einsum("ijk,ijk->ij", ab, ab)
+        # coordinates relative to the point: small numbers, exact enough in float32
+        ax = (self.coords[start, 0] - xy[:, :1]).astype(np.float32)
+        ay = (self.coords[start, 1] - xy[:, 1:]).astype(np.float32)
+        bx = (self.coords[start + 1, 0] - xy[:, :1]).astype(np.float32)
+        by = (self.coords[start + 1, 1] - xy[:, 1:]).astype(np.float32)
+        ux, uy = bx - ax, by - ay
+        length2 = ux * ux + uy * uy
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.clip(np.einsum("ijk,ijk->ij", ap, ab) / length2, 0.0, 1.0)
-        t = np.where(length2 > 0, t, 0.0)
-        diff = ap - t[..., None] * ab
-        dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+            t = np.clip(-(ax * ux + ay * uy) / length2, 0.0, 1.0)
+        t[~(length2 > 0)] = 0.0
+        px, py = ax + t * ux, ay + t * uy
+        dist = np.sqrt(px * px + py * py)
         dist[~valid] = np.inf
         best = np.argmin(dist, axis=1)
         rows = np.arange(len(xy))
-        d = dist[rows, best]
+        d = dist[rows, best].astype("float64")
         own = self.owner[start[rows, best]]
         unsure = np.flatnonzero((k < m) & ~(dk[:, -1] > d + FAR_SPACING_M / 2) | ~np.isfinite(d))
         if unsure.size:  # crowded contours: GEOS on the candidate polygons

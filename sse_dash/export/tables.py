@@ -72,15 +72,42 @@ def _arrow_column(s: pd.Series) -> pa.Array:
     return pa.array(s.astype(object), type=pa.string(), from_pandas=True)
 
 
+_QUOTE_CHARS = (";", ",", '"', "\t", "\r", "\n")
+
+
+def _any_of(arr: pa.Array, needles) -> pa.Array:
+    """Cells containing any of `needles` (literal searches: much cheaper than a regex)."""
+    out = pc.match_substring(arr, needles[0])
+    for needle in needles[1:]:
+        out = pc.or_(out, pc.match_substring(arr, needle))
+    return out
+
+
+def _decimal_comma(arr: pa.Array) -> pa.Array:
+    """`.` -> `,` in numbers cast to text (ASCII): patched in the value buffer, no new strings."""
+    validity, offsets, data = arr.buffers()
+    if data is None:
+        return arr
+    values = np.frombuffer(data, dtype=np.uint8).copy()
+    values[values == ord(".")] = ord(",")
+    return pa.Array.from_buffers(
+        arr.type, len(arr), [validity, offsets, pa.py_buffer(values)], offset=arr.offset
+    )
+
+
 def csv_cells(arr: pa.Array) -> pa.Array:
     """One column as CSV cells (Arrow strings, vectorised): `oui`/`non` for booleans, decimal
-    comma for numbers, formulas neutralised, quoted when needed, empty for missing values."""
+    comma for numbers, formulas neutralised, quoted when needed, empty for missing values.
+    A dictionary column (few distinct values: codes, statuses) is formatted once per value."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        cells = csv_cells(arr.dictionary)
+        return pc.fill_null(pc.take(cells, arr.indices), "")
     if pa.types.is_boolean(arr.type):
         arr = pc.if_else(arr, "oui", "non")
     elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
-        arr = pc.replace_substring(pc.cast(arr, pa.string()), ".", ",")
+        arr = _decimal_comma(pc.cast(arr, pa.string()))
     elif pa.types.is_null(arr.type):
         arr = pa.array([""] * len(arr), pa.string())
     else:
@@ -88,13 +115,20 @@ def csv_cells(arr: pa.Array) -> pa.Array:
         starts = pc.starts_with(arr, FORMULA_PREFIXES[0])
         for prefix in FORMULA_PREFIXES[1:]:
             starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
+        starts = pc.fill_null(starts, False)
         if pc.any(starts).as_py():
-            signed = pc.or_kleene(pc.starts_with(arr, "+"), pc.starts_with(arr, "-"))
-            number = pc.match_substring_regex(arr, _PLAIN_NUMBER.pattern, ignore_case=True)
-            risky = pc.and_not(starts, pc.and_kleene(signed, number))
-            arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+            # the number pattern only where a sign could start a formula
+            where = np.flatnonzero(starts.to_numpy(zero_copy_only=False))
+            subset = arr.take(pa.array(where))
+            signed = pc.or_(pc.starts_with(subset, "+"), pc.starts_with(subset, "-"))
+            number = pc.match_substring_regex(subset, _PLAIN_NUMBER.pattern, ignore_case=True)
+            keep = pc.and_(signed, number).to_numpy(zero_copy_only=False)
+            risky = np.zeros(len(arr), dtype=bool)
+            risky[where[~keep]] = True
+            if risky.any():
+                arr = pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", arr, ""), arr)
     arr = pc.fill_null(arr, "")
-    need = pc.match_substring_regex(arr, _NEEDS_QUOTES)
+    need = _any_of(arr, _QUOTE_CHARS)
     if pc.any(need).as_py():
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
         arr = pc.if_else(need, quoted, arr)

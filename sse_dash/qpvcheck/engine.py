@@ -148,7 +148,8 @@ class Reference:
         return self.qpv_names.get((geography, code)) if code else None
 
     def communes_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Commune code containing each point (display outlines), None where unknown."""
+        """Commune code containing each point (display outlines), None where unknown. Candidates
+        from a box grid, smallest box first, in rounds: a point found is not tested again."""
         out = np.full(len(lon), None, dtype=object)
         if not len(lon):
             return out
@@ -156,19 +157,31 @@ class Reference:
             if self._commune_geoms is None:  # persisted reference: outlines on first use
                 self._commune_geoms = qpv_index.commune_geoms(*self._bundle)
             if self._commune_tree is None and len(self._commune_geoms):
-                self._commune_tree = shapely.STRtree(self._commune_geoms)
+                bounds = shapely.bounds(self._commune_geoms)
+                area = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
+                self._commune_tree = (qpv_index.BoxGrid(bounds, 0.02), area)
         if self._commune_tree is None:
             return out
-        ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-        if ok.size:
-            x, y = lon[ok], lat[ok]
-            p, t = self._commune_tree.query(shapely.points(x, y))  # bounding boxes only
-            shapely.prepare(self._commune_geoms[np.unique(t)])  # only the candidates, once
-            hit = shapely.contains_xy(self._commune_geoms[t], x[p], y[p])
-            out[ok[p[hit]]] = self._commune_codes[t[hit]]
+        grid, area = self._commune_tree
+        x, y = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+        p, t = grid.query(x, y)
+        if not p.size:
+            return out
+        order = np.lexsort((area[t], p))
+        p, t = p[order], t[order]
+        first = np.concatenate([[True], p[1:] != p[:-1]])
+        rank = np.arange(len(p)) - np.maximum.accumulate(np.where(first, np.arange(len(p)), 0))
+        done = np.zeros(len(x), dtype=bool)
+        for r in range(int(rank.max()) + 1):
+            sel = np.flatnonzero((rank == r) & ~done[p])
+            if not sel.size:
+                continue
+            shapely.prepare(self._commune_geoms[np.unique(t[sel])])
+            hit = shapely.contains_xy(self._commune_geoms[t[sel]], x[p[sel]], y[p[sel]])
+            out[p[sel[hit]]] = self._commune_codes[t[sel[hit]]]
+            done[p[sel[hit]]] = True
         return out
 
-    # ------------------------------------------------------------------ core
     def commune_extent(self, codes, lon, lat) -> np.ndarray:
         """Radius (m) of a location known only by its commune: the distance from the point to
         the farthest point of the commune's contour (inf when the contour is unknown)."""

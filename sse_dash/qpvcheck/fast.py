@@ -158,7 +158,13 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     out_names = engine._result_names(names)
 
     def text(values):
-        return pa.array(values, type=pa.string())
+        """Few distinct values (codes, statuses): a dictionary column, formatted once per
+        value when written (pyarrow has imported pandas by now: its hash factorize is free)."""
+        import pandas as pd
+
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(list(uniques), pa.string()))
 
     def number(values, integer=False):
         values = np.asarray(values, dtype="float64")
