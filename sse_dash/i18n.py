@@ -537,7 +537,6 @@ job of a deployment), then reload this page.""",
     "Y (Lambert-93)": "Y (Lambert-93)",
     "Longitude": "Longitude",
     "Latitude": "Latitude",
-    "{rows} lignes et {size} Mo au plus (CSV ou XLSX).": "{rows} rows and {size} MB at most (CSV or XLSX).",
     "**Fichier CSV ou Excel (XLSX)** — limites : {limits}": (
         "**CSV or Excel (XLSX) file** — limits: {limits}"
     ),
@@ -669,12 +668,190 @@ job of a deployment), then reload this page.""",
     ),
     "non géocodé (réponse incomplète du service)": "not geocoded (incomplete service response)",
     "non géocodé (géocodage annulé)": "not geocoded (geocoding cancelled)",
+    "Fichier trop volumineux ({size} Mo) : la limite est de {limit} Mo. Découpez-le en "
+    "plusieurs fichiers.": "File too large ({size} MB): the limit is {limit} MB. Split it into "
+    "several files.",
+    "Trop de lignes : le fichier en contient plus de {limit} (sans compter l'en-tête). "
+    "Découpez-le en plusieurs parties.": (
+        "Too many rows: the file has more than {limit} (header not counted). Split it into "
+        "several parts."
+    ),
+    "Trop de colonnes ({width}) : la limite est de {limit} colonnes. Gardez seulement les "
+    "colonnes utiles.": "Too many columns ({width}): the limit is {limit} columns. Keep only "
+    "the useful columns.",
+    "Fichier trop grand : plus de {limit} cellules (lignes × colonnes). Découpez-le ou gardez "
+    "seulement les colonnes utiles.": (
+        "File too large: more than {limit} cells (rows × columns). Split it or keep only the "
+        "useful columns."
+    ),
+    "CSV mal formé (ligne {line}) : le nombre de champs varie d'une ligne à l'autre. Vérifiez "
+    "les guillemets et le séparateur.": (
+        "Malformed CSV (line {line}): the number of fields varies from row to row. Check the "
+        "quotes and the separator."
+    ),
+    "CSV mal formé : le nombre de champs varie d'une ligne à l'autre. Vérifiez les guillemets "
+    "et le séparateur.": (
+        "Malformed CSV: the number of fields varies from row to row. Check the quotes and the "
+        "separator."
+    ),
+    "Encodage reconnu : {encoding}. Vérifiez les accents dans l'aperçu ; au besoin, "
+    "enregistrez le fichier en CSV UTF-8.": (
+        "Encoding recognised: {encoding}. Check the accents in the preview; if needed, save the "
+        "file as UTF-8 CSV."
+    ),
+    "Aucune donnée dans les {run} lignes qui suivent l'en-tête (ligne {row}) : les lignes plus "
+    "bas (à partir de la ligne {next}) ne sont pas lues.": (
+        "No data in the {run} rows after the header (row {row}): the rows further down (from "
+        "row {next}) are not read."
+    ),
+    "Classeur trop volumineux une fois décompressé (plus de {size} Mo de données) : "
+    "enregistrez-le en CSV ou découpez-le.": (
+        "Workbook too large once decompressed (more than {size} MB of data): save it as CSV "
+        "or split it."
+    ),
+    "Lecture du classeur interrompue au bout de {seconds} secondes : le fichier est trop "
+    "lourd. Enregistrez-le en CSV ou découpez-le.": (
+        "Reading the workbook stopped after {seconds} seconds: the file is too heavy. Save it "
+        "as CSV or split it."
+    ),
+    "Cellule trop longue ({ref}) : une cellule Excel contient au plus {limit} caractères. "
+    "Vérifiez le fichier.": (
+        "Cell too long ({ref}): an Excel cell holds at most {limit} characters. Check the file."
+    ),
+    "Cellule trop longue (texte partagé n° {n}) : une cellule Excel contient au plus {limit} "
+    "caractères. Vérifiez le fichier.": (
+        "Cell too long (shared text no. {n}): an Excel cell holds at most {limit} characters. "
+        "Check the file."
+    ),
+    "Cellule trop longue (plus de 10 millions de caractères) : une cellule Excel contient au "
+    "plus {limit} caractères. Vérifiez le fichier.": (
+        "Cell too long (over 10 million characters): an Excel cell holds at most {limit} "
+        "characters. Check the file."
+    ),
+    "Trop de lignes : le classeur en contient plus de {limit} (sans compter l'en-tête). "
+    "Découpez le fichier en plusieurs parties.": (
+        "Too many rows: the workbook has more than {limit} (header not counted). Split the file "
+        "into several parts."
+    ),
+    "Trop de colonnes : le classeur a des cellules jusqu'en colonne {col} (ligne {row}) ; la "
+    "limite est de {limit} colonnes.": (
+        "Too many columns: the workbook has cells up to column {col} (row {row}); the limit is "
+        "{limit} columns."
+    ),
+    "Fichier trop grand : plus de {limit} cellules remplies. Découpez-le ou gardez seulement "
+    "les colonnes utiles.": (
+        "File too large: more than {limit} filled cells. Split it or keep only the useful columns."
+    ),
+    "Lecture arrêtée après la ligne {last} : plus de {run} lignes vides suivent. Les lignes à "
+    "partir de la ligne {next} ne sont pas lues.": (
+        "Reading stopped after row {last}: more than {run} empty rows follow. The rows from row "
+        "{next} on are not read."
+    ),
+    "{n} ligne(s) avaient longitude et latitude inversées : corrigées.": (
+        "{n} row(s) had longitude and latitude swapped: fixed."
+    ),
+    "Le fichier {kind} n'a pas pu être écrit ; les résultats ci-dessus et l'autre format "
+    "restent disponibles.": (
+        "The {kind} file could not be written; the results above and the other format remain "
+        "available."
+    ),
+    "{rows} lignes, {columns} colonnes et {size} Mo au plus (CSV ou XLSX).": (
+        "{rows} rows, {columns} columns and {size} MB at most (CSV or XLSX)."
+    ),
+    "Score de géocodage faible ({score}) : vérifiez que l'adresse trouvée est la bonne.": (
+        "Low geocoding score ({score}): check that the address found is the right one."
+    ),
+    "Adresse trouvée au niveau « {level} » et non au numéro : la réponse tient compte de cette "
+    "précision (« incertain » près d'une limite de QPV).": (
+        "Address found at the « {level} » level, not the house number: the answer takes this "
+        "precision into account (« uncertain » near a QPV boundary)."
+    ),
+    # « incertain »: location precision (sse_dash.qpvcheck.precision)
+    "incertain": "uncertain",
+    "Incertain": "Uncertain",
+    "Hors QPV": "Outside QPV",
+    "Réponse": "Answer",
+    "**Incertain** : l'adresse n'est pas localisée assez précisément pour répondre.": (
+        "**Uncertain**: the address is not located precisely enough to answer."
+    ),
+    "Oui : dans le QPV {name} ({code}).": "Yes: in the QPV {name} ({code}).",
+    "Non : aucun QPV 2024 dans ce territoire.": "No: no 2024 QPV in this territory.",
+    "Non : QPV le plus proche {name} ({code}) à {distance}.": (
+        "No: nearest QPV {name} ({code}) at {distance}."
+    ),
+    "Incertain : {reason}": "Uncertain: {reason}",
+    "QPV le plus proche {name} ({code}) à {distance}, mais l'adresse n'est localisée qu'à "
+    "{radius} près ({level}).": (
+        "Nearest QPV {name} ({code}) at {distance}, but the address is only located to within "
+        "{radius} ({level})."
+    ),
+    "Le point trouvé est dans le QPV {name} ({code}), à {edge} de sa limite, mais l'adresse "
+    "n'est localisée qu'à {radius} près ({level}).": (
+        "The point found is in the QPV {name} ({code}), {edge} from its boundary, but the "
+        "address is only located to within {radius} ({level})."
+    ),
+    "La localisation de l'adresse ({level}) n'a pas de précision connue ; QPV le plus proche "
+    "du point trouvé : {name} ({code}).": (
+        "The address's location ({level}) has no known precision; QPV nearest to the point "
+        "found: {name} ({code})."
+    ),
+    "Précision de la localisation": "Location precision",
+    "Précision de la localisation : {radius} ({level})": "Location precision: {radius} ({level})",
+    "coordonnées": "coordinates",
+    "coordonnées (exactes)": "coordinates (exact)",
+    "inconnue": "unknown",
+    "coordonnées (score faible)": "coordinates (low score)",
+    "numéro (score faible)": "house number (low score)",
+    "voie (score faible)": "street (low score)",
+    "lieu-dit (score faible)": "locality (low score)",
+    "commune (score faible)": "municipality (low score)",
+    "inconnue (score faible)": "unknown (low score)",
+    "{level}, précision inconnue": "{level}, unknown precision",
+    "{level}, à {radius} près": "{level}, to within {radius}",
+    "QPV où tombe le point trouvé": "QPV the point found falls in",
+    "Distance à la limite du QPV": "Distance to the QPV boundary",
+    "Réponse « incertain » : comment la précision est prise en compte": (
+        "« Uncertain » answers: how location precision is taken into account"
+    ),
+    "La réponse est « incertain » quand l'adresse peut se trouver, compte tenu de la précision "
+    "de sa localisation, d'un côté ou de l'autre de la limite d'un QPV (ou de la limite des "
+    "300 m). Un point sur la limite compte comme dans le QPV. Les coordonnées saisies ou "
+    "cliquées sont prises comme exactes.": (
+        "The answer is « uncertain » when, given how precisely it is located, the address may "
+        "lie on either side of a QPV boundary (or of the 300 m limit). A point on the boundary "
+        "counts as inside the QPV. Coordinates typed or clicked are taken as exact."
+    ),
+    "Rayon de précision": "Precision radius",
+    "toute la commune": "the whole municipality",
+    "score < {score}": "score < {score}",
+    "niveau suivant (numéro → voie → commune)": (
+        "next level down (house number → street → municipality)"
+    ),
+    "Lignes localisées moins précisément que leur distance à la limite d'un QPV (géocodage à "
+    "la voie, à la commune, ou score faible) : ni dans ni hors QPV.": (
+        "Rows located less precisely than their distance to a QPV boundary (geocoded to the "
+        "street or municipality, or low score): neither in nor outside a QPV."
+    ),
+    "Sans compter {n} ligne(s) pour lesquelles les 300 m sont incertains.": (
+        "Not counting {n} row(s) for which the 300 m are uncertain."
+    ),
+    "{n} ligne(s) « incertain » : leur localisation n'est pas assez précise pour dire si elles "
+    "sont dans un QPV. Elles ne sont comptées ni dans ni hors QPV (colonnes "
+    "« precision_localisation » et « rayon_precision_m » du fichier).": (
+        "{n} « uncertain » row(s): their location is not precise enough to say whether they "
+        "are in a QPV. They are counted neither in nor outside a QPV (columns "
+        "« precision_localisation » and « rayon_precision_m » of the file)."
+    ),
+    "{where} — dans le QPV {name} ({code})": "{where} — in the QPV {name} ({code})",
+    "{where} — hors QPV, {distance} de {nearest}": "{where} — outside QPV, {distance} from {nearest}",
+    "{where} — incertain : localisé à {radius} près ({level}), {distance} de {nearest}": (
+        "{where} — uncertain: located to within {radius} ({level}), {distance} from {nearest}"
+    ),
     "Préparation": "Preparing",
     "Lecture des coordonnées": "Reading the coordinates",
     "Recherche des QPV": "Finding the QPV",
     "Géocodage": "Geocoding",
     # location precision and QPV status of establishments, third places, full export
-    "incertain": "uncertain",
     (
         "Part calculée sur {located} établissements bien localisés ; {uncertain} établissements "
         "localisés trop imprécisément pour dire s'ils sont en QPV (point placé au hasard dans "

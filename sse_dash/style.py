@@ -87,6 +87,10 @@ ZONES: tuple[Zone, ...] = (
     Zone("mayotte", 4471, 44.8, 45.5, -13.2, -12.4, ("976",), ("06",)),  # RGM04 / UTM 38S
     Zone("saint_pierre", 4467, -56.7, -55.9, 46.6, 47.3, ("975",)),  # RGSPM06 / UTM 21N
     Zone("polynesie", 3297, -155.0, -134.0, -28.5, -7.0),  # RGPF / UTM 6S
+    # French territories without priority neighbourhoods (the politique de la ville does not
+    # apply there): located as France, answered « non, aucun QPV », never « hors France ».
+    Zone("nouvelle_caledonie", 3163, 158.0, 172.5, -23.5, -17.5),  # RGNC91-93 / Lambert NC
+    Zone("wallis_futuna", 8903, -178.5, -175.5, -14.6, -12.9),  # RGWF96 / UTM 1S
 )
 METROPOLE = ZONES[0]
 OVERSEAS_EPSG = {dep: z.epsg for z in ZONES for dep in z.departements}

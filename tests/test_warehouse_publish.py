@@ -216,8 +216,12 @@ def test_build_publishes_versions_and_keeps_two(tmp_path, monkeypatch, shared_da
         assert con.execute("SELECT count(*) FROM qpv").fetchone()[0] > 0
     finally:
         con.close()
-    leftovers = {p.name for p in tmp_path.iterdir()} - {v.name for v in second}
+    # each kept version may carry its persisted QPV index; a removed version's index goes too
+    kept = {v.name for v in second} | {v.name + ".qpvindex" for v in second}
+    leftovers = {p.name for p in tmp_path.iterdir()} - kept
     assert leftovers <= {".build.lock", config.WAREHOUSE_NAME, "downloads", "synthetic"}
+    assert (tmp_path / (second[-1].name + ".qpvindex")).exists()
+    assert not (tmp_path / (first[0].name + ".qpvindex")).exists()
 
 
 def test_version_names_sort_by_publication_time_within_a_second():

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from sse_dash import config, db, queries
+from sse_dash import config, db, qpv_index, queries
 from sse_dash.catalog import Catalog, Dataset
+from sse_dash.outputs import disk_full_message, is_disk_full
 from sse_dash.sirene import step as sirene_step
 from sse_dash.warehouse import geometry as geo
 from sse_dash.warehouse import places
@@ -782,6 +783,7 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
     )
     built_at = datetime.now(UTC).replace(microsecond=0)
     geography = next((i for i, s in enumerate(STEPS) if s.publish_before), len(STEPS))
+    existed = final.exists()
     try:
         con = db.connect(tmp)
         try:
@@ -799,10 +801,13 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        publish(tmp, data_dir)
-    except BaseException:
+        version = publish(tmp, data_dir)
+        qpv_index.persist(version)  # memory-mapped QPV index for the checks (optional)
+    except BaseException as exc:
         _remove(tmp)
         _remove(final.with_name(final.name + ".geo"))
+        if is_disk_full(exc):
+            raise BuildError(disk_full_message(data_dir, final, existed)) from exc
         raise
     return final
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from sse_dash import config
 
 VERSION_RE = re.compile(r"^sse\.\d{8}T\d{12}Z\.[0-9a-f]{8}\.duckdb$")
+# files kept next to a version and removed with it (sse_dash.qpv_index's persisted index)
+_COMPANION_RE = re.compile(r"^sse\.\d{8}T\d{12}Z\.[0-9a-f]{8}\.duckdb\.qpvindex(?:\.tmp)?$")
 _LINK_RE = re.compile(r"^\.sse\.\d{8}T\d{12}Z\.[0-9a-f]{8}\.duckdb\.link$")
 
 
@@ -70,13 +72,17 @@ def publish(staged: Path, data_dir: Path) -> Path:
 
 
 def remove_old_versions(data_dir: Path, keep: set[str | None]) -> list[str]:
-    """Delete version files (and stray link files of an interrupted publish) not in `keep`.
-    Only names this module writes are ever touched."""
+    """Delete version files, their companions (QPV index) and stray link files of an
+    interrupted publish, except those of the versions in `keep`. Only names this module (or the
+    QPV index, for its version) writes are ever touched."""
     removed = []
     for path in Path(data_dir).iterdir():
         if path.name in keep:
             continue
-        if VERSION_RE.match(path.name) or _LINK_RE.match(path.name):
+        companion = _COMPANION_RE.match(path.name)
+        if companion and path.name.split(".duckdb", 1)[0] + ".duckdb" in keep:
+            continue
+        if VERSION_RE.match(path.name) or _LINK_RE.match(path.name) or companion:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path.name)
