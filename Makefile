@@ -9,16 +9,24 @@ PORT ?= 8501
 # when present (no network needed), else the official sources.
 RUN_CATALOG ?= $(or $(SSE_DASH_CATALOG),$(if $(wildcard $(SHARED_DATA)/MANIFEST.md),catalogs/dev.toml,catalogs/official.toml))
 
-.PHONY: setup run test data data-dev bench lint format clean-data i18n
+.PHONY: setup setup-dev run test data data-dev bench lint format clean-data i18n
 
+# Runtime packages only (what `make run` and the container image need)...
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 introuvable ($(PYTHON))."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# ...plus tests, browser tests, benchmarks and lint.
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
 
 # Build the warehouse only when it is missing (`make data` forces a rebuild).
 $(DATA_DIR)/sse.duckdb: | setup
@@ -33,21 +41,21 @@ data-dev: setup
 run: setup $(DATA_DIR)/sse.duckdb
 	SSE_DASH_DATA_DIR=$(DATA_DIR) $(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: setup
+test: setup-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-bench: setup
+bench: setup-dev
 	$(PY) -m sse_dash bench
 
 # Extract the French texts of the code into every translation catalogue (sse_dash/locale/).
-i18n: setup
+i18n: setup-dev
 	$(PY) scripts/i18n_catalog.py
 
-lint: setup
+lint: setup-dev
 	$(PY) -m ruff check .
 
-format: setup
+format: setup-dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .

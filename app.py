@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from sse_dash import charts, fmt
+from sse_dash import charts, fmt, style
 from sse_dash.dashboard import mapviews, points, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -47,14 +47,20 @@ else:
                 fmt.number(k["employees_est"], lang=lang),
                 t("Milieu de la tranche d'effectifs de chaque établissement : ordre de grandeur."),
             ),
-            (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
+            (
+                t("Part en QPV"),
+                fmt.percent(k["share_in_qpv"], lang=lang),
+                sse.uncertain_note(k, lang),
+            ),
             (
                 t("Part en QPV ou à moins de 300 m"),
                 fmt.percent(k["share_near_qpv"], lang=lang),
-                None,
+                sse.uncertain_note(k, lang),
             ),
         ]
     )
+    if k["qpv_uncertain"]:
+        st.caption(sse.uncertain_note(k, lang))
 
     st.subheader(t("Carte"))
     c1, c2 = st.columns(2)
@@ -85,12 +91,9 @@ else:
             horizontal=True,
         )
     widgets.ignored_params(ignored, lang)
-    areas = cache.call(sse.choropleth, level, dep=dep if level == "commune" else None)
-    bounds = (
-        cache.call(terr.bounds, cache.call(terr.lookup, "departement", dep))
-        if level == "commune"
-        else None
-    )
+    dep_territory = cache.call(terr.lookup, "departement", dep) if level == "commune" else None
+    areas = cache.call(sse.choropleth, level, within=dep_territory)
+    bounds = cache.call(terr.bounds, dep_territory) if dep_territory is not None else None
     legend = t(sse.INDICATORS[indicator])
     m = mapviews.choropleth_map(
         areas,
@@ -110,7 +113,18 @@ else:
             )
         )
     widgets.data_table(
-        areas[["code", "name", "establishments", "per10k", "in_qpv", "share_qpv", "population"]]
+        areas[
+            [
+                "code",
+                "name",
+                "establishments",
+                "per10k",
+                "in_qpv",
+                "qpv_uncertain",
+                "share_qpv",
+                "population",
+            ]
+        ]
         .rename(
             columns={
                 "code": "Code",
@@ -118,6 +132,7 @@ else:
                 "establishments": t("Établissements ESS"),
                 "per10k": t("Pour 10 000 habitants"),
                 "in_qpv": t("Établissements en QPV"),
+                "qpv_uncertain": t("QPV incertain (localisation imprécise)"),
                 "share_qpv": t("Part en QPV (%)"),
                 "population": t("Population"),
             }
@@ -130,7 +145,12 @@ else:
     with c1:
         fam = cache.call(sse.breakdown, france, "family", lang=lang)
         fig = charts.hbar(
-            fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
+            fam,
+            label="label",
+            value="establishments",
+            title=t("Familles de l'ESS"),
+            lang=lang,
+            color=style.family_colours(fam["code"]),
         )
         widgets.chart(fig, "home_families", points.breakdown_table(fam, lang), lang=lang)
     with c2:
@@ -141,7 +161,7 @@ else:
             value="establishments",
             title=t("Secteurs d'activité (sections NAF)"),
             lang=lang,
-            color=charts.OKABE_ITO[1],
+            color=style.SECTOR_COLOUR,
         )
         widgets.chart(fig, "home_sectors", points.breakdown_table(sec, lang), lang=lang)
 
@@ -156,7 +176,7 @@ widgets.kpis(
         ),
     ]
 )
-fig = charts.hbar(qpv_counts, label="name", value="qpv", lang=lang, color=charts.OKABE_ITO[5])
+fig = charts.hbar(qpv_counts, label="name", value="qpv", lang=lang, color=style.QPV_COLOUR)
 widgets.chart(
     fig,
     "home_qpv_by_region",

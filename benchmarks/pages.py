@@ -67,10 +67,10 @@ def _data_dir_for(path: Path):
 
 
 def page_files() -> list[str]:
-    """Every page of the app, from the app's own list of pages."""
-    from sse_dash.ui.page import PAGES
+    """Every page of the app, from the app's own list of pages (sse_dash.ui.pages)."""
+    from sse_dash.ui.pages import PAGES
 
-    return [script for script, _label, _icon in PAGES if (config.REPO_ROOT / script).exists()]
+    return [page.script for page in PAGES]
 
 
 @contextmanager
@@ -105,11 +105,11 @@ def _timing_map_builders(built: list[float]):
 # a new value of the page's filters (the first widget cycles fastest), so results are not cached.
 FILTER_TERRITORY = "dep:13"
 FALLBACK_TERRITORY = "dep:93"  # warehouses without Bouches-du-Rhône (test fixtures)
-FILTER_WIDGETS = {
-    "app.py": ("home_indicator", "home_level"),
-    "pages/1_Territoire.py": ("ter_sector", "ter_family"),
-    "pages/2_Quartiers_prioritaires.py": ("qpv_detail",),
-    "pages/3_Ecosysteme.py": ("eco_radius",),
+FILTER_WIDGETS = {  # page id (sse_dash.ui.pages) -> its filter widgets
+    "overview": ("home_indicator", "home_level"),
+    "territory": ("ter_sector", "ter_family"),
+    "qpv": ("qpv_detail",),
+    "ecosystem": ("eco_radius",),
 }
 _WIDGET_KINDS = ("selectbox", "radio", "number_input")
 
@@ -208,9 +208,12 @@ def filter_territory(path: Path) -> str:
 def _first_run(page: str, territory: str):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=600)
+    from sse_dash.ui import pages
+
+    entry = pages.script("overview")
+    at = AppTest.from_file(str(config.REPO_ROOT / entry), default_timeout=600)
     at.query_params["territoire"] = territory
-    if page != "app.py":
+    if page != entry:
         at.switch_page(page)
     t0 = time.perf_counter()
     at.run()
@@ -226,6 +229,9 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
     path = bench_warehouse(warehouse)
     n_est = establishment_count(path)
     on_territory = filter_territory(path)
+    from sse_dash.ui.pages import PAGES
+
+    page_ids = {p.script: p.id for p in PAGES}
     out = []
     with (
         _data_dir_for(path) as data_dir,
@@ -268,7 +274,7 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                 "change": change,
                 "territories_seen": len(seen),
             }
-            keys = FILTER_WIDGETS.get(page)
+            keys = FILTER_WIDGETS.get(page_ids[page])
             if keys:
                 at, _ = _first_run(page, on_territory)
                 errors += len(at.exception)

@@ -19,7 +19,7 @@ RESULTS = config.REPO_ROOT / "bench" / "results.json"
 # (group, "module:function", kwargs). A missing module is reported as skipped, not hidden.
 BENCHES: list[tuple[str, str, dict]] = [
     ("pip", "benchmarks.point_in_polygon:bench_point_in_polygon", {}),
-    ("qpv_check", "benchmarks.qpv_check:bench_batch", {"n": 100_000}),
+    ("qpv_check", "benchmarks.qpv_check:bench_side_by_side", {"sizes": (100_000, 1_000_000)}),
     ("qpv_check", "benchmarks.qpv_check:bench_single", {}),
     ("sirene", "benchmarks.sirene:bench_assignment", {"n_points": 1_000_000}),
     ("sirene", "benchmarks.sirene:bench_build", {"scale": "1/10"}),

@@ -3,10 +3,10 @@ families, sectors, sizes, creation years, map with QPV / tiers-lieux / PTCE, fil
 
 import streamlit as st
 
-from sse_dash import charts, fmt, i18n
-from sse_dash.dashboard import mapviews, points, qpv, sse
+from sse_dash import charts, fmt, i18n, style
+from sse_dash.dashboard import layers, mapviews, points, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, downloads, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.page import page_setup
@@ -85,8 +85,6 @@ filters = sse.Filters(
     employer=employer,
 )
 
-parent = cache.call(terr.parent, territory)
-france = cache.call(terr.france)
 figures = cache.call(sse.summary, territory, filters)
 k = sse.kpis_of(figures, territory)
 st.subheader(territory.label)
@@ -102,12 +100,17 @@ widgets.kpis(
             t("Milieu de la tranche d'effectifs : ordre de grandeur."),
         ),
         (t("Pour 10 000 habitants"), fmt.number(k["per10k"], 1, lang), None),
-        (t("Part en QPV"), fmt.percent(k["share_in_qpv"], lang=lang), None),
+        (
+            t("Part en QPV"),
+            fmt.percent(k["share_in_qpv"], lang=lang),
+            sse.uncertain_note(k, lang),
+        ),
     ]
 )
-references = [territory] + ([parent] if parent.key != territory.key else [])
-references += [france] if france.key not in {r.key for r in references} else []
-ref_rows = [(territory, k)] + [(r, cache.call(sse.kpis, r, filters)) for r in references[1:]]
+if k["qpv_uncertain"]:
+    st.caption(sse.uncertain_note(k, lang))
+references = cache.call(terr.references, territory)
+ref_rows = [(territory, k)] + [(r, cache.call(sse.kpis, r, filters)) for r in references]
 widgets.data_table(
     points.reference_table(ref_rows, lang),
     lang,
@@ -118,7 +121,12 @@ c1, c2 = st.columns(2)
 with c1:
     fam = sse.breakdown_of(figures, "family", family_labels, lang)
     fig = charts.hbar(
-        fam, label="label", value="establishments", title=t("Familles de l'ESS"), lang=lang
+        fam,
+        label="label",
+        value="establishments",
+        title=t("Familles de l'ESS"),
+        lang=lang,
+        color=style.family_colours(fam["code"]),
     )
     widgets.chart(fig, "ter_families", points.breakdown_table(fam, lang), lang=lang)
     size_df = sse.breakdown_of(figures, "size_class", size_labels, lang)
@@ -129,7 +137,7 @@ with c1:
         title=t("Tranches d'effectifs"),
         y_label=t("Établissements"),
         lang=lang,
-        color=charts.OKABE_ITO[4],
+        color=style.SIZE_COLOUR,
     )
     widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df, lang), lang=lang)
 with c2:
@@ -140,7 +148,7 @@ with c2:
         value="establishments",
         title=t("Secteurs d'activité (sections NAF)"),
         lang=lang,
-        color=charts.OKABE_ITO[1],
+        color=style.SECTOR_COLOUR,
     )
     widgets.chart(fig, "ter_sectors", points.breakdown_table(sec, lang), lang=lang)
     years = sse.years_of(figures)
@@ -160,16 +168,10 @@ with c2:
     )
 
 st.subheader(t("Carte"))
-layer_options = {
-    "ets": t("Établissements ESS"),
-    "qpv": t("Quartiers prioritaires 2024"),
-    "tl": t("Tiers-lieux"),
-    "ptce": t("PTCE"),
-}
 layer_ignored: list[str] = []
-layers = widgets.url_multi(
+chosen = widgets.url_multi(
     t("Couches"),
-    layer_options,
+    layers.offered(layers.TERRITORY_PAGE, lang),
     param=S.QP_LAYERS,
     default=["ets", "qpv"],
     key="ter_layers",
@@ -179,9 +181,14 @@ widgets.ignored_params(layer_ignored, lang)
 if territory.level == "france":
     st.info(t("Choisissez une région, un département, un EPCI ou une commune pour la carte."))
 else:
+    frames = {
+        layer_id: cache.call(layers.load, layer_id, territory)
+        for layer_id in chosen
+        if layer_id != "ets"
+    }
     ets = (
-        cache.call(sse.map_points, territory, filters, MAX_MAP_POINTS + 1)
-        if "ets" in layers
+        cache.call(layers.load, "ets", territory, filters=filters, limit=MAX_MAP_POINTS + 1)
+        if "ets" in chosen
         else None
     )
     if ets is not None and len(ets) > MAX_MAP_POINTS:
@@ -193,14 +200,10 @@ else:
                 n=fmt.number(MAX_MAP_POINTS, lang=lang),
             )
         )
+    if ets is not None:
+        frames["ets"] = ets.head(MAX_MAP_POINTS)
     m = mapviews.layered_map(
-        bounds=cache.call(terr.bounds, territory),
-        qpv=cache.call(qpv.contours, territory) if "qpv" in layers else None,
-        establishments=ets.head(MAX_MAP_POINTS) if ets is not None else None,
-        third_places=cache.call(points.third_places, territory) if "tl" in layers else None,
-        ptce=cache.call(points.ptce, territory) if "ptce" in layers else None,
-        family_labels=family_labels,
-        lang=lang,
+        frames, bounds=cache.call(terr.bounds, territory), family_labels=family_labels, lang=lang
     )
     show_map(m, key=f"ter_map_{territory.key}", height=560)
     # The map's table alternative lists the same first rows as the establishment table below
@@ -217,16 +220,14 @@ st.subheader(t("Établissements"))
 shown = cache.call(sse.points, territory, filters, TABLE_ROWS)
 st.caption(
     i18n.tf(
-        "{total} établissements ; {shown} affichés. Les noms des unités non diffusibles ne sont "
-        "pas publiés.",
+        "{total} établissements ; {shown} affichés ci-dessous, tous dans les téléchargements. "
+        "Les noms des unités non diffusibles ne sont pas publiés.",
         lang,
         total=fmt.number(k["establishments"], lang=lang),
         shown=fmt.number(len(shown), lang=lang),
     )
 )
-widgets.table(
-    sse.display_points(shown, family_labels, lang),
-    "ter_establishments",
-    meta={"title": i18n.tf("Établissements ESS — {territory}", lang, territory=territory.label)},
-    lang=lang,
+st.dataframe(sse.display_points(shown, family_labels, lang), hide_index=True)
+downloads.establishment_downloads(
+    territory, filters, int(k["establishments"]), "ter_establishments", lang=lang
 )

@@ -58,9 +58,8 @@ else:
         st.info(t("Aucun quartier prioritaire (géographie 2024) dans ce territoire."))
     else:
         m = mapviews.layered_map(
+            {"qpv": contours, "qpv15": contours15},
             bounds=cache.call(terr.bounds, territory),
-            qpv=contours,
-            qpv15=contours15,
             lang=lang,
         )
         show_map(m, key=f"qpv_map_{territory.key}_{show_2015}")
@@ -167,15 +166,27 @@ if record:
                 ),
             ]
         )
+        unsure = cache.call(qpv.uncertain_in_communes, record["code"])
+        if unsure:
+            st.caption(
+                i18n.tf(
+                    "{n} établissements ESS de la commune du quartier sont localisés trop "
+                    "imprécisément (point placé au hasard dans la commune, ou sans coordonnées) "
+                    "pour dire s'ils sont dans ce QPV : ils ne sont pas comptés.",
+                    lang,
+                    n=fmt.number(unsure, lang=lang),
+                )
+            )
     one = pd.DataFrame([{k: record[k] for k in ("code", "name", "geometry", "lat", "lon")}])
     other = cache.call(qpv.overlap, record["code"])
     family_labels = cache.call(sse.labels, "family", lang) if ctx.sirene else None
     m = mapviews.layered_map(
-        bounds=None,
-        qpv=one if record["geography"] == "2024" else None,
-        qpv15=one if record["geography"] == "2015" else (other if not other.empty else None),
-        establishments=ets if not ets.empty else None,
-        third_places=near_tl if not near_tl.empty else None,
+        {
+            "qpv": one if record["geography"] == "2024" else None,
+            "qpv15": one if record["geography"] == "2015" else other,
+            "ets": ets,
+            "tl": near_tl,
+        },
         family_labels=family_labels,
         lang=lang,
     )

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from sse_dash import fmt, i18n
-from sse_dash.dashboard import mapviews, points, proximity, qpv, sse
+from sse_dash.dashboard import layers, mapviews, proximity, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
@@ -19,17 +19,12 @@ ignored: list[str] = []
 session_points = st.session_state.get(S.SESSION_POINT_LAYER)
 has_session_points = session_points is not None and len(session_points) > 0
 
-layer_options = {
-    "ets": t("Établissements ESS"),
-    "qpv": t("Quartiers prioritaires 2024"),
-    "tl": t("Tiers-lieux"),
-    "ptce": t("PTCE"),
-}
+layer_options = layers.offered(layers.ECOSYSTEM_PAGE, lang)
 if not ctx.sirene:
     layer_options.pop("ets")
 if has_session_points:
-    layer_options["adr"] = t("Adresses vérifiées")
-layers = widgets.url_multi(
+    layer_options["adr"] = layers.label("adr", lang)
+chosen = widgets.url_multi(
     t("Couches"),
     layer_options,
     param=S.QP_LAYERS,
@@ -39,8 +34,14 @@ layers = widgets.url_multi(
 )
 
 family_labels = cache.call(sse.labels, "family", lang) if ctx.sirene else {}
-ets = None
-if "ets" in layers:
+frames = {
+    layer_id: cache.call(layers.load, layer_id, territory)
+    for layer_id in chosen
+    if layer_id not in ("ets", "adr")
+}
+if "adr" in chosen and has_session_points:
+    frames["adr"] = session_points
+if "ets" in chosen:
     if territory.level == "france":
         st.info(
             t(
@@ -49,7 +50,9 @@ if "ets" in layers:
             )
         )
     else:
-        ets = cache.call(sse.map_points, territory, sse.NO_FILTERS, MAX_MAP_POINTS + 1)
+        ets = cache.call(
+            layers.load, "ets", territory, filters=sse.NO_FILTERS, limit=MAX_MAP_POINTS + 1
+        )
         if len(ets) > MAX_MAP_POINTS:
             st.warning(
                 i18n.tf(
@@ -59,23 +62,17 @@ if "ets" in layers:
                     n=fmt.number(MAX_MAP_POINTS, lang=lang),
                 )
             )
-            ets = ets.head(MAX_MAP_POINTS)
-shown = {
-    "qpv": cache.call(qpv.contours, territory) if "qpv" in layers else None,
-    "establishments": ets,
-    "third_places": cache.call(points.third_places, territory) if "tl" in layers else None,
-    "ptce": cache.call(points.ptce, territory) if "ptce" in layers else None,
-    "addresses": session_points if "adr" in layers and has_session_points else None,
-}
+        frames["ets"] = ets.head(MAX_MAP_POINTS)
 m = mapviews.layered_map(
-    bounds=cache.call(terr.bounds, territory), family_labels=family_labels, lang=lang, **shown
+    frames, bounds=cache.call(terr.bounds, territory), family_labels=family_labels, lang=lang
 )
 show_map(m, key=f"eco_map_{territory.key}", height=560)
-widgets.data_table(mapviews.layers_table(lang=lang, **shown), lang)
+widgets.data_table(mapviews.layers_table(frames, lang=lang), lang)
 st.caption(
     t(
         "Les PTCE et certains tiers-lieux sont localisés au centre de leur commune "
-        "(localisation approximative)."
+        "(localisation approximative) ; les établissements placés au hasard dans leur commune "
+        "par l'INSEE sont dessinés en pointillé : leur présence en QPV est incertaine."
     )
 )
 
@@ -133,6 +130,17 @@ if question == "tl_near_qpv":
             distance=distance_label,
         )
     )
+    unsure = cache.call(proximity.third_places_uncertain, territory)
+    if unsure:
+        st.caption(
+            i18n.tf(
+                "{n} tiers-lieux de {territory} ne sont connus que par leur commune : leur "
+                "distance à un QPV est incertaine, ils ne sont pas comptés.",
+                lang,
+                n=fmt.number(unsure, lang=lang),
+                territory=territory.label,
+            )
+        )
     widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
 elif question == "qpv_without_sse":
     around = cache.call(proximity.sse_around_qpv, territory, radius)

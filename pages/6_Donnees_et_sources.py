@@ -4,7 +4,7 @@ import streamlit as st
 
 from sse_dash.dashboard import sources, warehouse
 from sse_dash.ui import cache, widgets
-from sse_dash.ui.data_admin import build_panel
+from sse_dash.ui.data_admin import update_section
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Données & sources", territory_selector=False)
@@ -50,4 +50,4 @@ for i, (title, frame) in enumerate(sources.definition_tables(lang)):
         widgets.table(frame, f"definitions_{i}", lang=lang)
 
 st.header(t("Mise à jour"))
-build_panel("build_sources", lang=lang)
+update_section(ctx.meta.get("built_at"), lang)

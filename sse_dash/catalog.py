@@ -94,6 +94,19 @@ class Dataset:
         row.update(fields)
         return row
 
+    def file_vintage(self, detected: str | None, how: str | None) -> tuple[str, str | None]:
+        """(vintage, notes) for provenance. A dataset published anew each month
+        (`options.vintage_from_file = true`, the SIRENE files) takes the month of the file
+        actually used — from its name, dated folder, data.gouv.fr metadata or Last-Modified
+        (sse_dash.datagouv) — and says where it was read; others keep the catalogue's
+        vintage."""
+        if not (isinstance(self.options, dict) and self.options.get("vintage_from_file")):
+            return self.vintage, self.notes or None
+        if not detected:
+            return f"{self.vintage} (mois du fichier inconnu)", self.notes or None
+        note = f"Millésime lu : {how}." if how else None
+        return detected, " ".join(x for x in (note, self.notes) if x) or None
+
     @property
     def source(self) -> str:
         """What provenance shows as the source: the official URL or the local file."""

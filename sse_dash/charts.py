@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from sse_dash import fmt
-from sse_dash.palette import OKABE_ITO
+from sse_dash.style import BAR_COLOUR, OKABE_ITO, YEAR_COLOUR
 
 SEPARATORS = {"fr": ",\u202f", "en": ".,"}
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -117,10 +117,13 @@ def hbar(
     value_label: str = "",
     lang: str = "fr",
     percent: bool = False,
-    color: str = OKABE_ITO[0],
+    color: str | Sequence[str] = BAR_COLOUR,
 ) -> go.Figure:
-    """Horizontal bars sorted by value, largest at the top, with formatted values as text."""
+    """Horizontal bars sorted by value, largest at the top, with formatted values as text.
+    `color` is one colour, or one per row of `df` (families keep their colour of the maps)."""
     frame = df[[label, value]].copy()
+    if not isinstance(color, str):
+        frame["_colour"] = list(color)
     frame[value] = pd.to_numeric(frame[value], errors="coerce").fillna(0)
     frame = frame.sort_values(value, ascending=True)
     texts = [fmt.percent(v, 1, lang) if percent else fmt.number(v, 0, lang) for v in frame[value]]
@@ -133,7 +136,7 @@ def hbar(
                 "y": [short_label(v) for v in full],
                 "customdata": full,
                 "orientation": "h",
-                "marker": {"color": color},
+                "marker": {"color": color if isinstance(color, str) else list(frame["_colour"])},
                 "text": texts,
                 "textposition": "auto",
                 "hovertemplate": "%{customdata} : %{text}<extra></extra>",
@@ -159,7 +162,7 @@ def columns(
     x_label: str = "",
     y_label: str = "",
     lang: str = "fr",
-    color: str = OKABE_ITO[2],
+    color: str = YEAR_COLOUR,
 ) -> go.Figure:
     """Vertical bars in the order of `df` (e.g. creation years)."""
     return figure(
@@ -178,89 +181,5 @@ def columns(
             lang=lang,
             xaxis={"title": x_label, "type": "category"},
             yaxis={"title": y_label},
-        ),
-    )
-
-
-def grouped_bars(
-    df: pd.DataFrame,
-    *,
-    category: str,
-    series: str,
-    value: str,
-    title: str | None = None,
-    value_label: str = "",
-    lang: str = "fr",
-    series_order: Sequence[str] | None = None,
-    percent: bool = False,
-) -> go.Figure:
-    """One bar group per `category`, one bar per `series` (compare territories)."""
-    traces = []
-    names = list(series_order) if series_order else list(dict.fromkeys(df[series]))
-    for i, name in enumerate(names):
-        part = df[df[series] == name]
-        texts = [
-            fmt.percent(v, 1, lang) if percent else fmt.number(v, 1, lang) for v in part[value]
-        ]
-        traces.append(
-            {
-                "type": "bar",
-                "x": [str(v) for v in part[category]],
-                "y": part[value].tolist(),
-                "name": str(name),
-                "marker": {"color": OKABE_ITO[i % len(OKABE_ITO)]},
-                "text": texts,
-                "textposition": "auto",
-                "hovertemplate": f"{name}<br>%{{x}} : %{{text}}<extra></extra>",
-            }
-        )
-    return figure(
-        traces,
-        layout(
-            title=title,
-            lang=lang,
-            barmode="group",
-            yaxis={"title": value_label, "ticksuffix": " %" if percent else ""},
-        ),
-    )
-
-
-def stacked_share(
-    df: pd.DataFrame,
-    *,
-    series: str,
-    category: str,
-    value: str,
-    title: str | None = None,
-    lang: str = "fr",
-    category_order: Sequence[str] | None = None,
-) -> go.Figure:
-    """100 % horizontal stacked bars: composition of each `series` by `category`."""
-    frame = df.copy()
-    totals = frame.groupby(series)[value].transform("sum")
-    frame["share"] = (frame[value] / totals.where(totals > 0)) * 100
-    traces = []
-    cats = list(category_order) if category_order else list(dict.fromkeys(frame[category]))
-    for i, cat in enumerate(cats):
-        part = frame[frame[category] == cat]
-        traces.append(
-            {
-                "type": "bar",
-                "y": [str(v) for v in part[series]],
-                "x": part["share"].tolist(),
-                "name": str(cat),
-                "orientation": "h",
-                "marker": {"color": OKABE_ITO[i % len(OKABE_ITO)]},
-                "hovertemplate": f"{cat} : %{{x:.1f}} %<extra>%{{y}}</extra>",
-            }
-        )
-    return figure(
-        traces,
-        layout(
-            title=title,
-            lang=lang,
-            height=max(260, 60 * frame[series].nunique() + 120),
-            barmode="stack",
-            xaxis={"range": [0, 100], "ticksuffix": " %"},
         ),
     )

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("data", "Construire et inspecter l'entrepôt de données"),
     "qpv": ("qpv", "Adresses et QPV"),
     "brief": ("brief", "Note de synthèse d'un territoire (PPTX ou PDF) pour un conseil"),
+    "export": ("export", "Exporter des données de l'entrepôt (CSV ou XLSX)"),
     "bench": ("bench", "Mesures de performance (écrit bench/results.json)"),
 }
 

@@ -7,18 +7,32 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIR = REPO_ROOT / "catalogs"
+# Run from a checkout of the repository, or installed with `pip install .` (no repository:
+# the catalogues are shipped in the package, the data folder defaults to ./data).
+IN_CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file()
+CATALOG_DIR = (
+    REPO_ROOT / "catalogs" if IN_CHECKOUT else Path(__file__).resolve().parent / "catalogs"
+)
 OFFICIAL_CATALOG = CATALOG_DIR / "official.toml"
 DEV_CATALOG = CATALOG_DIR / "dev.toml"
 WAREHOUSE_NAME = "sse.duckdb"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("SSE_DASH_DATA_DIR") or (REPO_ROOT / "data")).resolve()
+    default = REPO_ROOT / "data" if IN_CHECKOUT else Path.cwd() / "data"
+    return Path(os.environ.get("SSE_DASH_DATA_DIR") or default).resolve()
 
 
 def warehouse_path() -> Path:
+    """`sse.duckdb`: what every command opens. Since builds are published as versions
+    (sse_dash.warehouse.publish), it is a symbolic link to the current one."""
     return data_dir() / WAREHOUSE_NAME
+
+
+def published_warehouse(pointer: Path | None = None) -> Path:
+    """The file `sse.duckdb` designates right now (itself when it is a plain file). A process
+    that stays up opens this path, so that a newer version is a new database for DuckDB."""
+    return Path(os.path.realpath(pointer or warehouse_path()))
 
 
 def downloads_dir() -> Path:

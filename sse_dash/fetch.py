@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from urllib.parse import unquote, urlparse
 
 import requests
 
+from sse_dash import datagouv
 from sse_dash.catalog import Dataset
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ class Fetched:
     from_cache: bool
     etag: str | None = None
     last_modified: str | None = None
+    vintage: str | None = None  # month of the file (« 2026-08 »), see sse_dash.datagouv
+    vintage_source: str | None = None  # where that month was read
 
 
 class FetchError(RuntimeError):
@@ -237,6 +241,13 @@ def _cached(dest: Path, meta: dict | None) -> Fetched:
     retrieved = _parse_time(meta.get("retrieved_at")) or datetime.fromtimestamp(
         dest.stat().st_mtime, UTC
     )
+    vintage, how = meta.get("vintage"), meta.get("vintage_source")
+    if not vintage:
+        vintage, how = datagouv.vintage_of(
+            name=meta.get("final_url") or meta.get("source"),
+            http_last_modified=meta.get("last_modified"),
+            mtime=dest.stat().st_mtime,
+        )
     return Fetched(
         path=dest,
         source=meta.get("source") or str(dest),
@@ -246,6 +257,8 @@ def _cached(dest: Path, meta: dict | None) -> Fetched:
         from_cache=True,
         etag=meta.get("etag"),
         last_modified=meta.get("last_modified"),
+        vintage=vintage,
+        vintage_source=how,
     )
 
 
@@ -261,8 +274,10 @@ def download(
     retries: int = 3,
     conditional: bool = True,
     label: str | None = None,
+    resource: datagouv.Resource | None = None,
 ) -> Fetched:
-    """Download `url` to `dest` safely (see module docstring). Raises FetchError (French)."""
+    """Download `url` to `dest` safely (see module docstring). Raises FetchError (French).
+    `resource`: data.gouv.fr metadata of the file, for its vintage."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     own_session = session is None
@@ -275,7 +290,15 @@ def download(
         while True:
             try:
                 return _attempt(
-                    url, dest, session, timeout, report, expected_sha256, expected_size, conditional
+                    url,
+                    dest,
+                    session,
+                    timeout,
+                    report,
+                    expected_sha256,
+                    expected_size,
+                    conditional,
+                    resource,
                 )
             except _Retry as exc:
                 if attempt >= retries:
@@ -313,6 +336,7 @@ def _attempt(
     expected_sha256: str | None,
     expected_size: int | None,
     conditional: bool,
+    resource: datagouv.Resource | None = None,
 ) -> Fetched:
     part, part_meta_file = part_path(dest), _part_meta_path(dest)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
@@ -382,6 +406,7 @@ def _attempt(
         total = (start + body_len) if body_len is not None else expected_size
 
         etag, last_modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
+        final_url = resp.url or url  # after redirects: the dated file behind a stable link
         if not resumed:
             _write_json_atomic(
                 part_meta_file, {"url": url, "etag": etag, "last_modified": last_modified}
@@ -432,15 +457,21 @@ def _attempt(
     retrieved = _now()
     os.replace(part, dest)
     _part_meta_path(dest).unlink(missing_ok=True)
+    vintage, how = datagouv.vintage_of(
+        name=final_url, resource=resource, http_last_modified=last_modified
+    )
     _write_json_atomic(
         meta_path(dest),
         {
             "source": url,
+            "final_url": final_url,
             "retrieved_at": retrieved.isoformat(),
             "sha256": digest,
             "size": done,
             "etag": etag,
             "last_modified": last_modified,
+            "vintage": vintage,
+            "vintage_source": how,
         },
     )
     return Fetched(
@@ -452,6 +483,8 @@ def _attempt(
         from_cache=False,
         etag=etag,
         last_modified=last_modified,
+        vintage=vintage,
+        vintage_source=how,
     )
 
 
@@ -479,22 +512,80 @@ def how_to_provide(ds: Dataset, name: str) -> str:
     )
 
 
+def mirror_names(ds: Dataset) -> list[str]:
+    """File names a mirror may use for a dataset: the local name, the last part of each URL
+    and `options.mirror_names` (e.g. the official SIRENE names of before and after 2026)."""
+    extra = ds.options.get("mirror_names") if isinstance(ds.options, dict) else None
+    names = [target_name(ds), *(url_basename(u) for u in ds.urls), *(extra or [])]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+# A date before or after a known name (« 2026-08-01-StockEtablissement_utf8.parquet »,
+# « stock-stocketablissement-parquet_202608.parquet »): a dated copy of the same file.
+_DATE_PART = (
+    r"(?:(?:19|20)\d{2}[-_.]?(?:0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?(?:-\d{6})?)"
+)
+
+
+def _dated_name(candidate: str, known: set[str]) -> bool:
+    lower = candidate.lower()
+    for name in known:
+        stem, dot, ext = name.lower().rpartition(".")
+        if not dot:
+            stem, ext = name.lower(), ""
+        suffix = f"\\.{re.escape(ext)}" if ext else ""
+        pattern = rf"^(?:{_DATE_PART}[-_.])?{re.escape(stem)}(?:[-_.]{_DATE_PART})?{suffix}$"
+        if re.match(pattern, lower):
+            return True
+    return False
+
+
 def _mirror_candidates(ds: Dataset, mirror_dir: Path, name: str) -> list[Path]:
-    names = [name] + [url_basename(u) for u in ds.urls]
+    """Every file of the mirror that may hold `ds`: the known names in `<mirror>/<id>/` or at
+    the root, the same names with a date before or after them, and files in a dated folder
+    (data.gouv.fr's `YYYYMMDD-HHMMSS/`) under `<mirror>/<id>/`."""
+    names = mirror_names(ds)
+    known = {n.lower() for n in names}
     out: list[Path] = []
-    for n in dict.fromkeys(n for n in names if n):
-        out += [mirror_dir / ds.id / n, mirror_dir / n]
+    for folder in (mirror_dir / ds.id, mirror_dir):
+        if not folder.is_dir():
+            continue
+        for n in names:
+            if (folder / n).is_file():
+                out.append(folder / n)
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_file() and entry not in out and entry.name.lower() not in known:
+                if _dated_name(entry.name, known):
+                    out.append(entry)
+            elif entry.is_dir() and folder != mirror_dir and datagouv.month_in_name(entry.name):
+                for n in names:
+                    if (entry / n).is_file():
+                        out.append(entry / n)
     return out
 
 
+def _newest(paths: list[Path]) -> Path | None:
+    """The copy of the latest month (name or dated folder), then the most recent file."""
+    if not paths:
+        return None
+
+    def key(path: Path):
+        month = datagouv.month_in_name(str(path.relative_to(path.anchor)))
+        return (month or "", path.stat().st_mtime)
+
+    return max(paths, key=key)
+
+
 def mirror_copy(ds: Dataset, mirror_dir: Path | None) -> Path | None:
-    """The copy of a remote dataset in the mirror folder (SSE_DASH_MIRROR), if there is one."""
+    """The copy of a remote dataset in the mirror folder (SSE_DASH_MIRROR), if there is one;
+    the newest when the mirror keeps several dated copies."""
     if mirror_dir is None or not ds.urls:
         return None
-    for candidate in _mirror_candidates(ds, Path(mirror_dir), target_name(ds)):
-        if candidate.is_file():
-            return candidate
-    return None
+    return _newest(_mirror_candidates(ds, Path(mirror_dir), target_name(ds)))
 
 
 def _local(ds: Dataset, path: Path, *, source: str, what: str) -> Fetched:
@@ -514,6 +605,14 @@ def _local(ds: Dataset, path: Path, *, source: str, what: str) -> Fetched:
             "Remplacez-le par la bonne version.",
             url=source,
         )
+    sidecar = read_meta(path) or {}
+    vintage, how = sidecar.get("vintage"), sidecar.get("vintage_source")
+    if not vintage:
+        vintage, how = datagouv.vintage_of(
+            name=str(path),
+            http_last_modified=sidecar.get("last_modified"),
+            mtime=path.stat().st_mtime,
+        )
     return Fetched(
         path=path,
         source=source,
@@ -521,6 +620,8 @@ def _local(ds: Dataset, path: Path, *, source: str, what: str) -> Fetched:
         sha256=digest,
         size=size,
         from_cache=True,
+        vintage=vintage,
+        vintage_source=how,
     )
 
 
@@ -558,7 +659,9 @@ def fetch_dataset(
             return _cached(dest, meta)  # pinned content already here: no network needed
 
     failures: list[tuple[str, str]] = []
-    for url in ds.urls:
+    resource = datagouv.resolve(ds.options) if isinstance(ds.options, dict) else None
+    urls = list(dict.fromkeys([resource.url, *ds.urls] if resource else ds.urls))
+    for url in urls:
         try:
             return download(
                 url,
@@ -568,6 +671,7 @@ def fetch_dataset(
                 progress=progress,
                 conditional=not refresh,
                 label=f"Téléchargement : {ds.title}",
+                resource=resource if resource and url == resource.url else None,
             )
         except FetchError as exc:
             failures.append((url, exc.reason))

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from jinja2 import Template
 
 from sse_dash import config
-from sse_dash.palette import OKABE_ITO
+from sse_dash.style import MISSING_COLOUR, OKABE_ITO, QPV_COLOUR, SEQUENTIAL
 
 # URL prefix of Streamlit's static serving (`[server] enableStaticServing = true`).
 VENDOR_URL = "/app/static/vendor"
@@ -71,12 +71,6 @@ VENDOR_FILES: dict[str, str | None] = {
 LEAFLET_IMAGES = f"{VENDOR_URL}/leaflet-1.9.3/dist/images/"
 MAX_ZOOM = 18
 FRANCE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]]
-
-QPV_COLOR = "#D55E00"
-QPV15_COLOR = "#CC79A7"
-# Sequential blues (ColorBrewer « Blues », readable by colour-blind users), light -> dark.
-SEQUENTIAL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
-MISSING_COLOR = "#bbbbbb"
 
 
 def local_url(url: str) -> str | None:
@@ -270,7 +264,7 @@ def polygons_layer(
     name: str,
     tooltip: str = "tooltip",
     geometry: str = "geometry",
-    color: str = QPV_COLOR,
+    color: str = QPV_COLOUR,
     fill_opacity: float = 0.25,
     weight: float = 1.5,
     show: bool = True,
@@ -296,7 +290,7 @@ def qpv_layer(
     df: pd.DataFrame,
     *,
     name: str = "Quartiers prioritaires 2024",
-    color: str = QPV_COLOR,
+    color: str = QPV_COLOUR,
     show: bool = True,
 ) -> folium.GeoJson:
     """QPV contours; `df` has code, name, geometry (GeoJSON) and optionally tooltip."""
@@ -320,10 +314,14 @@ class PointsLayer(folium.map.Layer):
             var group = L.featureGroup();
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
-                var marker = L.circleMarker([r[0] / 1e5, r[1] / 1e5], {
+                var marker = L.circleMarker([r[0] / 1e5, r[1] / 1e5], {% if this.hollow %}{
+                    renderer: renderer, radius: {{ this.radius }}, weight: 1.5,
+                    dashArray: "2 2", color: colors[r[2]], fillColor: colors[r[2]],
+                    fillOpacity: 0.1
+                }{% else %}{
                     renderer: renderer, radius: {{ this.radius }}, weight: 1,
                     color: "#333333", fillColor: colors[r[2]], fillOpacity: 0.85
-                });
+                }{% endif %});
                 if (r[3]) { marker.bindTooltip(r[3]); }
                 group.addLayer(marker);
             }
@@ -344,11 +342,13 @@ class PointsLayer(folium.map.Layer):
         name: str,
         radius: float,
         show: bool,
+        hollow: bool = False,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
         self.lat, self.lon, self.classes, self.tips = lat, lon, classes, tips
         self.radius = float(radius)
+        self.hollow = bool(hollow)  # dashed outline, no fill: an approximate position
         self.data_json = _rows_json(lat, lon, classes, tips)
         self.colors_json = json.dumps(colors)
 
@@ -447,6 +447,7 @@ def points_layer(
     radius: float = 4,
     max_points: int = 60_000,
     show: bool = True,
+    hollow: bool = False,
 ) -> PointsLayer:
     """Points with an escaped tooltip; coloured by `category` (values listed in `categories`,
     colours in `colors`) or with one `color`. Rows without coordinates are skipped; beyond
@@ -470,7 +471,9 @@ def points_layer(
     )
     lats = pa.array(frame[lat].astype("float64").round(5).to_numpy())
     lons = pa.array(frame[lon].astype("float64").round(5).to_numpy())
-    return PointsLayer(lats, lons, classes, tips, palette, name=name, radius=radius, show=show)
+    return PointsLayer(
+        lats, lons, classes, tips, palette, name=name, radius=radius, show=show, hollow=hollow
+    )
 
 
 def classify(values: Sequence[float], n_classes: int = 5) -> list[float]:
@@ -501,7 +504,7 @@ def class_palette(n: int, palette: Sequence[str] = SEQUENTIAL) -> list[str]:
 def class_color(value, breaks: Sequence[float], palette: Sequence[str] = SEQUENTIAL) -> str:
     """Colour of `value` given class `breaks`; grey for missing values."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or len(breaks) < 2:
-        return MISSING_COLOR
+        return MISSING_COLOUR
     colours = class_palette(len(breaks) - 1, palette)
     for i, colour in enumerate(colours):
         if value <= breaks[i + 1]:
@@ -590,7 +593,7 @@ def choropleth_layer(
         for i in range(len(breaks) - 1)
     ]
     if values.isna().any():
-        items.append((MISSING_COLOR, "Donnée manquante"))
+        items.append((MISSING_COLOUR, "Donnée manquante"))
     return layer, Legend(legend_title, items)
 
 

@@ -1,17 +1,44 @@
 """QPV membership and distance engine, shared by the SIRENE pipeline and « Adresse en QPV ? ».
 
 Point-in-polygon on the membership geometry (never simplified, never by commune code) with a
-shapely STRtree: bounding-box candidates, then prepared `contains_xy`. Distances are in metres,
+shapely STRtree: bounding-box candidates, then prepared `contains_xy`; a point on the contour is
+inside (BOUNDARY_TOLERANCE_M). Distances are in metres,
 computed in a metric CRS chosen per zone (Lambert-93 for metropolitan France, local UTM overseas)."""
 
 from __future__ import annotations
 
+import json
+import logging
+import mmap
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
+
+from sse_dash.style import ZONES  # metric CRS per part of France (EPSG, lon/lat box)
+
+log = logging.getLogger(__name__)
+
+# A point on a QPV's boundary is inside it (the contour belongs to the neighbourhood). "On" is
+# within BOUNDARY_TOLERANCE_M of the contour, so that a vertex and an edge midpoint get the same
+# answer whatever the rounding: the contours are published in WGS84 and tested in a metric CRS,
+# where an edge drawn straight in degrees bows by up to L²/8R (1.5 cm for a 700 m edge). 5 cm is
+# far below the precision of any address or of coordinates given with 6 decimals (~10 cm).
+BOUNDARY_TOLERANCE_M = 0.05
+
+# Far away, the distance comes from a coarser set of contour vertices (every COARSE_STEP-th
+# densified vertex: one at least every COARSE_STEP * FAR_SPACING_M metres along the contour), so
+# that a far point costs one cheap query: beyond FINE_RADIUS_M the error is at most
+# COARSE_STEP * FAR_SPACING_M / 2 (250 m, i.e. under 5 %).
+COARSE_STEP = 10
+FINE_RADIUS_M = 5_000.0
+# Membership candidates come from a grid of GRID_M cells over the QPV bounding boxes (numpy
+# only: no point geometry is made for the points that fall in no box).
+GRID_M = 2_000.0
 
 # Distances: a KD-tree over the QPV boundaries densified every FAR_SPACING_M metres answers every
 # point (error at most FAR_SPACING_M / 2); points found closer than EXACT_RADIUS_M are then
@@ -19,27 +46,51 @@ from scipy.spatial import cKDTree
 EXACT_RADIUS_M = 500.0
 FAR_SPACING_M = 50.0
 
-# (name, EPSG, lon_min, lon_max, lat_min, lat_max): metric CRS per territory.
-ZONES: tuple[tuple[str, int, float, float, float, float], ...] = (
-    ("metropole", 2154, -5.8, 10.0, 41.0, 51.6),
-    ("antilles", 5490, -63.5, -60.5, 14.0, 18.5),  # 971, 972, 977, 978 (RGAF09 / UTM 20N)
-    ("guyane", 2972, -55.0, -51.0, 1.5, 6.5),  # RGFG95 / UTM 22N
-    ("reunion", 2975, 54.9, 56.0, -21.6, -20.7),  # RGR92 / UTM 40S
-    ("mayotte", 4471, 44.8, 45.5, -13.2, -12.4),  # RGM04 / UTM 38S
-    ("saint_pierre", 4467, -56.7, -55.9, 46.6, 47.3),  # RGSPM06 / UTM 21N
-    ("polynesie", 3297, -155.0, -134.0, -28.5, -7.0),  # RGPF / UTM 6S
-)
-
 
 def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Index into ZONES for each point, -1 outside every French zone (or missing)."""
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
     out = np.full(lon.shape, -1, dtype=np.int8)
-    for i, (_, _, x0, x1, y0, y1) in enumerate(ZONES):
-        hit = (out == -1) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    for i, z in enumerate(ZONES):
+        hit = (out == -1) & (lon >= z.lon_min) & (lon <= z.lon_max)
+        hit &= (lat >= z.lat_min) & (lat <= z.lat_max)
         out[hit] = i
     return out
+
+
+# The answers, one rule for the address check (single and batch) and the warehouse: a location
+# known to within `radius_m` (0 = exact coordinates) is « oui » / « non » only when the whole
+# disc of that radius lies on one side of every QPV contour; otherwise « incertain ». The same
+# for « à moins de 300 m ». On the contour itself counts as inside (BOUNDARY_TOLERANCE_M).
+YES, NO, UNCERTAIN = "oui", "non", "incertain"
+NEAR_M = 300.0
+
+
+def answers(found: Assignment, radius_m) -> tuple[np.ndarray, np.ndarray]:
+    """(QPV answer, within-NEAR_M answer) per point: YES / NO / UNCERTAIN, None where the point
+    has no location (NaN coordinates or radius). `radius_m`: how far the true location may lie
+    from the point (0 exact, inf unknown). Inside points with a radius need `edge_for`."""
+    n = found.distance_m.size
+    radius = np.broadcast_to(np.asarray(radius_m, dtype="float64"), (n,))
+    located = (found.zone >= 0) & ~np.isnan(radius)
+    inside = found.inside != None  # noqa: E711
+    exact = radius == 0
+    edge = found.boundary_m()  # own contour (inside) / nearest QPV, lower bound (outside)
+    no_qpv = ~inside & np.isnan(found.distance_m)  # no QPV at all in this territory
+    with np.errstate(invalid="ignore"):
+        sure = exact | no_qpv | (edge > radius)
+        member = np.where(inside, YES, NO).astype(object)
+        member[~sure] = UNCERTAIN
+        # bounds of the true distance to the nearest QPV
+        low = np.where(inside, 0.0, np.maximum(edge - radius, 0.0))
+        high = np.where(inside, radius, found.distance_m + radius)
+        near = np.full(n, UNCERTAIN, dtype=object)
+        near[(inside & sure) | (high <= NEAR_M)] = YES
+        near[~(inside & sure) & ((low > NEAR_M) | no_qpv)] = NO
+    member[~located] = None
+    near[~located] = None
+    return member, near
 
 
 _TRANSFORMERS: dict[int, Transformer] = {}
@@ -52,27 +103,173 @@ def to_metric(epsg: int, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, 
     return tr.transform(lon, lat)
 
 
+class BoxGrid:
+    """(point, box) pairs whose box holds the point, from a grid of `cell`-sized cells over the
+    boxes: numpy only, no point geometry (an STRtree query needs one per point)."""
+
+    def __init__(self, bounds: np.ndarray, cell: float):
+        self.cell = cell
+        self.bounds = np.asarray(bounds, dtype="float64")
+        c0 = np.floor(self.bounds[:, :2] / cell).astype(np.int64)
+        c1 = np.floor(self.bounds[:, 2:] / cell).astype(np.int64)
+        nx, ny = c1[:, 0] - c0[:, 0] + 1, c1[:, 1] - c0[:, 1] + 1
+        box = np.repeat(np.arange(len(self.bounds)), nx * ny)
+        rank = np.arange(len(box)) - np.repeat(np.cumsum(nx * ny) - nx * ny, nx * ny)
+        gx = c0[box, 0] + rank % nx[box]
+        gy = c0[box, 1] + rank // nx[box]
+        keys = (gx << 32) + (gy & 0xFFFFFFFF)
+        order = np.argsort(keys, kind="stable")
+        keys, self.boxes = keys[order], box[order]
+        self.keys, self.start = np.unique(keys, return_index=True)
+        self.end = np.append(self.start[1:], len(keys))
+
+    def query(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cx = np.floor(x / self.cell).astype(np.int64)
+        cy = np.floor(y / self.cell).astype(np.int64)
+        key = (cx << 32) + (cy & 0xFFFFFFFF)
+        pos = np.minimum(np.searchsorted(self.keys, key), max(len(self.keys) - 1, 0))
+        found = np.flatnonzero((len(self.keys) > 0) & (self.keys[pos] == key) & np.isfinite(x))
+        counts = self.end[pos[found]] - self.start[pos[found]]
+        p_i = np.repeat(found, counts)
+        offset = np.arange(len(p_i)) - np.repeat(np.cumsum(counts) - counts, counts)
+        t_i = self.boxes[np.repeat(self.start[pos[found]], counts) + offset]
+        b = self.bounds[t_i]
+        inbox = (
+            (x[p_i] >= b[:, 0]) & (x[p_i] <= b[:, 2]) & (y[p_i] >= b[:, 1]) & (y[p_i] <= b[:, 3])
+        )
+        return p_i[inbox], t_i[inbox]
+
+
+_K_NEAREST = 8  # densified vertices examined per point for the exact distance
+_CHUNK = 32_768  # points per vectorised block (bounded memory)
+
+
 @dataclass
 class _ZoneIndex:
-    tree: shapely.STRtree
-    geoms: np.ndarray  # metric polygons, prepared
+    """One metric zone: its QPV polygons and their contours densified every FAR_SPACING_M.
+
+    Distances never call GEOS per polygon: the K nearest densified vertices (KD-tree) name the
+    candidate segments, whose exact point-segment distances are vectorised. The nearest boundary
+    point lies on a segment with an end within d + FAR_SPACING_M / 2 of the point, so the answer
+    is exact whenever the K-th vertex is farther than that; the rare other points (crowded
+    contours) fall back to GEOS."""
+
+    geoms: np.ndarray  # metric polygons
     rows: np.ndarray  # index into QpvIndex.codes
-    kd: cKDTree  # densified boundary vertices, for far points
-    kd_owner: np.ndarray  # vertex -> index into geoms
+    coords: np.ndarray  # (M, 2) densified contour vertices
+    owner: np.ndarray  # (M,) vertex -> index into geoms
+    seg_ok: np.ndarray  # (M,) vertex i and i + 1 bound a contour segment
+    _tree: shapely.STRtree | None = None
+    _kd: cKDTree | None = None
+    _coarse: cKDTree | None = None
+    _grid: tuple | None = None
+    _contours: np.ndarray | None = None
 
     @classmethod
     def build(cls, metric: np.ndarray, rows: np.ndarray) -> _ZoneIndex:
-        shapely.prepare(metric)
         dense = shapely.segmentize(shapely.boundary(metric), FAR_SPACING_M)
-        counts = shapely.get_num_coordinates(dense)
-        coords = shapely.get_coordinates(dense)
-        owner = np.repeat(np.arange(len(metric)), counts)
-        return cls(shapely.STRtree(metric), metric, rows, cKDTree(coords, leafsize=64), owner)
+        parts, part_of = shapely.get_parts(dense, return_index=True)
+        counts = shapely.get_num_coordinates(parts)
+        coords = shapely.get_coordinates(parts)
+        seg_ok = np.ones(len(coords), dtype=bool)
+        seg_ok[np.cumsum(counts) - 1] = False
+        owner = np.repeat(part_of, counts).astype(np.int32)
+        return cls(metric, np.asarray(rows, dtype=np.int64), coords, owner, seg_ok)
 
-    def exact_nearest(self, x, y, pts, vertex) -> tuple[np.ndarray, np.ndarray]:
-        """Exact nearest polygon: the exact distance to the KD-tree's candidate bounds the
-        search, so only polygons whose box lies within it are measured (vectorised)."""
-        own = self.kd_owner[vertex]
+    @property
+    def tree(self) -> shapely.STRtree:
+        if self._tree is None:
+            shapely.prepare(self.geoms)
+            self._tree = shapely.STRtree(self.geoms)
+        return self._tree
+
+    @property
+    def kd(self) -> cKDTree:
+        if self._kd is None:
+            self._kd = cKDTree(self.coords, leafsize=32, balanced_tree=False)
+        return self._kd
+
+    @property
+    def coarse(self) -> cKDTree:
+        """Every COARSE_STEP-th densified vertex of each contour part, and each part's last."""
+        if self._coarse is None:
+            ends = ~self.seg_ok
+            part = np.concatenate([[0], np.cumsum(ends)[:-1]])
+            first = np.flatnonzero(np.concatenate([[True], ends[:-1]]))
+            rank = np.arange(len(self.coords)) - first[part]
+            keep = (rank % COARSE_STEP == 0) | ends
+            self._coarse_owner = self.owner[keep]
+            self._coarse = cKDTree(self.coords[keep], leafsize=16)
+        return self._coarse
+
+    def candidates(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point, polygon) pairs whose polygon's bounding box holds the point (numpy only)."""
+        if self._grid is None:
+            self._grid = BoxGrid(shapely.bounds(self.geoms), GRID_M)
+        return self._grid.query(x, y)
+
+    def contours(self, which: np.ndarray) -> np.ndarray:
+        """Boundaries of the given polygons (computed once, on first use)."""
+        if self._contours is None:
+            self._contours = shapely.boundary(self.geoms)
+        return self._contours[which]
+
+    def nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distance, polygon, error bound) for points (metric): exact within EXACT_RADIUS_M,
+        within FAR_SPACING_M / 2 up to FINE_RADIUS_M, within the coarse spacing / 2 beyond."""
+        step = COARSE_STEP * FAR_SPACING_M
+        d, v = self.coarse.query(xy, workers=-1)
+        own = self._coarse_owner[v]
+        error = np.full(len(d), step / 2)
+        fine = np.flatnonzero(d <= FINE_RADIUS_M + step / 2)
+        if fine.size:
+            df, vf = self.kd.query(xy[fine], workers=-1)
+            d[fine], own[fine], error[fine] = df, self.owner[vf], FAR_SPACING_M / 2
+            near = fine[df <= EXACT_RADIUS_M + FAR_SPACING_M / 2]
+            for start in range(0, near.size, _CHUNK):
+                block = near[start : start + _CHUNK]
+                d[block], own[block] = self._exact(xy[block])
+                error[block] = 0.0
+        return d, own, error
+
+    def _exact(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = len(self.coords)
+        k = min(_K_NEAREST, m)
+        dk, vk = self.kd.query(xy, k=k, workers=-1)
+        if k == 1:
+            dk, vk = dk[:, None], vk[:, None]
+        start = np.concatenate([vk, vk - 1], axis=1)  # segments starting or ending at vk
+        valid = (start >= 0) & (start < m - 1)
+        start = np.where(valid, start, 0)
+        valid &= self.seg_ok[start]
+        # coordinates relative to the point: small numbers, exact enough in float32
+        ax = (self.coords[start, 0] - xy[:, :1]).astype(np.float32)
+        ay = (self.coords[start, 1] - xy[:, 1:]).astype(np.float32)
+        bx = (self.coords[start + 1, 0] - xy[:, :1]).astype(np.float32)
+        by = (self.coords[start + 1, 1] - xy[:, 1:]).astype(np.float32)
+        ux, uy = bx - ax, by - ay
+        length2 = ux * ux + uy * uy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.clip(-(ax * ux + ay * uy) / length2, 0.0, 1.0)
+        t[~(length2 > 0)] = 0.0
+        px, py = ax + t * ux, ay + t * uy
+        dist = np.sqrt(px * px + py * py)
+        dist[~valid] = np.inf
+        best = np.argmin(dist, axis=1)
+        rows = np.arange(len(xy))
+        d = dist[rows, best].astype("float64")
+        own = self.owner[start[rows, best]]
+        unsure = np.flatnonzero((k < m) & ~(dk[:, -1] > d + FAR_SPACING_M / 2) | ~np.isfinite(d))
+        if unsure.size:  # crowded contours: GEOS on the candidate polygons
+            pts = shapely.points(xy[unsure, 0], xy[unsure, 1])
+            j, dj = self._geos_nearest(xy[unsure], pts, own[unsure])
+            d[unsure], own[unsure] = dj, j
+        return d, own
+
+    def _geos_nearest(self, xy, pts, own) -> tuple[np.ndarray, np.ndarray]:
+        """Exact nearest polygon with GEOS: the distance to a first candidate bounds the search,
+        so only polygons whose box lies within it are measured (vectorised)."""
+        x, y = xy[:, 0], xy[:, 1]
         d_own = shapely.distance(pts, self.geoms[own])
         boxes = shapely.box(x - d_own, y - d_own, x + d_own, y + d_own)
         bi, bj = self.tree.query(boxes)
@@ -86,6 +283,38 @@ class _ZoneIndex:
         best_d[hit[better]] = dc[first][better]
         return best_j, best_d
 
+    # -- persistence (sse_dash.qpv_index.persist)
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        kind, coords, offsets = shapely.to_ragged_array(self.geoms)
+        out = {
+            f"{prefix}.rows": self.rows,
+            f"{prefix}.kind": np.array([int(kind)]),
+            f"{prefix}.poly_coords": coords,
+            f"{prefix}.dense": self.coords,
+            f"{prefix}.owner": self.owner,
+            f"{prefix}.seg_ok": self.seg_ok,
+        }
+        for i, off in enumerate(offsets):
+            out[f"{prefix}.offsets{i}"] = off
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict, prefix: str) -> _ZoneIndex:
+        offsets = []
+        while f"{prefix}.offsets{len(offsets)}" in arrays:
+            offsets.append(np.asarray(arrays[f"{prefix}.offsets{len(offsets)}"]))
+        kind = shapely.GeometryType(int(arrays[f"{prefix}.kind"][0]))
+        geoms = shapely.from_ragged_array(
+            kind, np.asarray(arrays[f"{prefix}.poly_coords"]), tuple(offsets)
+        )
+        return cls(
+            geoms,
+            np.asarray(arrays[f"{prefix}.rows"]),
+            arrays[f"{prefix}.dense"],
+            arrays[f"{prefix}.owner"],
+            arrays[f"{prefix}.seg_ok"],
+        )
+
 
 @dataclass
 class Assignment:
@@ -95,6 +324,21 @@ class Assignment:
     inside: np.ndarray  # object: QPV code or None
     nearest: np.ndarray  # object: nearest QPV code (== inside when inside)
     distance_m: np.ndarray  # float64, 0 inside, NaN when no QPV in the zone / no coordinates
+    # distance from an inside point to its QPV's contour (only where asked: `edge_for`), NaN else
+    edge_m: np.ndarray | None = None
+    # how much distance_m may exceed the true distance (0 where exact, see _ZoneIndex.nearest)
+    error_m: np.ndarray | None = None
+
+    @property
+    def approx(self) -> np.ndarray:
+        return self.error_m > 0
+
+    def boundary_m(self) -> np.ndarray:
+        """Distance to the nearest QPV contour: to its own for an inside point (NaN where not
+        computed), to the nearest QPV for an outside one (a lower bound where approximate)."""
+        edge = self.edge_m if self.edge_m is not None else np.full(self.distance_m.shape, np.nan)
+        low = self.distance_m - self.error_m
+        return np.where(self.inside != None, edge, low)  # noqa: E711
 
 
 class QpvIndex:
@@ -140,7 +384,31 @@ class QpvIndex:
         )
         return cls(codes, geoms, names)
 
-    def assign(self, lon, lat, *, with_distance: bool = True) -> Assignment:
+    def to_arrays(self, prefix: str) -> tuple[dict[str, np.ndarray], dict]:
+        """Arrays and JSON metadata of this index, for a persisted bundle."""
+        arrays = {}
+        for z, zi in self._zones.items():
+            arrays.update(zi.to_arrays(f"{prefix}.z{z}"))
+        meta = {
+            "codes": list(map(str, self.codes)),
+            "names": [None if n is None else str(n) for n in self.names],
+            "zones": sorted(self._zones),
+        }
+        return arrays, meta
+
+    @classmethod
+    def from_arrays(cls, arrays: dict, meta: dict, prefix: str) -> QpvIndex:
+        idx = cls.__new__(cls)
+        idx.codes = np.asarray(meta["codes"], dtype=object)
+        idx.names = np.asarray(meta["names"], dtype=object)
+        idx._zones = {
+            int(z): _ZoneIndex.from_arrays(arrays, f"{prefix}.z{z}") for z in meta["zones"]
+        }
+        return idx
+
+    def assign(self, lon, lat, *, with_distance: bool = True, edge_for=None) -> Assignment:
+        """QPV of each WGS84 point, nearest QPV and distance; `edge_for` (bool mask) asks for
+        the distance from inside points to their QPV's contour (Assignment.edge_m)."""
         lon = np.asarray(lon, dtype="float64").ravel()
         lat = np.asarray(lat, dtype="float64").ravel()
         n = lon.size
@@ -148,41 +416,209 @@ class QpvIndex:
         inside = np.full(n, None, dtype=object)
         nearest = np.full(n, None, dtype=object)
         dist = np.full(n, np.nan)
+        edge_m = np.full(n, np.nan)
+        error = np.zeros(n)
+        want_edge = None if edge_for is None else np.asarray(edge_for, dtype=bool).ravel()
         for z, zi in self._zones.items():
             idx = np.flatnonzero(zone == z)
             if idx.size == 0:
                 continue
             x, y = to_metric(ZONES[z][1], lon[idx], lat[idx])
-            pts = shapely.points(x, y)
-            p_i, t_i = zi.tree.query(pts)
+            x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+            keep = np.full(idx.size, -1, dtype=np.int64)  # polygon each point is in
+            p_i, t_i = zi.candidates(x, y)
             if p_i.size:
+                shapely.prepare(zi.geoms)
                 hit = shapely.contains_xy(zi.geoms[t_i], x[p_i], y[p_i])
+                if not with_distance:  # the contour counts as inside: GEOS says who is on it
+                    edge = np.flatnonzero(~hit)
+                    if edge.size:
+                        hit[edge] = shapely.dwithin(
+                            zi.geoms[t_i[edge]],
+                            shapely.points(x[p_i[edge]], y[p_i[edge]]),
+                            BOUNDARY_TOLERANCE_M,
+                        )
                 p_hit, t_hit = p_i[hit], t_i[hit]
                 # a point in two overlapping QPV takes the first code (sorted), deterministic
                 order = np.lexsort((zi.rows[t_hit], p_hit))[::-1]
-                codes_hit = self.codes[zi.rows[t_hit[order]]]
-                inside[idx[p_hit[order]]] = codes_hit
+                keep[p_hit[order]] = t_hit[order]
             if with_distance:
-                in_mask = inside[idx] != None  # noqa: E711 (element-wise on an object array)
-                nearest[idx[in_mask]] = inside[idx[in_mask]]
-                dist[idx[in_mask]] = 0.0
-                out = np.flatnonzero(~in_mask)
+                out = np.flatnonzero(keep < 0)
                 if out.size:
-                    d, v = zi.kd.query(np.column_stack([x[out], y[out]]), workers=-1)
-                    nearest[idx[out]] = self.codes[zi.rows[zi.kd_owner[v]]]
+                    d, own, err = zi.nearest(np.column_stack([x[out], y[out]]))
+                    on_edge = d <= BOUNDARY_TOLERANCE_M  # on the contour: inside
+                    keep[out[on_edge]] = own[on_edge]
+                    d[on_edge], err[on_edge] = 0.0, 0.0
                     dist[idx[out]] = d
-                    # the nearest vertex is at most FAR_SPACING_M / 2 farther than the boundary:
-                    # every point possibly within EXACT_RADIUS_M gets the exact distance
-                    near = d <= EXACT_RADIUS_M + FAR_SPACING_M / 2
-                    close = out[near]
-                    if close.size:
-                        j, dj = zi.exact_nearest(x[close], y[close], pts[close], v[near])
-                        nearest[idx[close]] = self.codes[zi.rows[j]]
-                        dist[idx[close]] = dj
-        return Assignment(zone=zone, inside=inside, nearest=nearest, distance_m=dist)
+                    nearest[idx[out]] = self.codes[zi.rows[own]]
+                    error[idx[out]] = err
+            found = np.flatnonzero(keep >= 0)
+            codes = self.codes[zi.rows[keep[found]]]
+            inside[idx[found]] = codes
+            if with_distance:
+                nearest[idx[found]] = codes
+                dist[idx[found]] = 0.0
+                error[idx[found]] = 0.0
+            if want_edge is not None:
+                ask = found[want_edge[idx[found]]]
+                if ask.size:
+                    edge_m[idx[ask]] = shapely.distance(
+                        shapely.points(x[ask], y[ask]), zi.contours(keep[ask])
+                    )
+        return Assignment(
+            zone=zone,
+            inside=inside,
+            nearest=nearest,
+            distance_m=dist,
+            edge_m=edge_m if want_edge is not None else None,
+            error_m=error,
+        )
 
     def name_of(self, code: str | None) -> str | None:
         if code is None:
             return None
         hit = np.flatnonzero(self.codes == code)
         return self.names[hit[0]] if hit.size else None
+
+
+# ---------------------------------------------------------------------- persisted index
+# The warehouse build writes, next to sse.duckdb, everything a QPV check needs (projected QPV
+# polygons, densified contours, names, commune outlines) as one binary file that later runs map
+# into memory instead of reading WKB from DuckDB and rebuilding the index (~1 s per run). The
+# file carries the size and mtime of the warehouse it was made from; any other warehouse (or no
+# file) and the index is built from the warehouse as before.
+INDEX_SUFFIX = ".qpvindex"
+_MAGIC = b"SSEQPVIX1\n"
+_ALIGN = 64
+
+
+def index_path(warehouse) -> Path:
+    """The index file of a warehouse: next to the published version `sse.duckdb` designates
+    (sse_dash.warehouse.publish), so that a refresh never pairs a new warehouse with the
+    previous version's index."""
+    warehouse = Path(warehouse).resolve()
+    return warehouse.with_name(warehouse.name + INDEX_SUFFIX)
+
+
+def _stamp(warehouse: Path) -> dict:
+    st = warehouse.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def write_bundle(path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Named arrays + JSON metadata in one file (header, then 64-byte aligned raw arrays),
+    written to a temporary file and renamed."""
+    path = Path(path)
+    layout, offset, blobs = {}, 0, []
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        offset = -(-offset // _ALIGN) * _ALIGN
+        layout[name] = [arr.dtype.str, list(arr.shape), offset]
+        blobs.append((offset, arr))
+        offset += arr.nbytes
+    header = json.dumps({"meta": meta, "arrays": layout}, ensure_ascii=False).encode()
+    start = -(-(len(_MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+        for off, arr in blobs:
+            fh.seek(start + off)
+            fh.write(arr.tobytes())
+    os.replace(tmp, path)
+
+
+def read_bundle(path) -> tuple[dict[str, np.ndarray], dict]:
+    """Arrays (read-only views on a memory map of the file) and metadata."""
+    with open(path, "rb") as fh:
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    if mm[: len(_MAGIC)] != _MAGIC:
+        raise ValueError("not a QPV index file")
+    size = int.from_bytes(mm[len(_MAGIC) : len(_MAGIC) + 8], "little")
+    head = json.loads(mm[len(_MAGIC) + 8 : len(_MAGIC) + 8 + size])
+    start = -(-(len(_MAGIC) + 8 + size) // _ALIGN) * _ALIGN
+    arrays = {}
+    for name, (dtype, shape, offset) in head["arrays"].items():
+        dt = np.dtype(dtype)
+        count = int(np.prod(shape)) if shape else 1
+        arrays[name] = np.frombuffer(mm, dt, count, start + offset).reshape(shape)
+    return arrays, head["meta"]
+
+
+def persist(warehouse) -> Path | None:
+    """Write the QPV index of a freshly built warehouse next to it (one call at the end of the
+    build). Never fails the build: on any problem the index is simply absent."""
+    warehouse = Path(warehouse)
+    try:
+        from sse_dash import db, queries
+
+        con = db.open_warehouse(warehouse)
+        try:
+            arrays, meta = {}, {}
+            for geography, prefix in (("2024", "q24"), ("2015", "q15")):
+                a, m = QpvIndex.from_warehouse(con, geography).to_arrays(prefix)
+                arrays.update(a)
+                meta[prefix] = m
+            attrs = queries.df(con, "qpvcheck_qpv")
+            meta["qpv_attrs"] = [
+                [str(c), None if n is None else str(n), str(g), None if d is None else str(d),
+                 [str(x) for x in cs] if cs is not None else []]
+                for c, n, g, d, cs in zip(
+                    attrs.code, attrs.name, attrs.geography, attrs.dep_code,
+                    attrs.commune_codes, strict=True,
+                )
+            ]  # fmt: skip
+            names = queries.df(con, "qpvcheck_communes")
+            meta["commune_names"] = dict(zip(names.code.astype(str), names.name, strict=True))
+            meta["aliases"] = {}
+            if db.table_exists(con, "commune_aliases"):
+                al = queries.df(con, "qpvcheck_commune_aliases")
+                meta["aliases"] = dict(zip(al.alias_code, al.commune_code, strict=True))
+            geoms = queries.df(con, "qpvcheck_commune_geoms")
+        finally:
+            con.close()
+        meta["commune_codes"] = [str(c) for c in geoms.code]
+        polys = shapely.from_wkb([bytes(b) for b in geoms.wkb]) if len(geoms) else None
+        if polys is not None:
+            kind, coords, offsets = shapely.to_ragged_array(shapely.force_2d(polys))
+            meta["commune_kind"] = int(kind)
+            arrays["communes.coords"] = coords
+            for i, off in enumerate(offsets):
+                arrays[f"communes.offsets{i}"] = off
+        meta["stamp"] = _stamp(warehouse)
+        path = index_path(warehouse)
+        write_bundle(path, arrays, meta)
+        return path
+    except Exception as exc:  # noqa: BLE001 - the warehouse works without its index
+        log.warning(
+            "index QPV non écrit (%s) : les vérifications le reconstruiront", type(exc).__name__
+        )
+        return None
+
+
+def load_persisted(warehouse) -> tuple[dict[str, np.ndarray], dict] | None:
+    """The persisted bundle of this very warehouse file, or None (absent, stale, unreadable)."""
+    warehouse = Path(warehouse)
+    path = index_path(warehouse)
+    try:
+        if not path.exists():
+            return None
+        arrays, meta = read_bundle(path)
+        if meta.get("stamp") != _stamp(warehouse):
+            return None
+        return arrays, meta
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def commune_geoms(arrays: dict, meta: dict) -> np.ndarray:
+    """Commune outlines (WGS84) of a persisted bundle."""
+    if "commune_kind" not in meta:
+        return np.array([], dtype=object)
+    offsets = []
+    while f"communes.offsets{len(offsets)}" in arrays:
+        offsets.append(np.asarray(arrays[f"communes.offsets{len(offsets)}"]))
+    return shapely.from_ragged_array(
+        shapely.GeometryType(meta["commune_kind"]),
+        np.asarray(arrays["communes.coords"]),
+        tuple(offsets),
+    )

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from sse_dash.ui import pages
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -55,7 +57,8 @@ def streamlit_app(
     full_env = dict(os.environ, SSE_DASH_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO), **env)
     for name in unset:
         full_env.pop(name, None)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    entry = pages.script("overview")
+    cmd = [sys.executable, "-m", "streamlit", "run", entry, "--server.port", str(port)]
     cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     with open(log_path, "w") as log:
         proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)

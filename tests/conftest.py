@@ -10,6 +10,9 @@ import pytest
 
 from sse_dash import config
 
+# Tests never ask the real data.gouv.fr API (tests of the resolution point it at a loopback server).
+os.environ.setdefault("SSE_DASH_DATAGOUV_API", "none")
+
 OFFICIAL_FIXTURES = Path(__file__).parent / "fixtures" / "official"
 
 

@@ -9,8 +9,14 @@ import ui_warehouse
 from app_support import run_page
 from streamlit.testing.v1 import AppTest
 
-QPV_PAGE = "pages/2_Quartiers_prioritaires.py"
-SOURCES_PAGE = "pages/6_Donnees_et_sources.py"
+from sse_dash.ui import pages
+
+HOME = pages.script("overview")
+TERRITORY_PAGE = pages.script("territory")
+QPV_PAGE = pages.script("qpv")
+ECOSYSTEM_PAGE = pages.script("ecosystem")
+COMPARE_PAGE = pages.script("compare")
+SOURCES_PAGE = pages.script("sources")
 
 
 pytestmark = pytest.mark.usefixtures("ui_app_env")
@@ -48,13 +54,15 @@ def test_no_banner_when_sirene_is_real(tmp_path, monkeypatch):
 
 def test_missing_warehouse_gives_instructions(tmp_path, monkeypatch):
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path / "vide"))
-    at = run(QPV_PAGE)
-    message = texts(at)
-    assert "pas encore construite" in message
-    assert "make data-dev" in message and "python -m sse_dash data build" in message
+    message = texts(run(QPV_PAGE))
+    assert "pas encore construite" in message and "Administrateur du service" in message
+    assert "python -m sse_dash data build" in message and str(tmp_path) not in message
+    monkeypatch.setenv("SSE_DASH_ADMIN", "1")  # the administrator also sees where and how
+    message = texts(run(QPV_PAGE))
+    assert "make data-dev" in message and str(tmp_path / "vide") in message
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/3_Ecosysteme.py"])
+@pytest.mark.parametrize("page", [HOME, ECOSYSTEM_PAGE])
 def test_warehouse_of_an_older_schema_asks_for_a_rebuild(page, tmp_path, monkeypatch):
     import duckdb
 
@@ -64,9 +72,11 @@ def test_warehouse_of_an_older_schema_asks_for_a_rebuild(page, tmp_path, monkeyp
     con.close()
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
     at = run(page)
-    assert not at.exception
     message = texts(at)
     assert "version antérieure" in message and "schéma 1" in message
+    assert "python -m sse_dash data build" in message and not at.button
+    monkeypatch.setenv("SSE_DASH_ADMIN", "1")
+    at = run(page)
     assert [b for b in at.button if b.key == "build_old_schema_run"]
 
 
@@ -147,11 +157,11 @@ def test_rebuilt_warehouse_is_picked_up_without_restart(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "page",
     [
-        "app.py",
-        "pages/1_Territoire.py",
+        HOME,
+        TERRITORY_PAGE,
         QPV_PAGE,
-        "pages/3_Ecosysteme.py",
-        "pages/4_Comparer.py",
+        ECOSYSTEM_PAGE,
+        COMPARE_PAGE,
         SOURCES_PAGE,
     ],
 )
@@ -163,7 +173,7 @@ def test_pages_without_sirene_tables(page, tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(path))
     at = run(page, territoire="dep:93", qpv="QN09301M")
     assert "chiffres fictifs" not in texts(at)
-    if page in ("pages/1_Territoire.py", "pages/4_Comparer.py", "app.py"):
+    if page in (TERRITORY_PAGE, COMPARE_PAGE, HOME):
         assert "pas encore dans la base" in texts(at)
 
 

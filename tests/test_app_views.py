@@ -12,11 +12,13 @@ from app_support import run_page
 from streamlit.testing.v1 import AppTest
 
 from sse_dash.maps import esc
+from sse_dash.ui import pages
 
-TERRITORY = "pages/1_Territoire.py"
-QPV = "pages/2_Quartiers_prioritaires.py"
-ECOSYSTEM = "pages/3_Ecosysteme.py"
-COMPARE = "pages/4_Comparer.py"
+HOME = pages.script("overview")
+TERRITORY = pages.script("territory")
+QPV = pages.script("qpv")
+ECOSYSTEM = pages.script("ecosystem")
+COMPARE = pages.script("compare")
 
 
 pytestmark = pytest.mark.usefixtures("ui_app_env")
@@ -63,7 +65,13 @@ def test_home_kpis_and_choropleth(ets):
     k = metrics(at)
     assert n(k["Établissements ESS"]) == len(ets)
     assert n(k["Établissements employeurs"]) == ets.employer.sum()
-    assert k["Part en QPV"] == f"{ets.qpv24.notna().mean() * 100:.1f}\u202f%".replace(".", ",")
+    # over the establishments precisely located (the « incertain » ones are counted apart)
+    located = ets[ets.qpv24_status != "incertain"]
+    share = located.qpv24.notna().mean() * 100
+    assert k["Part en QPV"] == f"{share:.1f}\u202f%".replace(".", ",")
+    assert len(located) < len(ets)
+    uncertain = str(int((ets.qpv24_status == "incertain").sum()))
+    assert any(uncertain in c.value and "bien localisés" in c.value for c in at.caption)
     (m,) = maps(at)
     assert esc("Nombre d'établissements") in m["script"]  # legend title
     assert all(u.startswith("/app/static/vendor/") for u in m["css_links"] + m["js_links"])
@@ -134,6 +142,10 @@ def test_qpv_detail_from_url(ets):
     assert k["Taux de pauvreté"] == "45,2\u202f%"
     detail = maps(at)[-1]["script"]
     assert "Franc-Moisin \\u0026amp; Bel-Air" in detail  # escaped, then JSON-encoded
+    # Saint-Denis' establishments 37 and 38 are « incertain »: not counted, said apart
+    unsure = ((ets.commune_code == "93066") & (ets.qpv24_status == "incertain")).sum()
+    assert unsure == 2
+    assert any(c.value.startswith(f"{unsure} établissements ESS de la commune") for c in at.caption)
 
 
 @pytest.mark.parametrize("bad", ["<script>alert(1)</script>", "QN99999Z"])
@@ -142,6 +154,15 @@ def test_qpv_bad_code(bad):
     text = warnings(at)
     assert ("« qpv »" in text) or ("inconnu dans la base" in text)
     assert "<script>" not in text
+
+
+def test_ecosystem_counts_third_places_known_only_by_their_commune():
+    at = run(ECOSYSTEM, territoire="dep:93", question="tl_near_qpv", distance="5000")
+    assert any(
+        "1 tiers-lieux de Seine-Saint-Denis (93) ne sont connus" in c.value for c in at.caption
+    )
+    # the commune-centre place (tl4) is not in the answer, the two located ones are
+    assert any("**2** tiers-lieux" in m.value for m in at.markdown)
 
 
 def test_ecosystem_questions_and_session_layer():
@@ -181,7 +202,7 @@ def test_compare_from_url():
         len(
             [e for e in _walk(at.main) if type(getattr(e, "proto", None)).__name__ == "PlotlyChart"]
         )
-        == 9
+        == 10
     )
 
 
@@ -195,13 +216,14 @@ def test_home_commune_map_only_within_a_departement():
     at = run(territoire="dep:93", maille="commune", indicateur="share_qpv")
     assert not warnings(at).count("« maille »")
     script = maps(at)[0]["script"]
-    for tip in ("Épinay-sur-Seine : 0,0\u202f%", "Saint-Denis : 25,0\u202f%"):
+    # Saint-Denis: 10 of its 38 precisely located establishments (37 and 38 are « incertain »)
+    for tip in ("Épinay-sur-Seine : 0,0\u202f%", "Saint-Denis : 26,3\u202f%"):
         assert json.dumps(tip)[1:-1] in script, tip  # hover text, as folium JSON-encodes it
     at = run(territoire="reg:11", maille="commune")
     assert "« maille »" in warnings(at)
 
 
-@pytest.mark.parametrize("page", ["app.py", TERRITORY, QPV, ECOSYSTEM, COMPARE])
+@pytest.mark.parametrize("page", [HOME, TERRITORY, QPV, ECOSYSTEM, COMPARE])
 def test_every_page_switches_to_english(page):
     at = run(page, lang="en", territoire="dep:93")
     text = "\n".join(

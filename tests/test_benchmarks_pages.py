@@ -10,6 +10,7 @@ import ui_warehouse
 
 from benchmarks import pages as bench
 from sse_dash import config, maps
+from sse_dash.ui import pages as ui_pages
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,11 @@ def test_map_file_is_offline_and_holds_every_point(small_wh, tmp_path):
     path, facts = bench.map_file(3000, tmp_path, small_wh)
     html = path.read_text(encoding="utf-8")
     assert facts["points_drawn"] == 3000
-    assert "160 points" not in facts["points_source"]  # 160 from the warehouse, rest random
-    assert facts["points_source"].endswith("+ 2840 points aléatoires")
+    # the fixture's located establishments (its non-diffusible ones have no coordinates),
+    # then random points
+    located = ui_warehouse.establishments()["lon"].notna().sum()
+    assert f"{located} points" not in facts["points_source"]
+    assert facts["points_source"].endswith(f"+ {3000 - located} points aléatoires")
     assert maps.VENDOR_URL not in html
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert urls and all(u.startswith("file://") for u in urls), urls
@@ -49,7 +53,7 @@ def test_bench_pages_reruns_after_a_territory_change(small_wh):
     # Écosystème errors on départements without third places: test_reliability_found_bugs.py
     assert all(r["errors"] == 0 for r in results if "Ecosysteme" not in r["page"]), results
     assert all(r["reruns"] == 2 and r["p95_s"] >= r["p50_s"] > 0 for r in results)
-    territoire = pages["pages/1_Territoire.py"]
+    territoire = pages[ui_pages.script("territory")]
     assert territoire["change"].startswith("territoire")
     assert territoire["territories_seen"] == 2  # each rerun really showed another département
     assert {r["establishments"] for r in results} == {160}
@@ -62,13 +66,13 @@ def test_bench_pages_reruns_after_a_territory_change(small_wh):
         <= territoire["p95_s"]
     )
     # second scenario: each rerun after a new value of the page's filters, on one territory
-    for page in bench.FILTER_WIDGETS:
-        r = pages[page]
+    for page_id in bench.FILTER_WIDGETS:
+        r = pages[ui_pages.script(page_id)]
         assert r["filter_change"].endswith(bench.FALLBACK_TERRITORY), r  # no dep:13 here
         assert r["filter_p95_s"] >= r["filter_p50_s"] > 0, r
         assert r["filter_p95_s_without_map_serialisation"] <= r["filter_p95_s"], r
-        assert r["filter_states_seen"] == 2, (page, r)  # two reruns, two filter states
-    assert "filter_change" not in pages["pages/5_Adresse_en_QPV.py"]
+        assert r["filter_states_seen"] == 2, (page_id, r)  # two reruns, two filter states
+    assert "filter_change" not in pages[ui_pages.script("address_check")]
     from sse_dash.dashboard import mapviews
 
     assert mapviews.layered_map.__name__ == "layered_map"  # builders restored after the bench

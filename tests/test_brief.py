@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import subprocess
 
+import pandas as pd
 import pytest
 from pptx import Presentation
 from test_brief_support import build_fixture_warehouse
@@ -101,14 +102,18 @@ def test_pptx_key_figures_match_raw_establishments(con, pptx_dep):
     header = [c.text for c in table.rows[0].cells]
     assert header == ["Indicateur", "Seine-Saint-Denis", "Île-de-France", "France"]
     rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in list(table.rows)[1:]}
-    total, employers, in_qpv = con.execute(
-        "SELECT count(*), count(*) FILTER (employer), count(*) FILTER (qpv24 IS NOT NULL) "
-        "FROM establishments WHERE dep_code = '93'"
+    total, employers, in_qpv, unsure = con.execute(
+        "SELECT count(*), count(*) FILTER (employer), count(*) FILTER (qpv24 IS NOT NULL), "
+        "count(*) FILTER (qpv24_status = 'incertain') FROM establishments WHERE dep_code = '93'"
     ).fetchone()
+    assert unsure > 0  # shares in QPV are over the precisely located establishments
     population = con.execute("SELECT population FROM departements WHERE code = '93'").fetchone()[0]
     assert rows["Établissements de l'ESS"][0] == fmt.number(total)
     assert rows["dont employeurs"][0] == fmt.number(employers)
-    assert rows["Part des établissements situés en QPV"][0] == fmt.percent(in_qpv / total * 100)
+    assert rows["Part des établissements situés en QPV"][0] == fmt.percent(
+        in_qpv / (total - unsure) * 100
+    )
+    assert rows["Localisation trop imprécise (QPV incertain, non comptés)"][0] == fmt.number(unsure)
     assert rows["Établissements pour 10 000 habitants"][0] == fmt.number(
         total / population * 10_000, 1
     )
@@ -231,3 +236,69 @@ def test_territory_without_establishments(tmp_path):
     assert report["pages"] == 9
     assert "Aucun établissement recensé" in text
     assert "Bel-Air - Grands-Pêchers" in text  # the QPV table is still there
+
+
+@pytest.mark.usefixtures("ui_app_env")
+def test_the_pack_shows_the_figures_of_the_pages(ui_warehouse_dir):
+    """Same territory, same numbers: the key figures (territory and references), the
+    breakdowns and the QPV table of the pack are those the Territoire and Quartiers
+    prioritaires pages show, because both come from the same functions."""
+    from app_support import run_page
+
+    from sse_dash.ui import pages
+
+    con = db.open_warehouse(ui_warehouse_dir / "sse.duckdb")
+    try:
+        data = brief.collect(con, "dep:93", today=DAY)
+    finally:
+        con.close()
+    at = run_page(pages.script("territory"), territoire="dep:93")
+    shown = {m.label: m.value for m in at.metric}
+    figures = brief._figures_table(data).set_index("Indicateur")
+    pack = figures["Seine-Saint-Denis"]
+    assert pack["Établissements de l'ESS"] == shown["Établissements ESS"]
+    assert pack["dont employeurs"] == shown["Établissements employeurs"]
+    assert pack["Salariés (estimation)"] == shown["Emplois estimés"]
+    assert pack["Établissements pour 10 000 habitants"] == shown["Pour 10 000 habitants"]
+    assert pack["Part des établissements situés en QPV"] == shown["Part en QPV"]
+    frames = [d.value for d in at.dataframe]
+    references = next(f for f in frames if "Territoire" in f.columns).set_index("Territoire")
+    assert list(references.index) == ["Seine-Saint-Denis (93)", "Île-de-France", "France"]
+    for page_name, pack_name in zip(references.index, figures.columns, strict=True):
+        row = references.loc[page_name]
+        assert row["Établissements ESS"] == figures.loc["Établissements de l'ESS", pack_name]
+        assert (
+            row["Pour 10 000 habitants"]
+            == figures.loc["Établissements pour 10 000 habitants", pack_name]
+        )
+        assert row["Part en QPV"] == figures.loc["Part des établissements situés en QPV", pack_name]
+        assert (
+            row["Part en QPV ou à 300 m"]
+            == figures.loc["Part en QPV ou à moins de 300 m", pack_name]
+        )
+    # breakdowns: the charts' « Voir les données » tables
+    breakdowns = [f for f in frames if "Catégorie" in f.columns]
+    for pack_frame in (data.by_family, data.by_sector, data.by_size):
+        page_frame = next(f for f in breakdowns if set(f["Catégorie"]) == set(pack_frame["label"]))
+        assert dict(zip(page_frame["Catégorie"], page_frame["Établissements"], strict=True)) == (
+            dict(zip(pack_frame["label"], pack_frame["establishments"], strict=True))
+        )
+    # the QPV table of the Quartiers prioritaires page and of the pack
+    at = run_page(pages.script("qpv"), territoire="dep:93")
+    page_qpv = next(d.value for d in at.dataframe if "Code QPV" in d.value.columns)
+    pack_qpv = pd.concat(brief._qpv_pages(data)).set_index("Code")
+    assert set(page_qpv["Code QPV"]) == set(pack_qpv.index)
+    for _, row in page_qpv.iterrows():
+        code = row["Code QPV"]
+        assert pack_qpv.loc[code, "Étab. ESS"] == fmt.number(row["Établissements ESS dans le QPV"])
+        assert pack_qpv.loc[code, "Salariés (est.)"] == fmt.number(
+            row["Emplois estimés dans le QPV"]
+        )
+        assert pack_qpv.loc[code, "Population"] == fmt.number(row["Population"])
+
+
+def test_qpv_table_names_every_commune_a_qpv_spans(con):
+    data = brief.collect(con, "dep:93", today=DAY)
+    table = pd.concat(brief._qpv_pages(data)).set_index("Code")
+    assert table.loc["QN09302M", "Commune"] == "Aubervilliers, Saint-Denis"
+    assert table.loc["QN09303M", "Commune"] == "Montreuil"

@@ -9,6 +9,7 @@ import pytest
 from pptx import Presentation
 
 from sse_dash import db, fmt
+from sse_dash.dashboard import territory as terr
 from sse_dash.export import brief, static_map
 from sse_dash.export.provenance import SYNTHETIC_NOTICE
 
@@ -40,7 +41,7 @@ def test_departement_pack_on_dev_warehouse(con, tmp_path):
 
 
 def test_overseas_map_uses_local_utm(con):
-    layers = static_map.load_layers(con, brief.resolve(con, "dep:974"))
+    layers = static_map.load_layers(con, terr.resolve(con, "dep:974"))
     assert layers.crs == "EPSG:2975"
     x0, _y0, x1, _y1 = layers.outline.total_bounds
     assert 50_000 < x1 - x0 < 90_000  # La Réunion is ~70 km wide

@@ -280,7 +280,8 @@ def _write_warehouse(path: Path, *, synthetic: bool, n_points: int) -> None:
         "epci_code VARCHAR, ept_code VARCHAR, dep_code VARCHAR, reg_code VARCHAR, lon DOUBLE, "
         "lat DOUBLE, geo_quality VARCHAR, geo_source VARCHAR, qpv24 VARCHAR, qpv15 VARCHAR, "
         "qpv24_nearest VARCHAR, qpv24_distance_m DOUBLE, near_qpv300 BOOLEAN, "
-        "insee_plg_qp24 VARCHAR)"
+        "insee_plg_qp24 VARCHAR, naf_nomenclature VARCHAR, location_precision VARCHAR, "
+        "qpv24_status VARCHAR, near_qpv300_status VARCHAR)"
     )
     rng = random.Random(93)
     rows = []
@@ -296,6 +297,10 @@ def _write_warehouse(path: Path, *, synthetic: bool, n_points: int) -> None:
         band = SIZE_BANDS[rng.randrange(len(SIZE_BANDS))]
         lonlat = _wgs84(point)
         siret = f"{900000000 + i:09d}{i % 100000:05d}"
+        # one in 25 placed by INSEE at random in its commune: QPV status « incertain »
+        unsure = i % 25 == 24
+        if unsure:
+            nearest, dist = None, None
         rows.append(
             (
                 siret,
@@ -319,23 +324,28 @@ def _write_warehouse(path: Path, *, synthetic: bool, n_points: int) -> None:
                 "11",
                 lonlat.x,
                 lonlat.y,
-                "11",
+                "33" if unsure else "11",
                 "geolocalisation",
                 nearest if dist == 0 else None,
                 None,
                 nearest,
                 dist,
-                dist <= 300,
+                dist is not None and dist <= 300,
                 None,
+                "NAFRev2",
+                "commune" if unsure else "adresse",
+                "incertain" if unsure else ("oui" if dist == 0 else "non"),
+                "incertain" if unsure else ("oui" if dist <= 300 else "non"),
             )
         )
     if rows:
-        con.executemany("INSERT INTO establishments VALUES (" + ", ".join(["?"] * 29) + ")", rows)
+        con.executemany("INSERT INTO establishments VALUES (" + ", ".join(["?"] * 33) + ")", rows)
     base = (
         "sum(1)::BIGINT AS establishments, sum(CASE WHEN employer THEN 1 ELSE 0 END)::BIGINT "
         "AS employer_establishments, sum(employees_est) AS employees_est, "
         "sum(CASE WHEN qpv24 IS NOT NULL THEN 1 ELSE 0 END)::BIGINT AS in_qpv, "
-        "sum(CASE WHEN near_qpv300 THEN 1 ELSE 0 END)::BIGINT AS near_qpv300 "
+        "sum(CASE WHEN near_qpv300 THEN 1 ELSE 0 END)::BIGINT AS near_qpv300, "
+        "sum(CASE WHEN qpv24_status = 'incertain' THEN 1 ELSE 0 END)::BIGINT AS qpv_uncertain "
         "FROM establishments"
     )
     dims = "family, naf_section, size_class"

@@ -11,6 +11,8 @@ import pytest
 import ui_warehouse
 from browser_support import ARGS, CHROMIUM, require_chromium, streamlit_app
 
+from sse_dash.ui import pages
+
 pytestmark = pytest.mark.browser
 
 
@@ -145,6 +147,31 @@ def test_sidebar_link_keeps_the_territory(server, browser):
         view.page.locator('[data-testid="stSidebar"] a', has_text="Quartiers prioritaires").click()
         view.page.get_by_text("Seine-Saint-Denis (93) — 2 QPV 2024").wait_for(timeout=60_000)
         assert "territoire=dep%3A93" in view.page.url or "territoire=dep:93" in view.page.url
+        assert not view.errors, view.errors
+    finally:
+        view.close()
+
+
+def test_every_listed_page_opens_from_the_sidebar(server, browser):
+    """The sidebar of the real app lists the pages of sse_dash.ui.pages, in order, at their
+    URL paths, and each link opens its page (title shown, territory kept)."""
+    view = Offline(browser)
+    try:
+        view.page.goto(server + "/?territoire=dep:93")
+        sidebar = view.page.locator('[data-testid="stSidebar"]')
+        view.page.locator("h1", has_text=pages.PAGES[0].title).first.wait_for(timeout=60_000)
+        sidebar.locator("a").nth(len(pages.PAGES) - 1).wait_for(timeout=60_000)
+        texts = sidebar.locator("a").all_inner_texts()
+        assert len(texts) == len(pages.PAGES), texts
+        assert all(p.title in t for p, t in zip(pages.PAGES, texts, strict=True)), texts
+        for page in pages.PAGES:
+            link = sidebar.locator("a", has_text=page.title).first
+            href = urlparse(link.evaluate("a => a.href"))  # resolved against the page
+            assert href.path == "/" + page.url_path, (page.id, href)
+            link.click()
+            view.page.locator("h1", has_text=page.title).first.wait_for(timeout=60_000)
+            assert urlparse(view.page.url).path == "/" + page.url_path, view.page.url
+            assert "territoire=dep" in view.page.url, (page.id, view.page.url)
         assert not view.errors, view.errors
     finally:
         view.close()

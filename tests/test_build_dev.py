@@ -13,7 +13,8 @@ import shapely
 
 from sse_dash import cli, config, db
 from sse_dash.catalog import load_catalog
-from sse_dash.warehouse.build import SIRENE_ROLES, name_search
+from sse_dash.sirene.step import ROLES as SIRENE_ROLES
+from sse_dash.warehouse.build import name_search
 
 METRO_DEP = re.compile(r"^(\d{2}|2[AB])$")
 
@@ -211,9 +212,11 @@ def test_third_places_and_ptce(con, catalog):
     counts = dict(
         con.execute("SELECT dataset_id, count(*) FROM third_places GROUP BY 1").fetchall()
     )
+    # the ANCT files group the places of a commune in one row (« fabt-63; fabt-123 »): one
+    # row per place after reading (342 rows -> 382 Fabriques, 98 -> 109 Manufactures)
     assert counts == {
-        "fabriques_de_territoire": 342,
-        "manufactures_de_proximite": 98,
+        "fabriques_de_territoire": 382,
+        "manufactures_de_proximite": 109,
         "tiers_lieux_pdl": 162,
     }
     ptce_src = pd.read_csv(source(catalog, "ptce"), dtype=str)
@@ -242,11 +245,19 @@ def test_third_places_and_ptce(con, catalog):
 
 def test_third_places_carry_their_nearest_qpv(con):
     """Same engine as the establishments: inside => distance 0 and nearest == inside; every
-    located third place in metropolitan France has a nearest QPV and a distance."""
+    third place located at its address in metropolitan France has a nearest QPV and a
+    distance; one known only by its commune centre is « incertain », without either."""
     rows = con.execute(
         "SELECT qpv24, qpv24_nearest, qpv24_distance_m, lon, lat FROM third_places "
-        "WHERE lon BETWEEN -5.5 AND 10 AND lat BETWEEN 41 AND 51.5"
+        "WHERE lon BETWEEN -5.5 AND 10 AND lat BETWEEN 41 AND 51.5 "
+        "AND location_precision = 'adresse'"
     ).fetchall()
+    centres = con.execute(
+        "SELECT count(*), count(qpv24_nearest), count(qpv24_distance_m), "
+        "bool_and(qpv24_status = 'incertain' AND near_qpv300_status = 'incertain') "
+        "FROM third_places WHERE location_precision = 'commune'"
+    ).fetchone()
+    assert centres[0] > 300 and centres[1:] == (0, 0, True)
     assert rows and all(r[1] is not None and r[2] is not None for r in rows)
     inside = [r for r in rows if r[0] is not None]
     assert inside and all(r[2] == 0 and r[1] == r[0] for r in inside)
@@ -456,16 +467,7 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
     from sse_dash.warehouse.build import build
 
     monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
-    qpv_zip = tmp_path / "qpv-2024-geojson.zip"
-    member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
-    with zipfile.ZipFile(qpv_zip, "w") as zf:
-        zf.write(official_fixtures / member, member)
-    cat_file = tmp_path / "mini.toml"
-    cat_file.write_text(
-        MINI_CATALOG.format(fixtures=official_fixtures.as_posix(), qpv_zip=qpv_zip.as_posix()),
-        encoding="utf-8",
-    )
-    catalog = load_catalog(cat_file)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
     calls = []
     path = build(catalog, tmp_path / "data", progress=lambda *a: calls.append(a))
     geo_steps = [c for c in calls if not c[0].startswith("SIRENE")]
@@ -522,6 +524,118 @@ def test_build_from_official_format_fixtures(tmp_path, official_fixtures, monkey
         assert france[0] == 88365 + 36449 + 180000 + 153001
     finally:
         c.close()
+
+
+def _mini_catalog(tmp_path, official_fixtures):
+    qpv_zip = tmp_path / "qpv-2024-geojson.zip"
+    member = "GEOJSON/QP2024_France_Hexagonale_Outre_Mer_WGS84.geojson"
+    with zipfile.ZipFile(qpv_zip, "w") as zf:
+        zf.write(official_fixtures / member, member)
+    cat_file = tmp_path / "mini.toml"
+    cat_file.write_text(
+        MINI_CATALOG.format(fixtures=official_fixtures.as_posix(), qpv_zip=qpv_zip.as_posix()),
+        encoding="utf-8",
+    )
+    return load_catalog(cat_file)
+
+
+def test_steps_read_and_write_what_they_declare(tmp_path, official_fixtures, monkeypatch):
+    """Each step of the build asks the catalogue for exactly the roles it declares and writes
+    exactly the tables it declares; with the build's own tables, that is the warehouse."""
+    import dataclasses
+
+    from sse_dash.catalog import Catalog
+    from sse_dash.warehouse import build as wb
+
+    monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
+    current = {"step": None}
+    reads: dict = {}
+    writes: dict = {}
+    by_role, insert_frame = Catalog.by_role, wb.insert_frame
+
+    def spy_by_role(self, role):
+        reads.setdefault(current["step"], set()).add(role)
+        return by_role(self, role)
+
+    def spy_insert(con, table, frame):
+        writes.setdefault(current["step"], set()).add(table)
+        return insert_frame(con, table, frame)
+
+    def tables(con):
+        return {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+
+    def tracked(step):
+        def run(builder):
+            current["step"] = step.id
+            before = tables(builder.con)
+            step.run(builder)
+            created = tables(builder.con) - before
+            writes.setdefault(step.id, set()).update(created)
+            current["step"] = None
+
+        return dataclasses.replace(step, run=run)
+
+    monkeypatch.setattr(Catalog, "by_role", spy_by_role)
+    monkeypatch.setattr(wb, "insert_frame", spy_insert)
+    monkeypatch.setattr(wb, "STEPS", tuple(tracked(s) for s in wb.STEPS))
+    path = wb.build(catalog, tmp_path / "data", options={"synth_scale": "test"})
+    for step in wb.STEPS:
+        assert reads.get(step.id, set()) == set(step.reads), step.id
+        assert writes.get(step.id, set()) <= set(step.writes), step.id
+    assert writes[None] <= set(wb.BUILD_TABLES)  # build_issues, provenance (meta by SQL)
+    declared = {t for s in wb.STEPS for t in s.writes}
+    c = db.connect(path, read_only=True)
+    try:
+        assert tables(c) == declared | set(wb.BUILD_TABLES)
+    finally:
+        c.close()
+
+
+def test_catalogue_roles_are_the_roles_the_steps_read():
+    from sse_dash import catalog
+    from sse_dash.warehouse import build as wb
+
+    assert catalog.ROLES == wb.roles_read()
+
+
+def test_a_failing_step_raises_and_leaves_the_warehouse_untouched(
+    tmp_path, official_fixtures, monkeypatch
+):
+    """A step's failure is never swallowed: build() raises it, the previous base stays."""
+    import dataclasses
+
+    from sse_dash.warehouse import build as wb
+
+    monkeypatch.delenv("SSE_DASH_SHARED_DATA", raising=False)
+    catalog = _mini_catalog(tmp_path, official_fixtures)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "sse.duckdb").write_bytes(b"previous base")
+
+    def boom(builder):
+        raise RuntimeError("panne du pas QPV")
+
+    steps = tuple(dataclasses.replace(s, run=boom) if s.id == "qpv" else s for s in wb.STEPS)
+    monkeypatch.setattr(wb, "STEPS", steps)
+    with pytest.raises(RuntimeError, match="panne du pas QPV"):
+        wb.build(catalog, data_dir)
+    assert (data_dir / "sse.duckdb").read_bytes() == b"previous base"
+    assert sorted(p.name for p in data_dir.iterdir()) == [".build.lock", "sse.duckdb"]
+
+
+def test_sirene_step_does_not_import_the_build():
+    """The build imports its steps; a step imports the shared context, never the build."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sse_dash.sirene.step; "
+        "assert 'sse_dash.warehouse.build' not in sys.modules, 'cycle'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=config.REPO_ROOT)
 
 
 def test_first_build_publishes_geography_before_sirene(tmp_path, monkeypatch, shared_data):

@@ -151,3 +151,46 @@ def test_loader_missing_or_unreadable_file(tmp_path):
     broken.write_text("[[dataset]\nid = ", encoding="utf-8")
     with pytest.raises(CatalogError, match="Catalogue illisible"):
         load_catalog(broken)
+
+
+# ---------------------------------------------------------------- official sources of 2026
+
+SIRENE_RESOURCES = {
+    "sirene_etablissements": "a29c1297-1f92-4e2a-8f6b-8c902ce96c5f",
+    "sirene_unites_legales": "350182c9-148a-46e0-8389-76c2ec1374a3",
+    "sirene_geolocalisation": "672007af-0146-491f-835c-8314d63fa44e",
+}
+
+
+def test_sirene_uses_stable_datagouv_links_and_the_files_month(official):
+    for role, rid in SIRENE_RESOURCES.items():
+        (ds,) = official.by_role(role)
+        assert ds.urls == (f"https://www.data.gouv.fr/api/1/datasets/r/{rid}",), role
+        assert ds.options["datagouv_resource"] == rid
+        assert ds.options["vintage_from_file"] is True
+        assert "dernier disponible" not in ds.vintage
+        # the retired pipeline address (stale since May 2026) is not used
+        assert not any("data-pipeline-open" in u for u in ds.urls)
+        names = ds.options["mirror_names"]
+        assert names[0].endswith("-parquet.parquet") and any("_utf8" in n for n in names)
+        assert target_name(ds) == names[0]
+
+
+def test_third_places_census_contours_2026_and_pinned_anct_commits(official):
+    kinds = {ds.id: ds for ds in official.by_role("third_places")}
+    ftl = kinds["tiers_lieux_ftl"]
+    assert "recensement-des-tiers-lieux-en-france-2026" in ftl.urls[0]
+    assert ftl.separator == ";" and ftl.format == "csv"
+    assert ftl.columns["lat"] == "LATITUDE" and "Insee" in ftl.columns["commune_code"]
+    assert {"fabriques_de_territoire", "manufactures_de_proximite"} <= set(kinds)
+    assert "tiers_lieux_cget_2019" not in kinds
+    # the Fabriques file of January 2024 (the commit of November 2023 was an older one)
+    fabt = kinds["fabriques_de_territoire"]
+    assert "ef752b91625ada05baed01ddd8b22783e80bc99a" in fabt.urls[0]
+    assert fabt.vintage == "janvier 2024"
+    assert "/HEAD/" not in kinds["manufactures_de_proximite"].urls[0]
+    for role in ("regions_geom", "departements_geom", "communes_geom", "epci_geom"):
+        (ds,) = official.by_role(role)
+        assert all("/2026/geojson/" in u and u.endswith(".geojson") for u in ds.urls), ds.id
+    (ind,) = official.by_role("qpv_indicators")
+    assert "revenus" in ind.notes and "population" in ind.notes and "autre page" in ind.notes

@@ -25,17 +25,6 @@ def test_hbar_percent_and_english():
     assert fig.layout.separators == ".,"
 
 
-def test_grouped_and_stacked():
-    df = pd.DataFrame(
-        {"cat": ["x", "y", "x", "y"], "terr": ["T1", "T1", "T2", "T2"], "v": [1, 3, 2, 2]}
-    )
-    fig = charts.grouped_bars(df, category="cat", series="terr", value="v")
-    assert [t.name for t in fig.data] == ["T1", "T2"] and fig.layout.barmode == "group"
-    fig = charts.stacked_share(df, series="terr", category="cat", value="v")
-    shares = {t.name: list(t.x) for t in fig.data}
-    assert shares == {"x": [25.0, 50.0], "y": [75.0, 50.0]}
-
-
 def test_no_geo_traces_anywhere():
     df = pd.DataFrame({"label": ["A"], "n": [1], "year": [2020]})
     figs = [
@@ -81,8 +70,7 @@ def _every_builder():
         charts.hbar(df, label="cat", value="v", title="Titre", value_label="Nombre"),
         charts.hbar(df, label="cat", value="v", percent=True, lang="en"),
         charts.columns(df, x="cat", y="v", title="Titre", y_label="Établissements"),
-        charts.grouped_bars(df, category="cat", series="terr", value="v", percent=True),
-        charts.stacked_share(df, series="terr", category="cat", value="v", title="Titre"),
+        charts.hbar(df, label="cat", value="v", color=["#0072B2", "#E69F00", "#000", "#999"]),
     ]
 
 

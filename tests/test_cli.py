@@ -48,6 +48,7 @@ def test_every_subcommand_registers_and_the_full_parser_knows_them_all(capsys):
         argv = args.get(name) or {
             "brief": ["brief", "--territory", "dep:93", "--out", "x.pptx"],
             "bench": ["bench", "--only", "pip"],
+            "export": ["export", "etablissements", "--territoire", "dep:93", "--out", "x.csv"],
         }.get(name, [name])
         assert parser.parse_args(argv).func is not None
 

@@ -81,7 +81,7 @@ def test_breakdowns_and_years(con, ets):
     assert "Associations" in set(fam.label)
     sizes = sse.breakdown(con, t, "size_class")
     assert list(sizes.code) == ["NN", "1-9", "10-49", "50-249"]  # size order, not count order
-    years = sse.created_years(con, t)
+    years = sse.years_of(sse.summary(con, t))
     expected = pd.to_datetime(part.created).dt.year.value_counts().sort_index()
     assert list(years.establishments) == list(expected)
 
@@ -104,7 +104,16 @@ def test_table_and_map_points(con, ets):
     on_map = sse.map_points(con, t)
     located = part[part.lon.notna() & part.lat.notna()]
     assert set(on_map.siret) == set(located.siret) and on_map.lon.notna().all()
-    assert list(on_map.columns) == ["siret", "name", "family", "naf", "qpv24", "lon", "lat"]
+    assert list(on_map.columns) == [
+        "siret",
+        "name",
+        "family",
+        "naf",
+        "qpv24",
+        "qpv24_status",
+        "lon",
+        "lat",
+    ]
     capped = sse.map_points(con, t, limit=5)
     assert (
         len(capped) == 5 and capped.siret.tolist() == sse.map_points(con, t, limit=5).siret.tolist()
@@ -125,22 +134,12 @@ def test_agg_totals_agree_with_establishments(con, ets):
 def test_choropleth_includes_empty_areas_and_communes_need_a_departement(con, ets):
     deps = sse.choropleth(con, "departement").set_index("code")
     assert deps.loc["75", "establishments"] == 0 and deps.loc["93", "establishments"] == 120
-    communes = sse.choropleth(con, "commune", dep="93").set_index("code")
+    communes = sse.choropleth(con, "commune", within=terr.from_key(con, "dep:93"))
+    communes = communes.set_index("code")
     assert set(communes.index) == {"93066", "93031", "93008"}
     assert communes.loc["93031", "share_qpv"] == 0
     with pytest.raises(ValueError):
         sse.choropleth(con, "commune")
-
-
-def test_parse_filters_allow_lists():
-    f, ignored = sse.parse_filters(
-        {"famille": "association", "secteur": "q", "taille": "zz", "employeur": "1"},
-        ["association"],
-        ["Q"],
-    )
-    assert f == sse.Filters(family="association", sector="Q", employer=True)
-    assert ignored == ["taille"]
-    assert sse.filters_to_params(f) == {"famille": "association", "secteur": "Q", "employeur": "1"}
 
 
 def test_qpv_table_counts(con, ets):
@@ -205,6 +204,7 @@ def test_display_tables_label_codes_and_hide_missing_names():
             "created": pd.to_datetime(["2001-02-03", "2010-01-01", None]),
             "commune_code": ["93066", "93001", "31555"],
             "qpv24": ["QN09301M", None, None],
+            "qpv24_status": ["oui", "non", "incertain"],
             "qpv24_distance_m": [0.0, 151.4, np.nan],
             "lon": [2.3, 2.4, 1.4],
             "lat": [48.9, 48.8, 43.6],
@@ -218,6 +218,7 @@ def test_display_tables_label_codes_and_hide_missing_names():
     assert shown["Employeur"].tolist() == ["oui", "non", "non"]
     assert str(shown["Création"].iloc[0]) == "2001-02-03"
     assert shown["Distance au QPV le plus proche (m)"].tolist()[:2] == [0.0, 151.0]
+    assert shown["En QPV 2024"].tolist() == ["oui", "non", "incertain"]
     table = points.map_table(frame, labels)
     assert table["Famille"].tolist() == ["Associations", "Coopératives", "inconnue"]
     assert table["Nom"].iloc[1] == "(non diffusible)"
@@ -303,7 +304,8 @@ def test_breakdown_of_orders_ties_by_code_and_names_missing_codes():
 @pytest.mark.parametrize("radius", [50, 300, 1000, 5000])
 def test_sse_around_qpv_counts_every_establishment_within_the_radius(con, ets, radius):
     """The grid-cell prefilter only skips establishments that cannot be within `radius` m:
-    counts equal a brute-force distance from every located establishment to every QPV."""
+    counts equal a brute-force distance from every precisely located establishment to every
+    QPV (a random point in the commune, qualite_xy 33, says nothing about a distance)."""
     import shapely
 
     from sse_dash import qpv_index
@@ -311,7 +313,8 @@ def test_sse_around_qpv_counts_every_establishment_within_the_radius(con, ets, r
     for key in ("dep:93", "fr"):
         around = proximity.sse_around_qpv(con, terr.from_key(con, key), radius)
         qpv_frame = proximity.qpv_geoms(con, terr.from_key(con, key))
-        located = ets[ets.lon.notna() & ets.lat.notna()]
+        located = ets[ets.lon.notna() & ets.lat.notna() & (ets.qpv24_status != "incertain")]
+        assert len(located) < ets.lon.notna().sum()  # the fixture has a qualite_xy 33 point
         x, y = qpv_index.to_metric(2154, located.lon.to_numpy(), located.lat.to_numpy())
         pts = shapely.points(x, y)
         expected = {}
@@ -333,7 +336,7 @@ def test_sse_near_ptce_finds_every_establishment_within_the_radius(con, ets, rad
         t = terr.from_key(con, key)
         found = proximity.sse_near_ptce(con, t, radius)
         ptce = poi.ptce(con, t)
-        located = ets[ets.lon.notna() & ets.lat.notna()]
+        located = ets[ets.lon.notna() & ets.lat.notna() & (ets.qpv24_status != "incertain")]
         px, py = qpv_index.to_metric(2154, ptce.lon.to_numpy(), ptce.lat.to_numpy())
         ex, ey = qpv_index.to_metric(2154, located.lon.to_numpy(), located.lat.to_numpy())
         d = shapely.distance(shapely.points(ex, ey)[:, None], shapely.points(px, py)[None, :])

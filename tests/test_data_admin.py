@@ -1,4 +1,5 @@
-"""Building the warehouse from the app (st.progress) and the one-build-at-a-time lock."""
+"""Building the warehouse from the app (st.progress, administrators only: sse_dash.access) and
+the one-build-at-a-time lock."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from sse_dash import config
 from sse_dash.catalog import load_catalog
+from sse_dash.ui import pages
 from sse_dash.warehouse.build import BuildError, build, build_lock
 
-APP = config.REPO_ROOT / "app.py"
+APP = config.REPO_ROOT / pages.script("overview")
 DEV_LABEL = "Données de développement (../shared/data, SIRENE synthétique)"
 
 
@@ -26,6 +28,7 @@ def test_second_build_in_same_folder_is_refused_and_base_untouched(tmp_path):
 
 
 def test_build_from_the_app_when_base_is_missing(tmp_path, monkeypatch, shared_data):
+    monkeypatch.setenv("SSE_DASH_ADMIN", "1")  # single-user install
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("SSE_DASH_CATALOG", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
@@ -48,6 +51,7 @@ def test_app_build_failure_is_a_french_message(tmp_path, monkeypatch):
     broken.write_text('[catalog]\nname = "x"\n[[dataset]]\nid = "a"\n', encoding="utf-8")
     data = tmp_path / "data"
     data.mkdir()
+    monkeypatch.setenv("SSE_DASH_ADMIN", "1")
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(data))
     monkeypatch.setenv("SSE_DASH_CATALOG", str(broken))
     at = AppTest.from_file(str(APP), default_timeout=60).run()

@@ -13,9 +13,9 @@ from PIL import Image
 from test_brief_support import build_fixture_warehouse
 
 from sse_dash import db
+from sse_dash.dashboard.territory import Territory, resolve
 from sse_dash.export import static_map
 from sse_dash.export.provenance import SYNTHETIC_NOTICE
-from sse_dash.export.territory import Territory, resolve
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_projection_is_metric_lambert93(con):
     ],
 )
 def test_local_projection_overseas(level, code, dep, expected):
-    assert static_map.crs_for(Territory("x", level, code, "T", dep_code=dep)) == expected
+    assert static_map.crs_for(Territory(level, code, "T", dep_code=dep)) == expected
 
 
 def test_qpv_map_shows_only_establishments_in_or_near_the_qpv(con):
@@ -148,13 +148,3 @@ def test_non_diffusible_units_are_never_placed(con, tmp_path):
         ro.close()
     assert len(layers.points) == 40 - n_hidden
     assert "association" not in set(layers.points["family"])
-
-
-def test_territory_ids_from_levels():
-    from sse_dash.export.territory import UnknownTerritory, to_id
-
-    assert to_id("departement", "93") == "dep:93"
-    assert to_id("epci", "200054781") == "epci:200054781"
-    assert to_id("qpv", "QN09301M") == "qpv:QN09301M"
-    with pytest.raises(UnknownTerritory):
-        to_id("france", "FR")

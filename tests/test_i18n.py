@@ -15,20 +15,22 @@ from streamlit.testing.v1 import AppTest
 
 from sse_dash import db, i18n
 from sse_dash.dashboard import points, sources, sse
+from sse_dash.ui import pages
 from sse_dash.ui import state as S
 
-TERRITORY = "pages/1_Territoire.py"
-QPV = "pages/2_Quartiers_prioritaires.py"
-ECOSYSTEM = "pages/3_Ecosysteme.py"
-COMPARE = "pages/4_Comparer.py"
-ADDRESS = "pages/5_Adresse_en_QPV.py"
-SOURCES = "pages/6_Donnees_et_sources.py"
+HOME = pages.script("overview")
+TERRITORY = pages.script("territory")
+QPV = pages.script("qpv")
+ECOSYSTEM = pages.script("ecosystem")
+COMPARE = pages.script("compare")
+ADDRESS = pages.script("address_check")
+SOURCES = pages.script("sources")
 
 # (page, URL parameters): every branch of the pages that shows its own texts.
 SCENARIOS = [
-    ("app.py", {"territoire": "fr"}),
-    ("app.py", {"territoire": "dep:93", "maille": "commune", "indicateur": "per10k"}),
-    ("app.py", {"territoire": "xx:zz", "indicateur": "nope"}),
+    (HOME, {"territoire": "fr"}),
+    (HOME, {"territoire": "dep:93", "maille": "commune", "indicateur": "per10k"}),
+    (HOME, {"territoire": "xx:zz", "indicateur": "nope"}),
     (
         TERRITORY,
         {
@@ -281,7 +283,7 @@ def test_no_french_left_without_sirene_or_warehouse(tmp_path, monkeypatch, prope
     ui_warehouse.build(tmp_path / "no_sirene" / "sse.duckdb", sirene=False)
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(tmp_path / "no_sirene"))
     left = {}
-    for page in ("app.py", TERRITORY, QPV, ECOSYSTEM, COMPARE, SOURCES):
+    for page in (HOME, TERRITORY, QPV, ECOSYSTEM, COMPARE, SOURCES):
         found = french_left(run_en(page, territoire="dep:93", qpv="QN09301M"), proper_names)
         if found:
             left[page] = found

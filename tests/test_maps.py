@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from sse_dash import maps
+from sse_dash import maps, style
 from sse_dash.dashboard import mapviews
 
 REPO = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ def test_choropleth_classes_and_legend():
     layer, legend = maps.choropleth_layer(df, "v", name="x", legend_title="Titre")
     colours = [f["properties"]["_color"] for f in layer.data["features"]]
     assert colours[0] == maps.SEQUENTIAL[0] and colours[4] == maps.SEQUENTIAL[-1]
-    assert colours[5] == maps.MISSING_COLOR
+    assert colours[5] == maps.MISSING_COLOUR
     assert "Donnée manquante" in legend.html_json
     m = maps.base_map(tiles=None)
     layer.add_to(m)
@@ -180,9 +180,7 @@ def test_layered_map_has_each_layer_and_a_control():
     )
     pt = pd.DataFrame({"lon": [2.37], "lat": [48.87], "name": ["P"], "theme": ["Alimentation"]})
     adr = pd.DataFrame({"lon": [2.38], "lat": [48.88], "tooltip": ["1 rue X"]})
-    m = mapviews.layered_map(
-        qpv=qpv, establishments=ets, third_places=tl, ptce=pt, addresses=adr, tiles=None
-    )
+    m = mapviews.layered_map({"qpv": qpv, "ets": ets, "tl": tl, "ptce": pt, "adr": adr}, tiles=None)
     html = maps.map_html(m)
     for label in (
         "Quartiers prioritaires 2024",
@@ -206,12 +204,12 @@ def test_worst_case_establishment_map_stays_under_5_mb():
             "lat": rng.uniform(48.8, 49.0, n),
             "name": ["ASSOCIATION DEPARTEMENTALE POUR LA SAUVEGARDE DE L'ENFANCE ET DE L'ADULTE"]
             * n,
-            "family": rng.choice(mapviews.FAMILY_ORDER, n),
+            "family": rng.choice(list(style.FAMILY_COLOURS), n),
             "naf": "88.99B",
         }
     )
     qpv = pd.DataFrame({"code": ["QN1"] * 200, "name": ["Q"] * 200, "geometry": [SQUARE] * 200})
-    m = mapviews.layered_map(qpv=qpv, establishments=ets, tiles=None)
+    m = mapviews.layered_map({"qpv": qpv, "ets": ets}, tiles=None)
     assert len(maps.map_html(m).encode()) < 5_000_000
 
 
@@ -247,7 +245,7 @@ def _jinja_layers_map():
             "location_precision": ["adresse"],
         }
     )
-    return mapviews.layered_map(qpv=qpv, establishments=ets, third_places=tl, tiles=None)
+    return mapviews.layered_map({"qpv": qpv, "ets": ets, "tl": tl}, tiles=None)
 
 
 def test_text_from_data_is_never_run_as_a_jinja_template():
@@ -322,14 +320,3 @@ def test_points_layer_without_points():
     layer = maps.points_layer(df, name="vide")
     assert len(layer) == 0 and layer.data_json == "[]" and layer.bounds() is None
     assert layer  # still a map element: an empty layer is not "falsy"
-
-
-def test_establishment_tips():
-    names = pd.Series(["Asso", None, "", "N" * 60, "Coop  " + "x" * 50], dtype="object")
-    nafs = pd.Series(["88.99B", "94.99Z", None, "", "01.11Z"], dtype="object")
-    tips = mapviews.establishment_tips(names, nafs).to_pylist()
-    assert tips[0] == "Asso — 88.99B"
-    assert tips[1] == "(nom non diffusible) — 94.99Z"
-    assert tips[2] == "(nom non diffusible)"
-    assert tips[3] == "N" * (mapviews.MAX_TIP_NAME - 1) + "…"
-    assert len(tips[4].split(" — ")[0]) == mapviews.MAX_TIP_NAME and tips[4].endswith("01.11Z")

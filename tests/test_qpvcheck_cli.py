@@ -11,6 +11,7 @@ from fixtures.qpvcheck.fake_ign import FakeIgn
 from openpyxl import Workbook, load_workbook
 
 from sse_dash import cli
+from sse_dash.qpvcheck import reader
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +118,10 @@ def test_missing_input_and_bad_output_extension(tmp_path, capsys):
 
 
 def test_oversized_file(tmp_path, capsys):
+    """The command line takes larger files than the page (reader.CLI), still within a limit,
+    checked on the file's size before reading it (the sparse file below is never read)."""
     src = tmp_path / "gros.csv"
     with open(src, "wb") as fh:
-        fh.truncate(60 * 1024 * 1024)
+        fh.truncate(reader.CLI.max_bytes + 1)
     assert run(src, "--out", tmp_path / "o.csv") == 2
     assert "trop volumineux" in capsys.readouterr().err

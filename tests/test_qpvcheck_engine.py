@@ -117,7 +117,10 @@ def test_address_single_with_warnings(ref, fake):
     assert r.source == "adresse" and r.geocoded.score == 0.95
     assert r.code == "QN07501M" and r.warnings == []
     street = engine.check_text(ref, "rue du Test 75019 Paris", geocoder(fake))
-    assert street.warnings and not street.in_qpv and street.within_300
+    # a street at score 0.7 is located only to its commune: too coarse to answer
+    assert street.warnings and not street.in_qpv and not street.within_300
+    assert street.answer == street.near_answer == "incertain"
+    assert street.summary_fr().startswith("Incertain")
     with pytest.raises(InputError, match="introuvable"):
         engine.check_text(ref, "adresse qui n'existe pas", geocoder(fake))
 

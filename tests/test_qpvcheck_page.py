@@ -6,9 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sse_dash import config, db
+from sse_dash.ui import pages
 from sse_dash.ui import state as S
 
-PAGE = str(config.REPO_ROOT / "pages" / "5_Adresse_en_QPV.py")
+PAGE = str(config.REPO_ROOT / pages.script("address_check"))
 
 
 @pytest.fixture()
@@ -137,3 +138,59 @@ def test_batch_without_usable_columns(app):
     at = upload(app, "autre.csv", b"nom;montant\nA;12\n")
     assert not at.exception
     assert any("Aucune colonne" in w.value for w in at.warning)
+
+
+def run_batch_button(at):
+    run = [b for b in at.button if b.label in ("Lancer la vérification", "Start the check")][0]
+    run.click()
+    at.run()
+    return at
+
+
+def test_a_control_character_keeps_the_batch_and_its_downloads(app, inside_point, caplog):
+    """A single \\x0b in a cell used to fail the whole batch (no downloads) and to put the
+    cell's text in the server log."""
+    _, _, lon, lat = inside_point
+    content = f"nom;longitude;latitude\nconfidentiel\x0bcellule;{lon:.6f};{lat:.6f}\n".encode()
+    at = upload(app, "controle.csv", content)
+    with caplog.at_level("DEBUG"):
+        at = run_batch_button(at)
+    assert not at.exception and not at.error
+    labels = [b.label for b in at.get("download_button")]
+    assert "Télécharger (CSV)" in labels and "Télécharger (Excel)" in labels
+    assert "confidentiel" not in caplog.text
+
+
+def test_failures_are_logged_without_their_message(caplog):
+    from sse_dash.ui.address_check import log_failure
+
+    try:
+        raise ValueError("12 rue Secrète 75001 Paris cannot be used in worksheets")
+    except ValueError as exc:
+        with caplog.at_level("ERROR"):
+            log_failure("batch XLSX output failed", exc)
+    assert "ValueError" in caplog.text and "test_qpvcheck_page.py" in caplog.text
+    assert "Secrète" not in caplog.text
+
+
+def test_file_messages_in_english(dev_data_dir, monkeypatch):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(dev_data_dir))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    wide = (";".join(f"c{i}" for i in range(600)) + "\n" + ";".join(["1"] * 600) + "\n").encode()
+    at = upload(at, "large.csv", wide)
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("Too many columns (600)") and "500 columns" in message
+    mac = "nom;longitude;latitude\nÉpicerie;2,35;48,85\nCrèche;2,36;48,86\n".encode("mac_roman")
+    at = upload(at, "mac.csv", mac)
+    assert any("Encoding recognised: Mac Roman" in i.value for i in at.info)
+
+
+def test_mac_roman_note_and_accents_on_the_page(app):
+    mac = "nom;longitude;latitude\nÉpicerie;2,35;48,85\nCrèche;2,36;48,86\n".encode("mac_roman")
+    at = upload(app, "mac.csv", mac)
+    assert any("Mac Roman" in i.value for i in at.info)
+    assert at.dataframe[0].value.nom.tolist() == ["Épicerie", "Crèche"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import numpy as np
@@ -90,15 +91,17 @@ def test_too_big_file_is_refused():
         reader.read_table(big, "gros.csv")
 
 
-def test_too_many_rows(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_ROWS", 10)
+def test_too_many_rows():
+    limits = dataclasses.replace(reader.UPLOAD, max_rows=10)
     data = b"lon;lat\n" + b"2.3;48.8\n" * 11
-    with pytest.raises(InputError, match="Trop de lignes"):
-        reader.read_table(data, "a.csv")
+    with pytest.raises(InputError, match="Trop de lignes : le fichier en contient plus de 10"):
+        reader.read_table(data, "a.csv", limits)
+    assert len(reader.read_table(data[: -len(b"2.3;48.8\n")], "a.csv", limits).df) == 10
 
 
 def test_limits_are_stated_in_french():
     assert "200" in reader.LIMITS_TEXT and "50 Mo" in reader.LIMITS_TEXT
+    assert "500 colonnes" in reader.LIMITS_TEXT
 
 
 def test_old_xls_and_broken_xlsx():

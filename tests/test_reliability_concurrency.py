@@ -15,20 +15,15 @@ from browser_support import ARGS, CHROMIUM, require_chromium, streamlit_app
 
 from sse_dash import db
 from sse_dash.qpvcheck import engine
+from sse_dash.ui import pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 SESSIONS = 20
-PAGES = [
-    "/?territoire=fr",
-    "/Territoire?territoire=dep:93",
-    "/Quartiers_prioritaires?territoire=dep:93",
-    "/Ecosysteme?territoire=dep:93",
-    "/Comparer?territoire=dep:93",
-    "/Adresse_en_QPV",
-    "/Donnees_et_sources",
-]
+# every page of the app; the territory pages on dep:93, the home page on France
+QUERY = {"overview": "?territoire=fr", "address_check": "", "sources": ""}
+PAGES = [f"/{page.url_path}{QUERY.get(page.id, '?territoire=dep:93')}" for page in pages.PAGES]
 TOTAL_TIMEOUT_S = 240
 # Records when the script run that follows the first « running » state ends.
 DONE_SCRIPT = """

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from sse_dash import db
 from sse_dash.dashboard import proximity
 from sse_dash.dashboard import territory as terr
+from sse_dash.ui import pages
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -49,8 +50,8 @@ def test_ecosystem_page_for_a_territory_without_third_places(wh, monkeypatch):
         con.close()
     monkeypatch.setenv("SSE_DASH_DATA_DIR", str(wh.parent))
     monkeypatch.setenv("SSE_DASH_TILES", "none")
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(REPO / pages.script("overview")), default_timeout=120)
     at.query_params["territoire"] = key
-    at.switch_page("pages/3_Ecosysteme.py")
+    at.switch_page(pages.script("ecosystem"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]

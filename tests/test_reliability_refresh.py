@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sse_dash import db, fetch
+from sse_dash.ui import pages
 
 REPO = Path(__file__).resolve().parent.parent
 CHUNK = 64 * 1024
@@ -170,8 +171,8 @@ def test_build_killed_midway_keeps_the_warehouse_and_the_app_serves(dev_warehous
     old = {k: os.environ.get(k) for k in ("SSE_DASH_DATA_DIR", "SSE_DASH_TILES")}
     os.environ.update(SSE_DASH_DATA_DIR=str(data_dir), SSE_DASH_TILES="none")
     try:
-        for page in (None, "pages/2_Quartiers_prioritaires.py"):
-            at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        for page in (None, pages.script("qpv")):
+            at = AppTest.from_file(str(REPO / pages.script("overview")), default_timeout=120)
             at.query_params["territoire"] = "dep:93"
             if page:
                 at.switch_page(page)

@@ -18,7 +18,6 @@ import pytest
 from sse_dash import db, queries
 from sse_dash.dashboard import points, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.export import territory as xterr
 from sse_dash.export.brief import BriefUnavailable, build_brief
 from sse_dash.qpvcheck import InputError, engine
 from sse_dash.qpvcheck import maps as qmaps
@@ -171,8 +170,6 @@ def test_breakdown_dimensions_are_allow_listed(dim):
     t = terr.Territory("departement", "93", "x")
     with pytest.raises(queries.ForbiddenIdentifier):
         sse.breakdown(None, t, dim)
-    with pytest.raises(queries.ForbiddenIdentifier):
-        sse.agg_breakdown(None, [t], dim)
 
 
 @pytest.mark.parametrize("name", ["../secret", "ui_meta.sql", "UI_META", "ui meta", "nope"])
@@ -224,7 +221,7 @@ def outcome(fn, *args, **kwargs):
         pytest.fail(f"{fn.__name__}{args[1:]!r}: erreur DuckDB {exc!r}")
     except (
         InputError,
-        xterr.UnknownTerritory,
+        terr.UnknownTerritory,
         BriefUnavailable,
         queries.ForbiddenIdentifier,
     ) as exc:
@@ -266,24 +263,11 @@ def test_hostile_values_change_nothing(writable_copy, rendered, tmp_path):
             assert is_empty(outcome(sse.points, con, dep, filters))
             assert is_empty(outcome(sse.map_points, con, dep, filters))
             assert is_empty(outcome(sse.breakdown, con, dep, "family", filters))
-            assert is_empty(outcome(sse.created_years, con, fake))
-            parsed, ignored = sse.parse_filters(
-                {
-                    "famille": bad,
-                    "secteur": bad,
-                    "taille": bad,
-                    "qpv_filtre": bad,
-                    "employeur": bad,
-                },
-                ["association"],
-                ["Q"],
-            )
-            assert parsed == sse.NO_FILTERS and len(ignored) == 5
+            assert is_empty(sse.years_of(outcome(sse.summary, con, fake)))
             totals = outcome(sse.totals, con, [fake])
             assert totals["establishments"].tolist() == [0.0]
-            assert is_empty(outcome(sse.agg_breakdown, con, [fake], "family"))
             assert isinstance(outcome(sse.choropleth, con, bad), ValueError)
-            assert outcome(sse.choropleth, con, "commune", dep=bad)["establishments"].sum() == 0
+            assert outcome(sse.choropleth, con, "commune", within=fake)["establishments"].sum() == 0
             # QPV codes from the URL and geography
             assert outcome(qpv.one, con, bad) is None
             assert is_empty(outcome(qpv.overlap, con, bad))
@@ -291,17 +275,16 @@ def test_hostile_values_change_nothing(writable_copy, rendered, tmp_path):
             assert is_empty(outcome(qpv.contours, con, fake))
             assert isinstance(outcome(qpv.contours, con, dep, bad), ValueError)
             assert is_empty(outcome(qpv.table, con, fake))
-            assert is_empty(outcome(qpv.counts_by_departement, con, bad))
             assert is_empty(outcome(points.third_places, con, fake))
             assert is_empty(outcome(points.ptce, con, fake))
             assert proximity.clamp_radius(bad) == 500
             assert is_empty(outcome(proximity.sse_near_ptce, con, dep, 500, sector=bad))
             assert is_empty(outcome(qmaps.qpv_shapes, con, [bad], "2024"))
             # exports: territory identifiers typed on the command line or sent by a button
-            assert isinstance(outcome(xterr.resolve, con, bad), xterr.UnknownTerritory)
-            assert isinstance(outcome(xterr.resolve, con, f"dep:{bad}"), xterr.UnknownTerritory)
+            assert isinstance(outcome(terr.resolve, con, bad), terr.UnknownTerritory)
+            assert isinstance(outcome(terr.resolve, con, f"dep:{bad}"), terr.UnknownTerritory)
             res = outcome(build_brief, con, bad, tmp_path / "brief.pdf")
-            assert isinstance(res, xterr.UnknownTerritory | BriefUnavailable)
+            assert isinstance(res, terr.UnknownTerritory | BriefUnavailable)
             # « Adresse en QPV ? » single check with text typed by the user
             assert isinstance(outcome(engine.check_text, ref, bad, NoGeocoder()), InputError)
         assert table_counts(con) == before

@@ -89,13 +89,15 @@ def dep93(con) -> terr.Territory:
 def layered(con) -> str:
     t = dep93(con)
     m = mapviews.layered_map(
+        {
+            "qpv": qpv.contours(con, t),
+            "qpv15": qpv.contours(con, t, "2015"),
+            "ets": sse.map_points(con, t),
+            "tl": points.third_places(con, t),
+            "ptce": points.ptce(con, t),
+            "adr": pd.DataFrame({"lon": [2.35], "lat": [48.93], "tooltip": [PAYLOADS[2]]}),
+        },
         bounds=terr.bounds(con, t),
-        qpv=qpv.contours(con, t),
-        qpv15=qpv.contours(con, t, "2015"),
-        establishments=sse.map_points(con, t),
-        third_places=points.third_places(con, t),
-        ptce=points.ptce(con, t),
-        addresses=pd.DataFrame({"lon": [2.35], "lat": [48.93], "tooltip": [PAYLOADS[2]]}),
         family_labels=sse.labels(con, "family"),
         tiles=None,
     )
@@ -114,8 +116,8 @@ def test_qpv_map_and_choropleth_escape_names(con):
     t = dep93(con)
     contours = qpv.contours(con, t)
     assert contours["name"].str.contains("<").any()
-    assert_escaped(maps.map_html(mapviews.qpv_map(contours, tiles=None)))
-    areas = sse.choropleth(con, "commune", dep="93")
+    assert_escaped(maps.map_html(mapviews.layered_map({"qpv": contours}, tiles=None)))
+    areas = sse.choropleth(con, "commune", within=t)
     assert areas["name"].str.contains("<").any()
     m = mapviews.choropleth_map(areas, "count", legend_title=PAYLOADS[0], tiles=None)
     assert_escaped(maps.map_html(m), expect_names=2)

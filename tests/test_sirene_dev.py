@@ -43,8 +43,12 @@ def test_dev_build_establishments_on_real_geography(con):
         "WHERE e.lon IS NOT NULL AND NOT ST_Intersects(q.geom, ST_Point(e.lon, e.lat))"
     ).fetchone()[0]
     assert bad == 0
-    agree, compared = con.execute(
-        "SELECT count(*) FILTER (WHERE coalesce(qpv24, 'CSZ') = insee_plg_qp24), count(*) "
-        "FROM establishments WHERE insee_plg_qp24 IS NOT NULL AND qpv24_distance_m IS NOT NULL"
+    # INSEE's zone (QPV code, HZ or CSZ = outside) against ours, on comparable rows
+    agree, compared, hz_csz = con.execute(
+        "SELECT count(*) FILTER (WHERE (qpv24_status = 'oui' AND insee_plg_qp24 = qpv24) OR "
+        "(qpv24_status = 'non' AND insee_plg_qp24 IN ('HZ', 'CSZ'))), count(*), "
+        "count(*) FILTER (WHERE insee_plg_qp24 IN ('HZ', 'CSZ')) "
+        "FROM establishments WHERE qpv24_status IN ('oui', 'non') "
+        "AND insee_plg_qp24 IS NOT NULL AND insee_qualite_qp24 = '1'"
     ).fetchone()
-    assert 0.95 < agree / compared < 1.0
+    assert 0.97 < agree / compared <= 1.0 and hz_csz > compared / 2

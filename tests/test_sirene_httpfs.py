@@ -151,7 +151,8 @@ def test_remote_read_gives_the_same_establishments(remote_build, local_establish
     assert remote == local_establishments  # families, communes, QPV codes, coordinates…
     assert {r[2][:2] for r in remote if r[2]} == {"93"}
     assert qpv > 0
-    assert synthetic == ("false",)  # catalogued files: not the on-the-fly synthetic SIRENE
+    # the generator's Parquet marker travels with the files, even read remotely: flagged
+    assert synthetic == ("true",)
 
 
 def test_only_the_needed_columns_travel(remote_build, sirene_files):
@@ -179,7 +180,8 @@ def test_provenance_says_remote_httpfs_read(remote_build):
     for dataset_id, source, notes, n, synthetic, sha in rows:
         assert source == f"{srv.url}/{schema.FILES[dataset_id][0]}"
         assert notes.startswith("lecture distante (httpfs)")
-        assert n > 0 and synthetic is False
+        assert n > 0 and synthetic is True  # files of the synthetic generator
+        assert "Aucun établissement réel" in notes
         assert sha is None  # the file was never downloaded whole: no checksum to show
 
 

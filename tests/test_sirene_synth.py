@@ -1,17 +1,50 @@
-"""Synthetic SIRENE: official schemas, determinism, plausible content, and the build step
-(synthetic path) end to end on the "test" scale."""
+"""Synthetic SIRENE: exactly the official schemas (checked against data.gouv.fr's conversion
+configuration in ../shared/reference/sirene), the official names in the « officiel » layout,
+code values and shares like INSEE's (HZ / CSZ / QPV codes, qualités, qualite_xy 33, epsg per
+territory, no Mayotte in the geolocation file), closed establishments with their closure date,
+non-SSE units and establishments over every sector; determinism; the build step end to end."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sirene_support import mini_geo
 
-from sse_dash.sirene import aggregates, schema, step, synth
+from sse_dash import config, db
+from sse_dash.sirene import aggregates, mappings, schema, step, synth
+
+REFERENCE_FILES = {
+    "sirene_unites_legales": ("datagouv_pipeline_config_stock.json", "StockUniteLegale_utf8.zip"),
+    "sirene_etablissements": ("datagouv_pipeline_config_stock.json", "StockEtablissement_utf8.zip"),
+    "sirene_geolocalisation": (
+        "datagouv_pipeline_config_geoloc.json",
+        "GeolocalisationEtablissement_Sirene_pour_etudes_statistiques_utf8.zip",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def reference() -> Path:
+    path = config.shared_data_dir().parent / "reference" / "sirene"
+    if not (path / "datagouv_pipeline_config_stock.json").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"Référence SIRENE absente en CI : {path}")
+        pytest.skip(f"référence SIRENE absente ({path})")
+    return path
+
+
+def reference_columns(reference: Path, role: str) -> dict:
+    file, name = REFERENCE_FILES[role]
+    entries = json.loads((reference / file).read_text(encoding="utf-8"))
+    (entry,) = [e for e in entries if e["name"] == name]
+    return entry
 
 
 @pytest.fixture(scope="module")
@@ -31,44 +64,54 @@ def _tables(info):
     return {role: pq.read_table(path) for role, path in info["files"].items()}
 
 
-def test_files_have_exactly_the_official_columns(files):
+def test_schema_module_is_the_official_configuration(reference):
+    """Names, order and types of the three files, and the Parquet resource ids of the
+    official catalogue, are those of data.gouv.fr's conversion configuration."""
+    from sse_dash.catalog import load_catalog
+
+    official = load_catalog(config.OFFICIAL_CATALOG)
+    for role, (_name, cols) in schema.FILES.items():
+        entry = reference_columns(reference, role)
+        assert list(entry["dtype"].items()) == list(cols), role
+        (ds,) = official.by_role(role)
+        assert ds.options["datagouv_resource"] == entry["parquet_resource_id"]
+        assert ds.urls[0].endswith(f"/datasets/r/{entry['parquet_resource_id']}")
+    assert len(schema.UNITE_LEGALE) == 35 and len(schema.ETABLISSEMENT) == 54
+    assert len(schema.GEOLOCALISATION) == 19
+
+
+def test_generated_files_have_exactly_the_official_schema(files, reference):
     for role, path in files["files"].items():
-        name, cols = schema.FILES[role]
-        assert Path(path).name == name
+        entry = reference_columns(reference, role)
         got = pq.read_schema(path)
-        assert got.names == schema.column_names(cols)
-        assert [f.type for f in got] == [t for _, t in cols]
+        assert got.names == list(entry["dtype"]), role
+        assert [f.type for f in got] == [schema.arrow_type(t) for t in entry["dtype"].values()]
+    t = _tables(files)
+    assert t["sirene_unites_legales"].schema.field("categorieJuridiqueUniteLegale").type == (
+        pa.int64()
+    )
+    geo = t["sirene_geolocalisation"].schema
+    for col in ("x", "y", "x_longitude", "y_latitude", "distance_precision"):
+        assert geo.field(col).type == pa.float32(), col
+    assert (
+        t["sirene_etablissements"].schema.field("coordonneeLambertAbscisseEtablissement").type
+        == pa.string()
+    )
 
 
-def test_official_column_lists_contain_the_documented_fields():
-    geo = schema.column_names(schema.GEOLOCALISATION)
-    for col in (
-        "siret",
-        "x",
-        "y",
-        "qualite_xy",
-        "epsg",
-        "plg_code_commune",
-        "plg_qp24",
-        "plg_qp15",
-        "plg_iris",
-        "qualite_qp24",
-        "y_latitude",
-        "x_longitude",
-    ):
-        assert col in geo
-    assert "economieSocialeSolidaireUniteLegale" in schema.column_names(schema.UNITE_LEGALE)
-    etab = schema.column_names(schema.ETABLISSEMENT)
-    for col in (
-        "etatAdministratifEtablissement",
-        "trancheEffectifsEtablissement",
-        "coordonneeLambertAbscisseEtablissement",
-        "codeCommuneEtablissement",
-    ):
-        assert col in etab
-    for cols in (schema.UNITE_LEGALE, schema.ETABLISSEMENT, schema.GEOLOCALISATION):
-        names = schema.column_names(cols)
-        assert len(names) == len(set(names))
+def test_official_layout_names_and_synthetic_marker(geo_con, tmp_path):
+    info = synth.generate(tmp_path / "miroir", geo_con, "test", seed=3, layout="officiel")
+    for role, path in info["files"].items():
+        assert Path(path) == tmp_path / "miroir" / role / schema.OFFICIAL_NAMES[role]
+        assert synth.is_synthetic_file(path)
+        assert pq.read_schema(path).names == schema.column_names(schema.FILES[role][1])
+    simple = synth.generate(tmp_path / "simple", geo_con, "test", seed=3)
+    assert all(synth.is_synthetic_file(p) for p in simple["files"].values())
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"a": [1]}), plain)
+    assert not synth.is_synthetic_file(plain) and not synth.is_synthetic_file(tmp_path / "no")
+    with pytest.raises(synth.SynthError, match="Présentation inconnue"):
+        synth.generate(tmp_path / "x", geo_con, "test", layout="miroir")
 
 
 def test_same_seed_same_content_other_seed_differs(geo_con, files, tmp_path):
@@ -100,29 +143,159 @@ def test_identifiers_are_unique_and_valid(files):
     assert set(t["sirene_geolocalisation"].column("siret").to_pylist()) <= set(siret)
 
 
-def test_content_is_plausible(files):
+def _con_with_views(info) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    f = files["files"]
-    row = con.execute(
+    f = info["files"]
+    con.execute(f"CREATE VIEW ul AS SELECT * FROM read_parquet('{f['sirene_unites_legales']}')")
+    con.execute(f"CREATE VIEW et AS SELECT * FROM read_parquet('{f['sirene_etablissements']}')")
+    con.execute(f"CREATE VIEW g AS SELECT * FROM read_parquet('{f['sirene_geolocalisation']}')")
+    return con
+
+
+def test_sse_content_is_plausible(files):
+    con = _con_with_views(files)
+    n, active, closed, nd, assoc = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE e.etatAdministratifEtablissement = 'A'), "
         "count(*) FILTER (WHERE e.etatAdministratifEtablissement = 'F'), "
         "count(*) FILTER (WHERE u.statutDiffusionUniteLegale = 'P'), "
-        "count(*) FILTER (WHERE u.categorieJuridiqueUniteLegale LIKE '92%') "
-        "FROM read_parquet(?) e JOIN read_parquet(?) u USING (siren) "
-        "WHERE u.economieSocialeSolidaireUniteLegale = 'O'",
-        [f["sirene_etablissements"], f["sirene_unites_legales"]],
+        "count(*) FILTER (WHERE u.categorieJuridiqueUniteLegale BETWEEN 9200 AND 9299) "
+        "FROM et e JOIN ul u USING (siren) WHERE u.economieSocialeSolidaireUniteLegale = 'O'"
     ).fetchone()
-    n, active, closed, nd, assoc = row
     assert 2000 <= n <= 3500
     assert 0.6 < active / n < 0.9 and closed > 0
     assert nd >= 0
     assert 0.75 < assoc / n < 0.95
-    plg = con.execute(
-        "SELECT count(*) FILTER (WHERE plg_qp24 = 'CSZ'), count(*) FILTER (WHERE plg_qp24 "
-        "LIKE 'QN%'), count(*) FILTER (WHERE x IS NULL) FROM read_parquet(?)",
-        [f["sirene_geolocalisation"]],
+
+
+def test_geolocation_codes_like_insee(files):
+    """plg_qp24: QPV codes, HZ in zoned communes (the most frequent), CSZ in communes without
+    QPV; qualite_qp24 1 mostly, 2 and 3 present; qualite_xy 33 ≈ 5 %; missing x/y exist."""
+    con = _con_with_views(files)
+    shares = dict(
+        con.execute(
+            "SELECT CASE WHEN plg_qp24 LIKE 'QN%' THEN 'QPV' ELSE plg_qp24 END, count(*) "
+            "FROM g WHERE plg_qp24 IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
+    # every commune of mini_geo has a QPV: « HZ » outside them (CSZ: see the dep:93 test)
+    assert set(shares) == {"QPV", "HZ"}
+    assert shares["HZ"] == max(shares.values())
+    qualities = dict(con.execute("SELECT qualite_qp24, count(*) FROM g GROUP BY 1").fetchall())
+    assert qualities["1"] > qualities.get("2", 0) > 0 and qualities.get("3", 0) > 0
+    total, q33, no_xy = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE qualite_xy = '33'), count(*) FILTER (WHERE x "
+        "IS NULL) FROM g"
     ).fetchone()
-    assert plg[0] > 0 and plg[1] > 0 and plg[2] > 0  # outside, inside, and missing coordinates
+    assert 0.02 < q33 / total < 0.09
+    assert no_xy > 0
+    codes = {r[0] for r in con.execute("SELECT DISTINCT qualite_xy FROM g").fetchall()}
+    assert codes <= {"11", "12", "21", "22", "33", None}
+    assert con.execute("SELECT count(*) FROM g WHERE plg_qp15 = 'CSZ'").fetchone()[0] > 0
+
+
+def test_closed_establishments_carry_their_closure_date_and_old_nomenclatures(files):
+    con = _con_with_views(files)
+    bad, closed, old = con.execute(
+        "SELECT count(*) FILTER (WHERE dateDebut < dateCreationEtablissement), "
+        "count(*) FILTER (WHERE etatAdministratifEtablissement = 'F'), "
+        "count(*) FILTER (WHERE etatAdministratifEtablissement = 'F' AND "
+        "nomenclatureActivitePrincipaleEtablissement IN ('NAFRev1', 'NAF1993', 'NAP')) "
+        "FROM et"
+    ).fetchone()
+    assert bad == 0 and closed > 0 and old > 0
+    # NAF 2025 is published for active establishments only
+    naf25_closed = con.execute(
+        "SELECT count(*) FROM et WHERE etatAdministratifEtablissement = 'F' "
+        "AND activitePrincipaleNAF25Etablissement IS NOT NULL"
+    ).fetchone()[0]
+    assert naf25_closed == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM et WHERE activitePrincipaleNAF25Etablissement LIKE '__.__Y'"
+        ).fetchone()[0]
+        > 0
+    )
+
+
+def test_non_sse_units_and_establishments_look_real(files):
+    con = _con_with_views(files)
+    nafs = [
+        r[0]
+        for r in con.execute(
+            "SELECT activitePrincipaleEtablissement FROM et JOIN ul USING (siren) "
+            "WHERE coalesce(economieSocialeSolidaireUniteLegale, 'N') <> 'O' "
+            "AND nomenclatureActivitePrincipaleEtablissement = 'NAFRev2'"
+        ).fetchall()
+    ]
+    sections = {mappings.naf_section(c) for c in nafs}
+    assert len(sections) >= 14, sections
+    bands = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT trancheEffectifsEtablissement FROM et JOIN ul USING (siren) "
+            "WHERE economieSocialeSolidaireUniteLegale IS DISTINCT FROM 'O'"
+        ).fetchall()
+    }
+    assert {"NN", "01", "02", "11"} <= bands
+    legal = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT categorieJuridiqueUniteLegale FROM ul "
+            "WHERE economieSocialeSolidaireUniteLegale IS DISTINCT FROM 'O'"
+        ).fetchall()
+    }
+    assert {1000, 5499, 5710} <= legal and not any(9200 <= c < 9300 for c in legal)
+    span = con.execute(
+        "SELECT min(dateCreationEtablissement), max(dateCreationEtablissement), "
+        "count(*) FILTER (WHERE etatAdministratifEtablissement = 'F') FROM et"
+    ).fetchone()
+    assert span[0].year < 1990 and span[1].year >= 2024 and span[2] > 0
+    hidden = con.execute(
+        "SELECT count(*) FILTER (WHERE coordonneeLambertAbscisseEtablissement = '[ND]'), "
+        "count(*) FILTER (WHERE statutDiffusionEtablissement = 'P') FROM et"
+    ).fetchone()
+    assert hidden[1] > 0 and hidden[0] > 0
+
+
+def test_epsg_per_territory_and_no_mayotte(dev_warehouse, tmp_path):
+    con = db.open_warehouse(dev_warehouse)
+    try:
+        got = {}
+        for dep in ("974", "973", "971", "976"):
+            info = synth.generate(tmp_path / dep, con, "test", seed=1, scope=f"dep:{dep}")
+            t = _tables(info)
+            got[dep] = (
+                set(t["sirene_geolocalisation"].column("epsg").drop_null().to_pylist()),
+                t["sirene_geolocalisation"].num_rows,
+                t["sirene_etablissements"].num_rows,
+            )
+    finally:
+        con.close()
+    assert got["974"][0] == {"2975"} and got["973"][0] == {"2972"} and got["971"][0] == {"5490"}
+    assert got["976"][1] == 0 and got["976"][2] > 0  # Mayotte: in the stock, not geolocated
+
+
+def test_hz_and_csz_follow_the_communes_zoning(dev_warehouse, tmp_path):
+    """« CSZ » (commune sans zonage) exactly in the communes without any QPV 2024, « HZ »
+    (hors zone) elsewhere outside the QPV, and HZ is the most frequent value."""
+    con = db.open_warehouse(dev_warehouse)
+    try:
+        info = synth.generate(tmp_path / "93", con, "test", seed=2, scope="dep:93")
+        zoned = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT unnest(commune_codes) FROM qpv WHERE geography = '2024'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    g = pq.read_table(info["files"]["sirene_geolocalisation"]).to_pandas()
+    g = g[g.plg_qp24.notna()]
+    counts = g.plg_qp24.where(~g.plg_qp24.str.startswith("QN"), "QPV").value_counts()
+    assert counts.idxmax() == "HZ" and counts["CSZ"] > 0 and counts["QPV"] > 0
+    csz = set(g.loc[g.plg_qp24 == "CSZ", "plg_code_commune"])
+    assert csz and not csz & zoned
+    assert set(g.loc[g.plg_qp24 == "HZ", "plg_code_commune"]) & zoned
 
 
 def test_scope_and_errors(geo_con, tmp_path):
@@ -185,15 +358,26 @@ def test_step_builds_synthetic_sirene_end_to_end(tmp_path):
         ).fetchone()[0]
         == 0
     )
-    # INSEE's plg_qp24 mostly agrees with the computed membership, but not always
-    agree, compared = con.execute(
-        "SELECT count(*) FILTER (WHERE coalesce(qpv24, 'CSZ') = insee_plg_qp24), count(*) "
-        "FROM establishments WHERE insee_plg_qp24 IS NOT NULL AND qpv24_distance_m IS NOT NULL"
+    # qualite_xy 33 and no coordinates are « incertain », never counted in or near a QPV
+    unsure = con.execute(
+        "SELECT count(*), count(qpv24), count(qpv24_distance_m), count(*) FILTER (near_qpv300) "
+        "FROM establishments WHERE geo_quality = '33' OR geo_source = 'none'"
     ).fetchone()
-    assert 0.9 < agree / compared < 1.0
+    assert unsure[0] > 0 and unsure[1:] == (0, 0, 0)
+    statuses = dict(
+        con.execute("SELECT qpv24_status, count(*) FROM establishments GROUP BY 1").fetchall()
+    )
+    assert statuses["incertain"] == unsure[0]
+    assert set(statuses) == {"oui", "non", "incertain"}
+    # the NAF 2025 fallback was used where rév. 2 was missing or older
+    nomen = dict(
+        con.execute("SELECT naf_nomenclature, count(*) FROM establishments GROUP BY 1").fetchall()
+    )
+    assert nomen["NAFRev2"] > 0
     lines = step.status_lines(con)
     assert any("synthétique" in line for line in lines)
     assert any("accord" in line for line in lines)
+    assert any("HZ (hors zone)" in line for line in lines)
     assert any("SIRENE" in label for label in seen)
     con.close()
 

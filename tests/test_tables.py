@@ -42,7 +42,7 @@ def test_csv_neutralises_formulas_but_not_numbers():
     rows = read_csv_back(to_csv_bytes(frame()))
     names = [r[0] for r in rows[1:]]
     assert names[0] == "'=cmd|' /C calc'!A0"
-    assert names[1] == "'+33 1 23"
+    assert names[1] == "+33 1 23"  # a phone number, not a formula
     assert names[2] == "-1.5"  # a plain number is not a formula
     assert names[3] == "'@SUM(A1)"
     assert names[4] == "a;b"  # quoted, so the separator survives

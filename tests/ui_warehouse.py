@@ -97,7 +97,10 @@ def box_wkt(box) -> str:
 
 def establishments() -> pd.DataFrame:
     """160 establishments: 40 per commune of Saint-Denis, Bobigny, Épinay, Toulouse; every
-    4th one in its commune's QPV (Épinay has none), every 4th+1 within 300 m of it."""
+    4th one in its commune's QPV (Épinay has none), every 4th+1 within 300 m of it — except
+    number 37 (no coordinates) and 38 (INSEE's random point in the commune, qualite_xy 33),
+    whose QPV status is « incertain » (no QPV, no distance, never counted in or near); the 40th
+    of each commune is non-diffusible (no name, no coordinates, as the SIRENE build stores it)."""
     bands = {b[0]: b for b in mappings.SIZE_BANDS}
     rows = []
     communes = [c for c in COMMUNES if c[0] in ("93066", "93008", "93031", "31555")]
@@ -111,8 +114,9 @@ def establishments() -> pd.DataFrame:
             band = SIZE_BANDS[i % 4]
             lon = x0 + (x1 - x0) * ((i * 7) % 40 + 0.5) / 40
             lat = y0 + (y1 - y0) * ((i * 11) % 40 + 0.5) / 40
+            unsure = i in (37, 38)
             in_qpv = qpv is not None and i % 4 == 0
-            near = qpv is not None and i % 4 in (0, 1)
+            near = qpv is not None and i % 4 in (0, 1) and not unsure
             if in_qpv:
                 qx0, qy0, qx1, qy1 = qpv[7]
                 lon, lat = (qx0 + qx1) / 2, (qy0 + qy1) / 2 + (i % 7) * 0.0005
@@ -126,6 +130,7 @@ def establishments() -> pd.DataFrame:
                     "family": family,
                     "legal_category": "9220" if family == "association" else "5458",
                     "naf": {"Q": "88.99B", "P": "85.59A", "S": "94.99Z", "K": "65.12Z"}[section],
+                    "naf_nomenclature": "NAFRev2",
                     "naf_section": section,
                     "size_band": band,
                     "size_class": bands[band][5],
@@ -138,16 +143,27 @@ def establishments() -> pd.DataFrame:
                     "ept_code": ept,
                     "dep_code": dep,
                     "reg_code": reg,
-                    "lon": lon,
-                    "lat": lat,
-                    "geo_quality": "1",
-                    "geo_source": "geolocalisation",
+                    # like the real build: a non-diffusible unit is stored without coordinates
+                    "lon": None if i in (37, 39) else lon,
+                    "lat": None if i in (37, 39) else lat,
+                    "geo_quality": None if i == 37 else ("33" if i == 38 else "11"),
+                    "geo_source": "none" if i == 37 else "geolocalisation",
+                    "location_precision": {37: "aucune", 38: "commune"}.get(i, "adresse"),
+                    "qpv24_status": "incertain" if unsure else ("oui" if in_qpv else "non"),
+                    "near_qpv300_status": "incertain" if unsure else ("oui" if near else "non"),
                     "qpv24": qpv[0] if in_qpv else None,
                     "qpv15": None,
-                    "qpv24_nearest": qpv[0] if qpv else None,
-                    "qpv24_distance_m": 0.0 if in_qpv else (150.0 if near else 2500.0),
+                    "qpv24_nearest": qpv[0] if qpv and not unsure else None,
+                    "qpv24_distance_m": None
+                    if unsure
+                    else (0.0 if in_qpv else (150.0 if near else 2500.0)),
                     "near_qpv300": near,
-                    "insee_plg_qp24": qpv[0] if in_qpv else "CSZ",
+                    "insee_plg_qp24": None
+                    if i == 37
+                    else (qpv[0] if in_qpv else ("HZ" if qpv else "CSZ")),
+                    "insee_qualite_qp24": None if i == 37 else ("3" if i == 38 else "1"),
+                    "insee_plg_qp15": None if i == 37 else "CSZ",
+                    "insee_qualite_qp15": None if i == 37 else "1",
                 }
             )
     return pd.DataFrame(rows)
@@ -323,11 +339,12 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
         """CREATE TABLE third_places (id VARCHAR, name VARCHAR, kind VARCHAR, commune_code VARCHAR,
         dep_code VARCHAR, reg_code VARCHAR, address VARCHAR, url VARCHAR, lon DOUBLE, lat DOUBLE,
         location_precision VARCHAR, dataset_id VARCHAR, qpv24 VARCHAR, qpv24_nearest VARCHAR,
-        qpv24_distance_m DOUBLE)"""
+        qpv24_distance_m DOUBLE, qpv24_status VARCHAR, near_qpv300_status VARCHAR,
+        also_in VARCHAR, duplicate_of VARCHAR)"""
     )
     con.executemany(
         "INSERT INTO third_places VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, 'adresse', 'tl', "
-        "NULL, NULL, NULL)",
+        "NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
         [
             (
                 "tl1",
@@ -343,19 +360,28 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
             ("tl3", "Tiers-lieu du Mirail", "tiers_lieu", "31555", "31", "76", 1.40, 43.58),
         ],
     )
-    locate_third_places_qpv(con)
+    # a place known only by its commune (centroid): its QPV status is « incertain »
+    con.execute(
+        "INSERT INTO third_places VALUES ('tl4', 'Atelier partagé', 'fabrique_de_territoire', "
+        "'93008', '93', '11', '', '', 2.44, 48.905, 'commune', 'fabt', NULL, NULL, NULL, NULL, "
+        "NULL, NULL, NULL)"
+    )
     con.execute(
         """CREATE TABLE ptce (id VARCHAR, name VARCHAR, commune_code VARCHAR, dep_code VARCHAR,
         reg_code VARCHAR, structure VARCHAR, call VARCHAR, theme VARCHAR, source_urls VARCHAR,
-        lon DOUBLE, lat DOUBLE, location_precision VARCHAR, dataset_id VARCHAR)"""
+        lon DOUBLE, lat DOUBLE, location_precision VARCHAR, dataset_id VARCHAR,
+        qpv24 VARCHAR, qpv24_nearest VARCHAR, qpv24_distance_m DOUBLE, qpv24_status VARCHAR,
+        near_qpv300_status VARCHAR)"""
     )
     con.executemany(
-        "INSERT INTO ptce VALUES (?, ?, ?, ?, ?, 'asso', '2023', ?, '', ?, ?, 'commune', 'ptce')",
+        "INSERT INTO ptce VALUES (?, ?, ?, ?, ?, 'asso', '2023', ?, '', ?, ?, 'commune', 'ptce', "
+        "NULL, NULL, NULL, NULL, NULL)",
         [
             ("p1", "PTCE Plaine", "93066", "93", "11", "Alimentation", 2.36, 48.935),
             ("p2", "PTCE Occitan", "31555", "31", "76", "Mobilité", 1.44, 43.60),
         ],
     )
+    locate_third_places_qpv(con)
     con.execute(
         "CREATE TABLE ess_share (level VARCHAR, code VARCHAR, name VARCHAR, share_2014 DOUBLE, share_2008 DOUBLE)"
     )
@@ -386,7 +412,8 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
         f"""SELECT {lvl} AS level, {col} AS code, family, naf_section, size_class,
             count(*) AS establishments, count(*) FILTER (WHERE employer) AS employer_establishments,
             sum(employees_est) AS employees_est, count(*) FILTER (WHERE qpv24 IS NOT NULL) AS in_qpv,
-            count(*) FILTER (WHERE near_qpv300) AS near_qpv300
+            count(*) FILTER (WHERE near_qpv300) AS near_qpv300,
+            count(*) FILTER (WHERE qpv24_status = 'incertain') AS qpv_uncertain
             FROM establishments WHERE {col} IS NOT NULL GROUP BY ALL"""
         for lvl, col in parts
     ]

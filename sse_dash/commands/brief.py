@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sse_dash import config
+from sse_dash import config, outputs
 from sse_dash.errors import UserError
 
 
@@ -23,18 +23,19 @@ def run(args) -> int:
     import duckdb
 
     from sse_dash import db, fmt
+    from sse_dash.dashboard.territory import UnknownTerritory, check_key
     from sse_dash.export.brief import BriefUnavailable, build_brief
     from sse_dash.export.static_map import MapUnavailable
-    from sse_dash.export.territory import UnknownTerritory, parse_id
 
     out = Path(args.out)
     if out.suffix.lower() not in (".pptx", ".pdf"):
         raise UserError(f"« {args.out} » : le fichier de sortie doit finir par .pptx ou .pdf.")
     try:
-        parse_id(args.territory)
+        check_key(args.territory)
     except UnknownTerritory as exc:
         raise UserError(str(exc)) from None
     path = Path(args.warehouse) if args.warehouse else config.warehouse_path()
+    outputs.check_output(out, inputs=[path])
     try:
         con = db.open_warehouse(path)
     except db.WarehouseMissing:
@@ -44,7 +45,8 @@ def run(args) -> int:
     except duckdb.IOException as exc:
         raise UserError(f"impossible d'ouvrir l'entrepôt {path} : {exc}") from None
     try:
-        report = build_brief(con, args.territory, out)
+        with outputs.replacing(out) as tmp:
+            report = build_brief(con, args.territory, tmp)
     except (UnknownTerritory, BriefUnavailable, MapUnavailable) as exc:
         raise UserError(str(exc)) from None
     except duckdb.CatalogException as exc:
@@ -52,12 +54,10 @@ def run(args) -> int:
             f"l'entrepôt {path} est incomplet ou d'un ancien schéma ({exc}). "
             "Reconstruisez-le : python -m sse_dash data build"
         ) from None
-    except PermissionError as exc:
-        raise UserError(f"impossible d'écrire {out} : {exc.strerror}") from None
     finally:
         con.close()
     print(
-        f"Note de synthèse écrite : {report['path']} — {report['territory']}, "
+        f"Note de synthèse écrite : {out} — {report['territory']}, "
         f"{report['pages']} pages, {fmt.number(report['seconds'], 1)} s"
         + (" (données SIRENE synthétiques)" if report["synthetic"] else "")
     )

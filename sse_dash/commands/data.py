@@ -44,16 +44,13 @@ def register(parser) -> None:
 
 def _progress():
     """Downloads get a tqdm byte bar (sse_dash.fetch); build steps print one line each."""
-    try:
-        from sse_dash.fetch import tqdm_progress
+    from sse_dash.fetch import tqdm_progress
 
-        bar = tqdm_progress()
-    except ImportError:
-        bar = None
+    bar = tqdm_progress()
     last = {"label": None}
 
     def progress(label: str, done: float, total: float | None) -> None:
-        if bar is not None and label.startswith("Téléchargement"):
+        if label.startswith("Téléchargement"):
             bar(label, done, total)
         elif label != last["label"]:
             last["label"] = label
@@ -64,6 +61,7 @@ def _progress():
 
 
 def run_build(args) -> int:
+    from sse_dash import outputs
     from sse_dash.catalog import CatalogError, load_catalog
     from sse_dash.warehouse.build import BuildError, build
 
@@ -76,19 +74,23 @@ def run_build(args) -> int:
         "synth_scale": args.synth_scale,
         "employers_only": bool(args.employers_only),
     }
+    warehouse = config.warehouse_path()
+    existed = warehouse.exists()
     start = time.perf_counter()
     try:
         path = build(catalog, config.data_dir(), progress=_progress(), options=options)
     except BuildError as exc:
         raise UserError(str(exc)) from exc
-    except OSError as exc:
-        raise UserError(f"Construction impossible (fichier ou disque) : {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - users get a message, developers SSE_DASH_DEBUG
         if os.environ.get("SSE_DASH_DEBUG"):
             raise
+        if isinstance(exc, OSError):
+            what = outputs.os_error_message(exc, getattr(exc, "filename", None) or warehouse)
+        else:
+            what = f"erreur {type(exc).__name__}"
         raise UserError(
-            f"La construction a échoué ({type(exc).__name__} : {exc}). L'entrepôt précédent "
-            "est intact. Relancez avec SSE_DASH_DEBUG=1 pour le détail technique."
+            f"La construction a échoué ({what}). {outputs.warehouse_left(warehouse, existed)} "
+            "Relancez avec SSE_DASH_DEBUG=1 pour le détail technique."
         ) from exc
     print(f"Entrepôt construit : {path} ({time.perf_counter() - start:.0f} s)")
     return 0

@@ -6,13 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sse_dash import config
+from sse_dash import config, outputs
 from sse_dash.errors import UserError
-from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
 from sse_dash.qpvcheck import InputError, reader
 from sse_dash.qpvcheck import mapping as mp
-from sse_dash.qpvcheck.engine import get_reference, run_batch, summary_lines
-from sse_dash.qpvcheck.geocoder import make_geocoder
 
 OUTPUT_EXTENSIONS = (".csv", ".xlsx")
 
@@ -22,7 +19,7 @@ def register(qpv) -> None:
     check = sub.add_parser(
         "check",
         help="Indiquer pour chaque ligne d'un CSV/XLSX si elle est dans un QPV",
-        description=f"Limites : {reader.LIMITS_TEXT}",
+        description=f"Limites : {reader.limits_text(reader.CLI)}",
     )
     check.add_argument("input", help="fichier CSV ou XLSX")
     check.add_argument("--out", required=True, help="fichier de sortie (.csv ou .xlsx)")
@@ -37,8 +34,8 @@ def register(qpv) -> None:
     check.set_defaults(func=run_check)
 
 
-def mapping_from_args(args, df) -> mp.ColumnMapping:
-    """Explicit options win; otherwise the automatic proposal (printed so the user can check)."""
+def explicit_mapping(args) -> mp.ColumnMapping | None:
+    """The mapping given by options, None when the columns are left to the proposal."""
     if args.lon or args.lat:
         if not (args.lon and args.lat):
             raise UserError("Indiquez --lon et --lat ensemble.")
@@ -51,6 +48,14 @@ def mapping_from_args(args, df) -> mp.ColumnMapping:
         return mp.ColumnMapping(
             mode="address", address=args.address, postcode=args.postcode, city=args.city
         )
+    return None
+
+
+def mapping_from_args(args, df) -> mp.ColumnMapping:
+    """Explicit options win; otherwise the automatic proposal (printed so the user can check)."""
+    explicit = explicit_mapping(args)
+    if explicit is not None:
+        return explicit
     proposed = mp.propose(df)
     if proposed is None:
         raise UserError(
@@ -70,28 +75,71 @@ def run_check(args: argparse.Namespace) -> int:
         raise UserError("Le fichier de sortie doit se terminer par .csv ou .xlsx.")
     if not src.is_file():
         raise UserError(f"Fichier introuvable : {src}")
+    outputs.check_output(out, inputs=[src, config.warehouse_path()])
     try:
-        reader.check_size(src.stat().st_size)
-        table = reader.read_table(src.read_bytes(), src.name)
+        reader.check_size(src.stat().st_size, reader.CLI)
+        data = src.read_bytes()
+        if out.suffix.lower() == ".csv" and args.geocoder != "ban":
+            if _fast(args, src, out, data):
+                return 0
+        table = reader.read_table(data, src.name, reader.CLI)
         print(table.describe(), file=sys.stderr)
+        for note in table.notes:
+            print(note, file=sys.stderr)
         mapping = mapping_from_args(args, table.df)
         mp.validate(mapping, table.df.columns)
         print(f"Colonnes utilisées — {mapping.describe()}", file=sys.stderr)
         name = args.geocoder or ("ban" if mapping.mode in mp.ADDRESS_MODES else "none")
+        from sse_dash.qpvcheck.engine import get_reference, run_batch
+        from sse_dash.qpvcheck.geocoder import make_geocoder
+
         ref = get_reference(config.warehouse_path())
         result = run_batch(ref, table.df, mapping, make_geocoder(name), progress=_progress)
     except InputError as exc:
         raise UserError(str(exc)) from exc
     for note in result.notes:
         print(note, file=sys.stderr)
-    if result.summary["located"] == 0:
+    _check_located(result.summary)
+    from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
+
+    data = to_csv_bytes(result.df) if out.suffix.lower() == ".csv" else to_xlsx_bytes(result.df)
+    outputs.write_bytes(out, data)
+    _report(result.summary, out)
+    return 0
+
+
+def _fast(args, src: Path, out: Path, data: bytes) -> bool:
+    """A UTF-8 CSV with coordinates, written as CSV: the Arrow path (sse_dash.qpvcheck.fast),
+    same file as the general path. False when the file needs the general path."""
+    from sse_dash.export.tables import csv_chunks
+    from sse_dash.qpvcheck import fast
+
+    got = fast.check_csv(
+        src, data, explicit_mapping(args), reader.CLI, config.warehouse_path(), _progress
+    )
+    if got is None:
+        return False
+    describe, mapping, batch = got
+    print(describe, file=sys.stderr)
+    print(f"Colonnes utilisées — {mapping.describe()}", file=sys.stderr)
+    for note in batch.notes:
+        print(note, file=sys.stderr)
+    _check_located(batch.summary)
+    outputs.write_bytes(out, csv_chunks(batch.names, batch.columns))
+    _report(batch.summary, out)
+    return True
+
+
+def _check_located(summary: dict) -> None:
+    if summary["located"] == 0:
         raise UserError(
             "Aucune ligne n'a pu être localisée (adresses non géocodées ou coordonnées "
             "inutilisables) : vérifiez les colonnes choisies."
         )
-    data = to_csv_bytes(result.df) if out.suffix.lower() == ".csv" else to_xlsx_bytes(result.df)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print("\n".join(summary_lines(result.summary)))
+
+
+def _report(summary: dict, out: Path) -> None:
+    from sse_dash.qpvcheck.engine import summary_lines
+
+    print("\n".join(summary_lines(summary)))
     print(f"Résultat écrit dans {out}")
-    return 0

@@ -18,9 +18,9 @@ INDICATORS = (
     ("jobs_per1k", "Emplois estimés pour 1 000 habitants", False, 1),
     ("share_in_qpv", "Part des établissements en QPV", True, 1),
     ("share_near_qpv", "Part en QPV ou à moins de 300 m", True, 1),
+    ("qpv_uncertain", "Établissements à localisation imprécise (QPV incertain)", False, 0),
     ("qpv", "Nombre de QPV 2024", False, 0),
 )
-INDICATOR_LABELS = {c: label for c, label, _, _ in INDICATORS}
 
 
 def table(totals: pd.DataFrame, reference_key: str, lang: str = "fr") -> pd.DataFrame:

@@ -1,157 +1,118 @@
-"""Maps of the pages, composed from sse_dash.maps (pure folium, testable without Streamlit)."""
+"""Maps of the pages, composed from sse_dash.maps (pure folium, testable without Streamlit):
+any layers of the registry (sse_dash.dashboard.layers) on one map, and the choropleth."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import folium
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sse_dash import fmt, i18n, maps
-from sse_dash.dashboard import points
+from sse_dash import fmt, i18n, maps, style
+from sse_dash.dashboard import layers as registry
 
-THIRD_PLACE_COLOR = "#009E73"
-PTCE_COLOR = "#CC79A7"
-ADDRESS_COLOR = "#000000"
-MAX_TIP_NAME = 45
-FAMILY_ORDER = ["association", "cooperative", "mutuelle", "fondation", "societe_ess", "autre"]
-FAMILY_COLORS = ["#0072B2", "#E69F00", "#56B4E9", "#F0E442", "#882255", "#999999"]
+Frames = Mapping[str, pd.DataFrame | None]
 
 
-def qpv_map(
-    contours: pd.DataFrame,
-    bounds=None,
+UNCERTAIN_NOTE = "Point placé au hasard dans la commune : QPV incertain"
+UNCERTAIN_LEGEND = "Contour pointillé : point placé au hasard dans la commune (QPV incertain)"
+UNCERTAIN_COLOUR = "#FFFFFF"
+
+
+def split_uncertain(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(precisely located, located only at random in their commune) rows: the second ones are
+    drawn apart, hollow, and never counted in or out of a QPV."""
+    if "qpv24_status" not in df:
+        return df, df.iloc[0:0]
+    unsure = (df["qpv24_status"] == "incertain").to_numpy()
+    return df[~unsure], df[unsure]
+
+
+def draw(
+    layer: registry.Layer,
+    frame: pd.DataFrame,
     *,
+    family_labels: Mapping[str, str] | None = None,
     lang: str = "fr",
-    name: str = "Quartiers prioritaires 2024",
-    tiles=...,
-) -> folium.Map:
-    """QPV contours of a territory."""
-    m = maps.base_map(bounds=bounds or _bounds_of_contours(contours), tiles=tiles)
-    if not contours.empty:
-        maps.qpv_layer(contours, name=i18n.t(name, lang)).add_to(m)
-    maps.legend(i18n.t("Légende", lang), [(maps.QPV_COLOR, i18n.t(name, lang))]).add_to(m)
-    return m
-
-
-def _bounds_of_contours(contours: pd.DataFrame):
-    if contours.empty or "lat" not in contours:
-        return None
-    return maps.bounds_of(contours["lat"], contours["lon"])
-
-
-def establishment_tips(names: pd.Series, nafs: pd.Series, lang: str = "fr") -> pa.Array:
-    """Short hover texts « name — NAF » (vectorised: up to 50,000 per map). The family is given
-    by the colour, the legend and the table; missing names read « (nom non diffusible) »."""
-    name = maps.text_array(names)
-    hidden = i18n.t("(nom non diffusible)", lang)
-    name = pc.if_else(pc.equal(pc.fill_null(name, ""), ""), hidden, name)
-    cut = pc.binary_join_element_wise(
-        pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(name, 0, MAX_TIP_NAME - 1)), "…", ""
+    show: bool = True,
+    uncertain: bool = False,
+):
+    """The folium element of one registry layer: contours or points with escaped hover
+    texts, coloured by the layer's colour or, for families, one colour per family.
+    `uncertain`: the layer's rows whose point was placed at random in the commune (hollow
+    markers, their own name in the layer control)."""
+    name = i18n.t(UNCERTAIN_NOTE if uncertain else layer.label, lang)
+    tips = layer.tooltip(frame, lang)
+    if uncertain:
+        note = i18n.t(" (position approximative : QPV incertain)", lang)
+        tips = pc.binary_join_element_wise(maps.text_array(pd.Series(list(tips))), note, "")
+    frame = frame.copy()
+    if isinstance(tips, pa.Array):  # kept in Arrow: no Python pass over 50,000 texts
+        frame["tooltip"] = pd.Series(tips, index=frame.index, dtype=pd.ArrowDtype(pa.string()))
+    else:
+        frame["tooltip"] = list(tips)
+    if layer.kind == "polygons":
+        return maps.polygons_layer(frame, name=name, color=layer.colour, show=show)
+    if layer.category:
+        categories = list(family_labels or style.FAMILY_COLOURS)
+        return maps.points_layer(
+            frame,
+            name=name,
+            category=layer.category,
+            categories=categories,
+            colors=style.family_colours(categories),
+            radius=layer.radius,
+            show=show,
+            hollow=uncertain,
+        )
+    return maps.points_layer(
+        frame, name=name, color=layer.colour, radius=layer.radius, show=show, hollow=uncertain
     )
-    name = pc.if_else(pc.greater(pc.utf8_length(name), MAX_TIP_NAME), cut, name)
-    naf = pc.fill_null(maps.text_array(nafs), "")
-    with_naf = pc.binary_join_element_wise(name, naf, " — ")
-    return pc.if_else(pc.equal(naf, ""), name, with_naf)
 
 
 def establishments_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
-    """SSE establishments coloured by family (tooltip: name, family, NAF)."""
-    frame = df.copy()
-    missing = pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    frame["tooltip"] = pd.Series(
-        establishment_tips(frame.get("name", missing), frame.get("naf", missing), lang),
-        index=frame.index,
-        dtype=pd.ArrowDtype(pa.string()),
-    )
-    return maps.points_layer(
-        frame,
-        name=i18n.t("Établissements ESS", lang),
-        category="family",
-        categories=FAMILY_ORDER,
-        colors=FAMILY_COLORS,
-        radius=4,
-        show=show,
-    )
+    """SSE establishments coloured by family (the « ets » layer)."""
+    return draw(registry.get("ets"), df, lang=lang, show=show)
 
 
-def third_places_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
-    frame = df.copy()
-    kinds = points.kind_labels(frame["kind"], lang)
-    approximate = i18n.t(" (localisation approximative)", lang)
-    frame["tooltip"] = [
-        f"{n} — {k}" + (approximate if p == "commune" else "")
-        for n, k, p in zip(frame["name"], kinds, frame["location_precision"], strict=True)
+def _shown(frames: Frames) -> list[tuple[registry.Layer, pd.DataFrame]]:
+    """(layer, frame) of the non-empty layers given, in drawing order; unknown ids refused."""
+    for layer_id in frames:
+        registry.get(layer_id)
+    return [
+        (layer, frames[layer.id])
+        for layer in registry.drawing_order()
+        if frames.get(layer.id) is not None and not frames[layer.id].empty
     ]
-    return maps.points_layer(
-        frame, name=i18n.t("Tiers-lieux", lang), color=THIRD_PLACE_COLOR, radius=7, show=show
-    )
-
-
-def ptce_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
-    frame = df.copy()
-    approximate = i18n.t(" (localisation approximative)", lang)
-    frame["tooltip"] = [
-        f"PTCE {n}" + (f" — {t}" if isinstance(t, str) and t else "") + approximate
-        for n, t in zip(frame["name"], frame["theme"], strict=True)
-    ]
-    return maps.points_layer(
-        frame, name=i18n.t("PTCE", lang), color=PTCE_COLOR, radius=8, show=show
-    )
-
-
-def address_layer(df: pd.DataFrame, *, lang: str = "fr", show: bool = True):
-    """Points checked on « Adresse en QPV ? » (session layer: lon, lat, tooltip)."""
-    return maps.points_layer(
-        df, name=i18n.t("Adresses vérifiées", lang), color=ADDRESS_COLOR, radius=6, show=show
-    )
 
 
 def layered_map(
+    frames: Frames | None = None,
     *,
     bounds=None,
-    qpv: pd.DataFrame | None = None,
-    qpv15: pd.DataFrame | None = None,
-    establishments: pd.DataFrame | None = None,
-    third_places: pd.DataFrame | None = None,
-    ptce: pd.DataFrame | None = None,
-    addresses: pd.DataFrame | None = None,
-    family_labels: dict[str, str] | None = None,
+    family_labels: Mapping[str, str] | None = None,
     lang: str = "fr",
     tiles=...,
 ) -> folium.Map:
-    """One map with the layers given (None = layer absent), a layer control and a legend."""
-    t = lambda s: i18n.t(s, lang)  # noqa: E731
+    """One map with the layers given by id (None or empty = absent), a layer control and a
+    legend. `family_labels` (code -> label, in ref_families order) name the families."""
+    shown = _shown(frames or {})
     if bounds is None:
-        bounds = _data_bounds(qpv, qpv15, establishments, third_places, ptce, addresses)
+        bounds = _data_bounds(*(frame for _, frame in shown))
     m = maps.base_map(bounds=bounds, tiles=tiles)
     items: list[tuple[str, str]] = []
-    if qpv15 is not None and not qpv15.empty:
-        maps.qpv_layer(qpv15, name=t("Quartiers prioritaires 2015"), color=maps.QPV15_COLOR).add_to(
-            m
-        )
-        items.append((maps.QPV15_COLOR, t("Quartiers prioritaires 2015")))
-    if qpv is not None and not qpv.empty:
-        maps.qpv_layer(qpv, name=t("Quartiers prioritaires 2024")).add_to(m)
-        items.append((maps.QPV_COLOR, t("Quartiers prioritaires 2024")))
-    if establishments is not None and not establishments.empty:
-        establishments_layer(establishments, lang=lang).add_to(m)
-        labels = family_labels or {}
-        present = set(establishments["family"].dropna().unique())
-        for code, colour in zip(FAMILY_ORDER, FAMILY_COLORS, strict=True):
-            if code in present:
-                items.append((colour, labels.get(code, code)))
-    if third_places is not None and not third_places.empty:
-        third_places_layer(third_places, lang=lang).add_to(m)
-        items.append((THIRD_PLACE_COLOR, t("Tiers-lieux")))
-    if ptce is not None and not ptce.empty:
-        ptce_layer(ptce, lang=lang).add_to(m)
-        items.append((PTCE_COLOR, t("PTCE")))
-    if addresses is not None and not addresses.empty:
-        address_layer(addresses, lang=lang).add_to(m)
-        items.append((ADDRESS_COLOR, t("Adresses vérifiées")))
+    for layer, frame in shown:
+        precise, unsure = split_uncertain(frame) if layer.uncertain_apart else (frame, frame[:0])
+        if not precise.empty:
+            draw(layer, precise, family_labels=family_labels, lang=lang).add_to(m)
+        items += registry.legend_items(layer, frame, family_labels, lang)
+        if not unsure.empty:
+            draw(layer, unsure, family_labels=family_labels, lang=lang, uncertain=True).add_to(m)
+            items.append((UNCERTAIN_COLOUR, i18n.t(UNCERTAIN_LEGEND, lang)))
     if items:
-        maps.legend(t("Légende"), items).add_to(m)
+        maps.legend(i18n.t("Légende", lang), items).add_to(m)
     maps.add_layer_control(m)
     return m
 
@@ -207,45 +168,28 @@ def choropleth_map(
     return m
 
 
-def layers_table(
-    *,
-    qpv: pd.DataFrame | None = None,
-    establishments: pd.DataFrame | None = None,
-    third_places: pd.DataFrame | None = None,
-    ptce: pd.DataFrame | None = None,
-    addresses: pd.DataFrame | None = None,
-    lang: str = "fr",
-) -> pd.DataFrame:
+def layers_table(frames: Frames, *, lang: str = "fr") -> pd.DataFrame:
     """Table alternative of a layered map: one row per object drawn."""
     t = lambda s: i18n.t(s, lang)  # noqa: E731
+    layer_col, name_col = t("Couche"), t("Nom")
     parts = []
-    layer_col, name_col_label = t("Couche"), t("Nom")
-
-    def add(frame, layer, name_col):
-        if frame is None or frame.empty:
-            return
-        names = frame[name_col] if name_col in frame else pd.Series([""] * len(frame))
+    for layer, frame in _shown(frames):
+        if layer.kind == "polygons":
+            names = pd.Series(layer.tooltip(frame, lang), dtype=object)
+        elif layer.name_column in frame:
+            names = frame[layer.name_column]
+        else:
+            names = pd.Series([""] * len(frame), dtype=object)
         parts.append(
             pd.DataFrame(
                 {
-                    layer_col: layer,
-                    name_col_label: names.fillna(t("(non diffusible)")).astype(str).tolist(),
+                    layer_col: t(layer.label),
+                    name_col: names.fillna(t("(non diffusible)")).astype(str).tolist(),
                     "Longitude": pd.to_numeric(frame["lon"]).round(5).tolist(),
                     "Latitude": pd.to_numeric(frame["lat"]).round(5).tolist(),
                 }
             )
         )
-
-    if qpv is not None and not qpv.empty:
-        add(
-            qpv.assign(name=[f"{n} ({c})" for c, n in zip(qpv["code"], qpv["name"], strict=True)]),
-            t("Quartiers prioritaires 2024"),
-            "name",
-        )
-    add(establishments, t("Établissements ESS"), "name")
-    add(third_places, t("Tiers-lieux"), "name")
-    add(ptce, t("PTCE"), "name")
-    add(addresses, t("Adresses vérifiées"), "tooltip")
     if not parts:
-        return pd.DataFrame(columns=[layer_col, name_col_label, "Longitude", "Latitude"])
+        return pd.DataFrame(columns=[layer_col, name_col, "Longitude", "Latitude"])
     return pd.concat(parts, ignore_index=True)

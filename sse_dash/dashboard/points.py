@@ -49,6 +49,9 @@ def reference_table(rows: list[tuple[Territory, dict]], lang: str = "fr") -> pd.
             t("Part en QPV ou à 300 m"): [
                 fmt.percent(k["share_near_qpv"], lang=lang) for _, k in rows
             ],
+            t("QPV incertain (localisation imprécise)"): [
+                fmt.number(k.get("qpv_uncertain") or 0, lang=lang) for _, k in rows
+            ],
         }
     )
 

@@ -109,6 +109,15 @@ def third_places_near_qpv(
     )
 
 
+def third_places_uncertain(con: duckdb.DuckDBPyConnection, territory: Territory) -> int:
+    """Third places of the territory located too coarsely to measure a distance to a QPV
+    (commune centre or less): left out of the answers, and counted."""
+    found = queries.rows(
+        con, "ui_third_places_uncertain", {"level": territory.level, "code": territory.code}
+    )
+    return int(found[0][0]) if found else 0
+
+
 def sse_around_qpv(
     con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
 ) -> pd.DataFrame:
@@ -146,13 +155,6 @@ def sse_around_qpv(
         counts[q_sel] += np.bincount(q_i, minlength=len(q_sel))
     out["sse_within"] = counts
     return out
-
-
-def qpv_without_sse(
-    con: duckdb.DuckDBPyConnection, territory: Territory, radius: float
-) -> pd.DataFrame:
-    frame = sse_around_qpv(con, territory, radius)
-    return frame[frame["sse_within"] == 0].reset_index(drop=True)
 
 
 def sse_near_ptce(

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pandas as pd
 
 from sse_dash import i18n, queries
 from sse_dash.dashboard import points
-from sse_dash.dashboard.territory import Territory
+from sse_dash.dashboard.territory import CODE_PATTERNS, Territory
 
 GEOGRAPHIES = ("2024", "2015")
-# QN + département (2-3 chars) + order + type letter (2024), QP + 6 digits (2015).
-CODE_RE = re.compile(r"^(?:QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QN97[0-9][0-9]{2}[A-Z]|QP[0-9]{6})$")
-
-INDICATOR_LABELS = {
-    "population": "Population",
-    "youth_index": "Indice de jeunesse",
-    "households": "Ménages",
-    "social_housing": "Logements sociaux",
-    "social_housing_rate": "Taux de logements sociaux (%)",
-    "employment_rate": "Taux d'emploi 15-64 ans (%)",
-    "poverty_rate": "Taux de pauvreté (%)",
-    "caf_covered": "Personnes couvertes par la CAF",
-    "caf_recipients": "Allocataires CAF",
-    "rsa": "Allocataires du RSA socle",
-}
+CODE_RE = CODE_PATTERNS["qpv"]
 
 
 def valid_code(code: str | None) -> str | None:
@@ -54,10 +38,11 @@ def counts_by_region(con: duckdb.DuckDBPyConnection, geography: str = "2024") ->
     return queries.df(con, "ui_qpv_counts_region", {"geography": geography})
 
 
-def counts_by_departement(
-    con: duckdb.DuckDBPyConnection, region: str | None = None, geography: str = "2024"
-) -> pd.DataFrame:
-    return queries.df(con, "ui_qpv_counts_departement", {"geography": geography, "reg": region})
+def count(con: duckdb.DuckDBPyConnection, territory: Territory) -> tuple[int, float | None]:
+    """Number of QPV 2024 of the territory and their population (None when unknown)."""
+    found = queries.rows(con, "ui_qpv_count", {"level": territory.level, "code": territory.code})
+    n, population = found[0] if found else (0, None)
+    return int(n or 0), (float(population) if population is not None else None)
 
 
 def table(
@@ -80,6 +65,13 @@ def table(
     return frame
 
 
+def commune_names(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """QPV code -> names of every commune it spans (« Aubervilliers, Saint-Denis »)."""
+    if not codes:
+        return {}
+    return dict(queries.rows(con, "ui_qpv_commune_names", {"codes": list(codes)}))
+
+
 def display_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Column headers in `lang` (French by default) for the QPV table (screen and exports)."""
     names = {
@@ -100,6 +92,16 @@ def display_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     keep = [c for c in names if c in frame]
     out = frame[keep].rename(columns={c: i18n.t(n, lang) for c, n in names.items()})
     return out
+
+
+def uncertain_in_communes(con: duckdb.DuckDBPyConnection, code: str) -> int:
+    """SSE establishments of the QPV's communes located too coarsely to say whether they are
+    in it (random point in the commune, no coordinates): left out of its counts."""
+    clean = valid_code(code)
+    if clean is None:
+        return 0
+    found = queries.rows(con, "ui_qpv_uncertain", {"code": clean})
+    return int(found[0][0]) if found else 0
 
 
 def one(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pandas as pd
 
 from sse_dash import i18n
+from sse_dash.sirene import mappings as m
 
 ISSUE_KINDS = {
     "geometry_repaired": "Géométrie réparée",
@@ -16,13 +15,6 @@ ISSUE_KINDS = {
     "commune_reconciled": "Commune rapprochée (code ancien ou arrondissement)",
     "row_dropped": "Ligne écartée",
 }
-
-
-def _mappings():
-    try:
-        return importlib.import_module("sse_dash.sirene.mappings")
-    except ImportError:
-        return None
 
 
 def provenance_table(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
@@ -125,11 +117,8 @@ _DEFINITIONS = [
 
 
 def definition_tables(lang: str = "fr") -> list[tuple[str, pd.DataFrame]]:
-    """Mapping tables of the SIRENE pipeline (empty list when the module is absent). Legal
-    categories and size bands keep their official INSEE wording (French)."""
-    m = _mappings()
-    if m is None:
-        return []
+    """Mapping tables of the SIRENE pipeline. Legal categories and size bands keep their
+    official INSEE wording (French)."""
     t = lambda text: i18n.t(text, lang)  # noqa: E731
     tables = []
     families = {f[0]: (f[2] if lang == "en" else f[1]) for f in m.FAMILIES}

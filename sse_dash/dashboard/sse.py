@@ -1,18 +1,22 @@
-"""SSE establishments: key figures, breakdowns, choropleth data and comparisons.
+"""SSE establishments: key figures, breakdowns, choropleth data and comparisons — for the
+pages, the briefing pack and the static maps alike.
 
-Filtered views (Territoire) read `establishments`; unfiltered views (Vue d'ensemble, Comparer,
-choropleths) read `agg_territory`, which holds the same counts pre-aggregated."""
+Key figures and breakdowns of a territory (Territoire page, briefing pack) read
+`establishments` (with the page's filters); choropleths and comparisons read `agg_territory`,
+which holds the same counts pre-aggregated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from sse_dash import i18n, queries
-from sse_dash.dashboard.territory import FRANCE, Territory
+from sse_dash import fmt, i18n, queries
+from sse_dash.dashboard import qpv as qpv_model
+from sse_dash.dashboard import territory as terr
+from sse_dash.dashboard.territory import Territory
 
 QPV_FILTERS = ("all", "in", "near")
 QPV_FILTER_LABELS = {
@@ -37,6 +41,7 @@ INDICATORS = {
     "share_qpv": "Part en QPV",
 }
 CHOROPLETH_LEVELS = ("region", "departement", "commune")
+_GEOMETRIES = {"region": "ui_geom_regions", "departement": "ui_geom_departements"}
 
 
 def size_class_labels(lang: str = "fr") -> dict[str, str]:
@@ -76,14 +81,15 @@ def parse_filters(
     families: list[str],
     sectors: list[str],
 ) -> tuple[Filters, list[str]]:
-    """Filters from URL values, checked against allow-lists; returns (filters, names of the
-    parameters that were ignored because invalid)."""
+    """Filters from URL-style values (the `export` command's options), checked against the
+    same allow-lists as the Territoire page's widgets, values exactly as the page writes them in
+    its URL; returns (filters, names of the parameters ignored because invalid)."""
     ignored = []
     family = params.get("famille") or None
     if family is not None and family not in families:
         ignored.append("famille")
         family = None
-    sector = (params.get("secteur") or "").upper() or None
+    sector = params.get("secteur") or None
     if sector is not None and sector not in sectors:
         ignored.append("secteur")
         sector = None
@@ -102,34 +108,9 @@ def parse_filters(
     return Filters(family, sector, size, qpv, employer), ignored
 
 
-def filters_to_params(filters: Filters) -> dict[str, str]:
-    """URL parameters of non-default filters."""
-    out = {}
-    if filters.family:
-        out["famille"] = filters.family
-    if filters.sector:
-        out["secteur"] = filters.sector
-    if filters.size:
-        out["taille"] = filters.size
-    if filters.qpv != "all":
-        out["qpv_filtre"] = filters.qpv
-    if filters.employer:
-        out["employeur"] = "1"
-    return out
-
-
-_TERRITORY_PARAMS = ("region", "departement", "epci", "commune")
-
-
 def _tparams(territory: Territory, filters: Filters) -> dict:
-    """Parameters of the ui_sse_filter fragment: the territory's code under its level's name
-    (the others NULL; France sets none), then the filters."""
-    if territory.level != "france":
-        queries.ident(territory.level, _TERRITORY_PARAMS)
-    territory_params = {
-        name: (territory.code if name == territory.level else None) for name in _TERRITORY_PARAMS
-    }
-    return {**territory_params, **filters.params()}
+    """Parameters of the ui_sse_filter fragment: the territory, then the filters."""
+    return {**terr.filter_params(territory), **filters.params()}
 
 
 def families(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -154,17 +135,34 @@ def labels(con: duckdb.DuckDBPyConnection, dim: str, lang: str = "fr") -> dict[s
 
 
 def with_rates(record: dict, population: float | None) -> dict:
-    """Add per-10,000-inhabitant and QPV shares (None when the denominator is 0/unknown)."""
+    """Add per-10,000-inhabitant and QPV shares (None when the denominator is 0/unknown).
+    Shares in / near a QPV are taken over the establishments located precisely enough to say
+    (those whose QPV status is « incertain » are left out and counted in `qpv_uncertain`)."""
     n = record.get("establishments") or 0
     record["population"] = population
     record["per10k"] = n / population * 10_000 if population else None
     record["jobs_per1k"] = (
         (record.get("employees_est") or 0) / population * 1_000 if population else None
     )
-    record["share_in_qpv"] = (record.get("in_qpv") or 0) / n * 100 if n else None
-    record["share_near_qpv"] = (record.get("near_qpv300") or 0) / n * 100 if n else None
+    located = n - (record.get("qpv_uncertain") or 0)
+    record["located"] = located
+    record["share_uncertain"] = (record.get("qpv_uncertain") or 0) / n * 100 if n else None
+    record["share_in_qpv"] = (record.get("in_qpv") or 0) / located * 100 if located else None
+    record["share_near_qpv"] = (record.get("near_qpv300") or 0) / located * 100 if located else None
     record["share_employer"] = (record.get("employer_establishments") or 0) / n * 100 if n else None
     return record
+
+
+def uncertain_note(record: dict, lang: str = "fr") -> str:
+    """What the QPV shares leave out: « Sur 1 234 établissements bien localisés ; 56 … »."""
+    return i18n.tf(
+        "Part calculée sur {located} établissements bien localisés ; {uncertain} établissements "
+        "localisés trop imprécisément pour dire s'ils sont en QPV (point placé au hasard dans "
+        "la commune, ou sans coordonnées) ne sont pas comptés.",
+        lang,
+        located=fmt.number(record.get("located") or 0, lang=lang),
+        uncertain=fmt.number(record.get("qpv_uncertain") or 0, lang=lang),
+    )
 
 
 def summary(
@@ -172,11 +170,18 @@ def summary(
 ) -> pd.DataFrame:
     """Total and breakdowns (family, NAF section, size class, creation year) of the territory
     with filters, from one scan: rows (dim, code, establishments, employer_establishments,
-    employees_est, in_qpv, near_qpv300)."""
+    employees_est, in_qpv, near_qpv300, qpv_uncertain)."""
     return queries.df(con, "ui_sse_summary", _tparams(territory, filters))
 
 
-_COUNTS = ("establishments", "employer_establishments", "employees_est", "in_qpv", "near_qpv300")
+_COUNTS = (
+    "establishments",
+    "employer_establishments",
+    "employees_est",
+    "in_qpv",
+    "near_qpv300",
+    "qpv_uncertain",
+)
 
 
 def kpis_of(figures: pd.DataFrame, territory: Territory) -> dict:
@@ -269,12 +274,6 @@ def breakdown(
     return breakdown_of(summary(con, territory, filters), dim, labels(con, dim, lang), lang)
 
 
-def created_years(
-    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
-) -> pd.DataFrame:
-    return years_of(summary(con, territory, filters))
-
-
 def points(
     con: duckdb.DuckDBPyConnection,
     territory: Territory,
@@ -283,6 +282,46 @@ def points(
 ) -> pd.DataFrame:
     """Establishments for the table (all columns, by commune and SIRET), at most `limit`."""
     return queries.df(con, "ui_sse_points", {**_tparams(territory, filters), "limit": int(limit)})
+
+
+# Columns of the full establishment export (CLI and Territoire page), in this order.
+EXPORT_COLUMNS = (
+    "siret",
+    "nom",
+    "famille",
+    "famille_libelle",
+    "naf",
+    "nomenclature_naf",
+    "libelle_naf",
+    "section_naf",
+    "tranche_effectifs",
+    "tranche_effectifs_libelle",
+    "employeur",
+    "date_creation",
+    "code_commune",
+    "commune",
+    "code_departement",
+    "en_qpv_2024",
+    "code_qpv_2024",
+    "a_300m_ou_moins_qpv_2024",
+    "qpv_2024_le_plus_proche",
+    "distance_qpv_m",
+    "precision_localisation",
+    "longitude",
+    "latitude",
+)
+
+
+def export_frame(
+    con: duckdb.DuckDBPyConnection, territory: Territory, filters: Filters = NO_FILTERS
+) -> pd.DataFrame:
+    """EVERY establishment of the territory under the filters (no limit), one row each, with
+    the columns of EXPORT_COLUMNS: what `python -m sse_dash export etablissements` writes and
+    what the Territoire page's download delivers. `nom` is empty for non-diffusible units;
+    `en_qpv_2024` is « oui », « non » or « incertain » (sse_dash.sirene.location)."""
+    frame = queries.df(con, "ui_sse_export", _tparams(territory, filters))
+    frame["date_creation"] = pd.to_datetime(frame["date_creation"]).dt.date
+    return frame[list(EXPORT_COLUMNS)]
 
 
 def map_points(
@@ -324,24 +363,25 @@ def display_points(
             ),
             t("Création"): pd.to_datetime(frame["created"]).dt.date,
             t("Commune"): frame["commune_code"],
+            t("En QPV 2024"): _labelled(frame["qpv24_status"], status_labels(lang)),
             "QPV": frame["qpv24"],
             t("Distance au QPV le plus proche (m)"): frame["qpv24_distance_m"].round(0),
         }
     )
 
 
+def status_labels(lang: str = "fr") -> dict[str, str]:
+    """« oui » / « non » / « incertain » in `lang`."""
+    return {s: i18n.t(s, lang) for s in ("oui", "non", "incertain")}
+
+
 # ---------------------------------------------------------------- pre-aggregated views
-def _keys(territories: list[Territory]) -> list[str]:
-    return [f"{t.level}|{t.code}" for t in territories]
-
-
 def totals(con: duckdb.DuckDBPyConnection, territories: list[Territory]) -> pd.DataFrame:
     """One row per territory (in the given order) with counts, rates, QPV count."""
     if not territories:
         return pd.DataFrame()
-    keys = _keys(territories)
+    keys = [f"{t.level}|{t.code}" for t in territories]
     agg = queries.df(con, "ui_agg_totals", {"keys": keys})
-    qpv = queries.df(con, "ui_qpv_per_territory", {"keys": keys})
     rows = []
     for t in territories:
         hit = agg[(agg["level"] == t.level) & (agg["code"] == t.code)]
@@ -351,89 +391,54 @@ def totals(con: duckdb.DuckDBPyConnection, territories: list[Territory]) -> pd.D
             "employees_est": 0.0,
             "in_qpv": 0,
             "near_qpv300": 0,
+            "qpv_uncertain": 0,
         }
         if not hit.empty:
             base.update({k: hit.iloc[0][k] for k in base})
-        q = qpv[(qpv["level"] == t.level) & (qpv["code"] == t.code)]
+        count, population = qpv_model.count(con, t)
         record = {
             "key": t.key,
             "level": t.level,
             "code": t.code,
             "name": t.label,
             **{k: float(v) if v is not None else 0.0 for k, v in base.items()},
-            "qpv": int(q.iloc[0]["qpv"]) if not q.empty else 0,
-            "qpv_population": (
-                float(q.iloc[0]["qpv_population"])
-                if not q.empty and pd.notna(q.iloc[0]["qpv_population"])
-                else None
-            ),
+            "qpv": count,
+            "qpv_population": population,
         }
         rows.append(with_rates(record, t.population))
     return pd.DataFrame(rows)
 
 
-def agg_breakdown(
-    con: duckdb.DuckDBPyConnection,
-    territories: list[Territory],
-    dim: str,
-    lang: str = "fr",
-) -> pd.DataFrame:
-    """Breakdown by family / NAF section / size class for several territories."""
-    ident = queries.ident(dim, BREAKDOWN_DIMS)
-    frame = queries.df(
-        con, "ui_agg_breakdown", {"keys": _keys(territories)}, identifiers={"dim": ident}
-    )
-    names = labels(con, dim, lang)
-    by_key = {(t.level, t.code): t.label for t in territories}
-    frame["territory"] = [
-        by_key.get((lv, c), c)
-        for lv, c in zip(frame["level"], frame["territory_code"], strict=True)
-    ]
-    frame["label"] = code_labels(frame["code"].tolist(), names, lang)
-    return frame
-
-
 def choropleth(
-    con: duckdb.DuckDBPyConnection,
-    level: str,
-    *,
-    dep: str | None = None,
-    reg: str | None = None,
+    con: duckdb.DuckDBPyConnection, level: str, *, within: Territory | None = None
 ) -> pd.DataFrame:
-    """Areas of `level` (communes only within one département) with counts and rates;
-    areas without any establishment get 0."""
+    """Areas of `level` with counts and rates (areas without any establishment get 0):
+    régions, départements (of a région when `within` is one), or the communes of `within`
+    (never of all France: 35,000 communes are too heavy to draw)."""
     if level not in CHOROPLETH_LEVELS:
         raise ValueError(level)
     if level == "commune":
-        if not dep:
-            raise ValueError("les communes ne sont cartographiées qu'au sein d'un département")
-        geoms = queries.df(con, "ui_geom_communes", {"dep": dep})
-    elif level == "departement":
-        geoms = queries.df(con, "ui_geom_departements", {"reg": reg})
+        if within is None or within.level == "france":
+            raise ValueError("les communes ne sont cartographiées qu'au sein d'un territoire")
+        geoms = terr.communes(con, within)
+        agg = queries.df(con, "ui_agg_communes", terr.filter_params(within))
     else:
-        geoms = queries.df(con, "ui_geom_regions", {"reg": reg})
-    agg = queries.df(
-        con,
-        "ui_agg_level",
-        {"level": level, "dep": dep if level == "commune" else None, "reg": reg},
-    )
+        reg = within.code if within is not None and within.level == "region" else None
+        geoms = queries.df(con, _GEOMETRIES[level], {"reg": reg})
+        agg = queries.df(con, "ui_agg_level", {"level": level, "reg": reg})
     frame = geoms.merge(agg, on="code", how="left")
-    for col in ("establishments", "employer_establishments", "in_qpv", "near_qpv300"):
+    for col in (
+        "establishments",
+        "employer_establishments",
+        "in_qpv",
+        "near_qpv300",
+        "qpv_uncertain",
+    ):
         frame[col] = frame[col].fillna(0).astype("int64")
     frame["employees_est"] = frame["employees_est"].fillna(0.0)
     population = frame["population"].where(frame["population"] > 0)
     frame["per10k"] = frame["establishments"] / population * 10_000
-    frame["share_qpv"] = (
-        frame["in_qpv"] / frame["establishments"].where(frame["establishments"] > 0)
-    ) * 100
+    located = frame["establishments"] - frame["qpv_uncertain"]
+    frame["share_qpv"] = (frame["in_qpv"] / located.where(located > 0)) * 100
     frame["count"] = frame["establishments"]
     return frame
-
-
-def france_totals(con: duckdb.DuckDBPyConnection, france: Territory = FRANCE) -> dict:
-    frame = totals(con, [france])
-    return frame.iloc[0].to_dict() if not frame.empty else {}
-
-
-def with_filters(filters: Filters, **changes) -> Filters:
-    return replace(filters, **changes)

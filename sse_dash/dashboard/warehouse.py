@@ -18,11 +18,6 @@ def tables(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(r[0] for r in queries.rows(con, "ui_tables"))
 
 
-def has_sirene(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the SSE establishment tables (issue 3) are built."""
-    return set(SIRENE_TABLES) <= tables(con)
-
-
 def is_synthetic(meta_values: dict[str, str]) -> bool:
     return str(meta_values.get("sirene_synthetic", "")).strip().lower() == "true"
 

@@ -25,42 +25,20 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from sse_dash import db, fmt, queries
+from sse_dash import fmt, style
+from sse_dash.dashboard import qpv, sse, warehouse
+from sse_dash.dashboard import territory as terr
+from sse_dash.dashboard.territory import Territory
 from sse_dash.export import provenance, static_map
 from sse_dash.export.provenance import MONTHS_FR, SYNTHETIC_NOTICE
-from sse_dash.export.territory import Territory, france, parent, resolve
 
 FORMATS = {".pptx", ".pdf"}
 QPV_ROWS_PER_PAGE = 14
 QPV_MAX_PAGES = 3
-BAR_COLOUR = "#2a6f97"
-REF_COLOURS = ("#2a6f97", "#89c2d9", "#c9c9c9")
-REQUIRED_TABLES = ("territories", "agg_territory", "ref_families")
 
 
 class BriefUnavailable(RuntimeError):
     """The warehouse cannot produce a briefing pack (French message)."""
-
-
-@dataclass
-class KeyFigures:
-    territory: Territory
-    establishments: float | None
-    employer_establishments: float | None
-    employees_est: float | None
-    in_qpv: float | None
-    near_qpv300: float | None
-
-    def per_10k(self) -> float | None:
-        pop = self.territory.population
-        if not pop or self.establishments is None:
-            return None
-        return self.establishments / float(pop) * 10_000
-
-    def share(self, value: float | None) -> float | None:
-        if not self.establishments or value is None:
-            return None
-        return value / self.establishments * 100
 
 
 @dataclass
@@ -78,9 +56,13 @@ class Section:
 
 @dataclass
 class BriefData:
+    """Every figure of the pack, from the functions behind the pages: `figures` are the key
+    figures of the Territoire page (sse.kpis_of / sse.kpis), the breakdowns its charts
+    (sse.breakdown_of), `qpv_table` the table of the Quartiers prioritaires page (qpv.table)."""
+
     territory: Territory
     references: list[Territory]
-    figures: list[KeyFigures]
+    figures: list[dict]  # territory then references: sse key figures with rates
     by_family: pd.DataFrame
     by_sector: pd.DataFrame
     by_size: pd.DataFrame
@@ -90,6 +72,10 @@ class BriefData:
     synthetic: bool
     generated: dt.date
 
+    @property
+    def compared(self) -> list[Territory]:
+        return [self.territory, *self.references]
+
 
 def french_date(day: dt.date) -> str:
     """`22 novembre 2026` (1er for the first of the month)."""
@@ -97,35 +83,31 @@ def french_date(day: dt.date) -> str:
     return f"{first} {MONTHS_FR[day.month - 1]} {day.year}"
 
 
-def _key_figures(con: duckdb.DuckDBPyConnection, territory: Territory) -> KeyFigures:
-    code = None if territory.level == "france" else territory.code
-    row = queries.rows(con, "brief_key_figures", {"level": territory.level, "code": code})[0]
-    _n, est, employer, employees, in_qpv, near = row
-    if not _n:
-        est = employer = employees = in_qpv = near = 0
-    return KeyFigures(territory, est, employer, employees, in_qpv, near)
-
-
 def collect(
     con: duckdb.DuckDBPyConnection, territory_id: str, *, today: dt.date | None = None
 ) -> BriefData:
-    """Every figure of the pack, read once from the warehouse."""
-    missing = [t for t in REQUIRED_TABLES if not db.table_exists(con, t)]
+    """Every figure of the pack, read once from the warehouse with the pages' functions."""
+    tables = warehouse.tables(con)
+    missing = [t for t in warehouse.SIRENE_TABLES if t not in tables]
     if missing:
         raise BriefUnavailable(
             "l'entrepôt ne contient pas encore les établissements de l'ESS (tables manquantes : "
             + ", ".join(missing)
             + "). Construisez-le avec : python -m sse_dash data build"
         )
-    territory = resolve(con, territory_id)
-    references = [t for t in (parent(con, territory), france(con)) if t is not None]
-    figures = [_key_figures(con, t) for t in [territory, *references]]
-    params = {"level": territory.level, "code": territory.code}
-    qpv_table = (
-        queries.df(con, "brief_qpv_table", params)
-        if db.table_exists(con, "qpv")
-        else pd.DataFrame()
-    )
+    territory = terr.resolve(con, territory_id)
+    references = terr.references(con, territory)
+    summary = sse.summary(con, territory)
+    figures = [sse.kpis_of(summary, territory)] + [sse.kpis(con, r) for r in references]
+    breakdowns = {
+        dim: sse.breakdown_of(summary, dim, sse.labels(con, dim)) for dim in sse.BREAKDOWN_DIMS
+    }
+    qpv_table = qpv.table(con, territory)
+    names = qpv.commune_names(con, qpv_table["code"].tolist()) if not qpv_table.empty else {}
+    qpv_table["communes"] = [
+        names.get(c) or m
+        for c, m in zip(qpv_table.get("code", []), qpv_table.get("commune_name", []), strict=True)
+    ]
     sources = provenance.sources_for(
         con,
         provenance.SIRENE_ROLES
@@ -137,11 +119,9 @@ def collect(
         territory=territory,
         references=references,
         figures=figures,
-        by_family=queries.df(con, "brief_by_family", params),
-        by_sector=queries.df(con, "brief_by_sector", params),
-        by_size=queries.df(con, "brief_by_size", params).assign(
-            label=lambda f: f["label"].map(size_class_label)
-        ),
+        by_family=breakdowns["family"],
+        by_sector=breakdowns["naf_section"],
+        by_size=breakdowns["size_class"],
         qpv_table=qpv_table,
         layers=static_map.load_layers(con, territory),
         sources=sources,
@@ -153,11 +133,13 @@ def collect(
 # --- charts (matplotlib, shared by PPTX and PDF) -------------------------------------------
 
 
-def _hbar(ax: Axes, labels: list[str], values: list[float], xlabel: str) -> None:
+def _hbar(
+    ax: Axes, labels: list[str], values: list[float], xlabel: str, colours: list[str]
+) -> None:
     """Horizontal bars, largest on top, with French-formatted value labels."""
     labels = [lab if len(lab) <= 48 else lab[:47] + "…" for lab in labels]
     positions = list(range(len(labels)))[::-1]
-    ax.barh(positions, values, color=BAR_COLOUR)
+    ax.barh(positions, values, color=colours)
     ax.set_yticks(positions, labels, fontsize=9)
     ax.set_xlabel(xlabel, fontsize=9)
     top = max(values) if values else 0
@@ -174,31 +156,22 @@ def _empty(ax: Axes) -> None:
     ax.text(0.5, 0.5, "Aucun établissement recensé", ha="center", va="center", fontsize=12)
 
 
-def size_class_label(value) -> str:
-    """Size classes as stored (`1-9`, `250+`, `0`, `NN`) in words."""
-    text = "" if value is None else str(value).strip()
-    if text in ("", "NN"):
-        return "Non employeur"
-    if text == "0":
-        return "0 salarié"
-    if text.endswith("+"):
-        return f"{text[:-1]} salariés et plus"
-    low, sep, high = text.partition("-")
-    if sep and low.isdigit() and high.isdigit():
-        return f"{low} à {high} salariés"
-    return text
+def _draw_breakdown(
+    frame: pd.DataFrame, colour: str | None = None, limit: int | None = None
+) -> Callable[[Axes], None]:
+    """Bars of a breakdown of the Territoire page, in its order and colours (one colour per
+    family when `colour` is None)."""
 
-
-def _draw_breakdown(frame: pd.DataFrame, limit: int | None = None) -> Callable[[Axes], None]:
     def draw(ax: Axes) -> None:
         data = frame[frame["establishments"].fillna(0) > 0]
         if limit:
-            data = data.nlargest(limit, "establishments", keep="first")
+            data = data.head(limit)
         if data.empty:
             _empty(ax)
             return
-        labels = [str(v) if v is not None else "Non renseigné" for v in data["label"]]
-        _hbar(ax, labels, [float(v) for v in data["establishments"]], "Établissements")
+        colours = [colour] * len(data) if colour else style.family_colours(data["code"].tolist())
+        values = [float(v) for v in data["establishments"]]
+        _hbar(ax, [str(v) for v in data["label"]], values, "Établissements", colours)
 
     return draw
 
@@ -207,26 +180,26 @@ def _draw_qpv_shares(brief: BriefData) -> Callable[[Axes], None]:
     """Territory vs references: share of establishments in / near a QPV (or density for a QPV)."""
 
     def draw(ax: Axes) -> None:
-        names = [f.territory.name for f in brief.figures]
+        names = [t.name for t in brief.compared]
         if brief.territory.level == "qpv":
-            values = [f.per_10k() for f in brief.figures]
-            values = [v or 0 for v in values]
-            ax.bar(names, values, color=REF_COLOURS[: len(values)])
+            values = [f["per10k"] or 0 for f in brief.figures]
+            ax.bar(names, values, color=style.REFERENCE_COLOURS[: len(values)])
             for i, v in enumerate(values):
                 ax.text(i, v, fmt.number(v, 1), ha="center", va="bottom", fontsize=9)
             ax.set_ylabel("Établissements pour 10 000 habitants", fontsize=9)
         else:
             series = [
-                ("En QPV", [f.share(f.in_qpv) or 0 for f in brief.figures]),
+                ("En QPV", [f["share_in_qpv"] or 0 for f in brief.figures], style.QPV_COLOUR),
                 (
                     "En QPV ou à moins de 300 m",
-                    [f.share(f.near_qpv300) or 0 for f in brief.figures],
+                    [f["share_near_qpv"] or 0 for f in brief.figures],
+                    style.QPV_NEAR_COLOUR,
                 ),
             ]
             width = 0.38
-            for j, (label, values) in enumerate(series):
+            for j, (label, values, colour) in enumerate(series):
                 xs = [i + (j - 0.5) * width for i in range(len(names))]
-                ax.bar(xs, values, width, label=label, color=("#c0392b", "#f1948a")[j])
+                ax.bar(xs, values, width, label=label, color=colour)
                 for x, v in zip(xs, values, strict=True):
                     ax.text(x, v, fmt.percent(v), ha="center", va="bottom", fontsize=8)
             ax.set_xticks(range(len(names)), names)
@@ -243,20 +216,21 @@ def _draw_qpv_shares(brief: BriefData) -> Callable[[Axes], None]:
 
 
 def _figures_table(brief: BriefData) -> pd.DataFrame:
+    """The Territoire page's key figures of the territory and its references."""
+    f = brief.figures
     rows = {
-        "Établissements de l'ESS": [fmt.number(f.establishments) for f in brief.figures],
-        "dont employeurs": [fmt.number(f.employer_establishments) for f in brief.figures],
-        "Salariés (estimation)": [fmt.number(f.employees_est) for f in brief.figures],
-        "Établissements pour 10 000 habitants": [fmt.number(f.per_10k(), 1) for f in brief.figures],
-        "Part des établissements situés en QPV": [
-            fmt.percent(f.share(f.in_qpv)) for f in brief.figures
+        "Établissements de l'ESS": [fmt.number(k["establishments"]) for k in f],
+        "dont employeurs": [fmt.number(k["employer_establishments"]) for k in f],
+        "Salariés (estimation)": [fmt.number(k["employees_est"]) for k in f],
+        "Établissements pour 10 000 habitants": [fmt.number(k["per10k"], 1) for k in f],
+        "Part des établissements situés en QPV": [fmt.percent(k["share_in_qpv"]) for k in f],
+        "Part en QPV ou à moins de 300 m": [fmt.percent(k["share_near_qpv"]) for k in f],
+        "Localisation trop imprécise (QPV incertain, non comptés)": [
+            fmt.number(k["qpv_uncertain"]) for k in f
         ],
-        "Part en QPV ou à moins de 300 m": [
-            fmt.percent(f.share(f.near_qpv300)) for f in brief.figures
-        ],
-        "Population": [fmt.number(f.territory.population) for f in brief.figures],
+        "Population": [fmt.number(t.population) for t in brief.compared],
     }
-    columns = [f.territory.name for f in brief.figures]
+    columns = [t.name for t in brief.compared]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     return table.reset_index(names="Indicateur")
 
@@ -272,17 +246,19 @@ def _qpv_pages(brief: BriefData) -> list[pd.DataFrame]:
     frame = brief.qpv_table
     if frame is None or frame.empty:
         return []
-    shown = frame.head(QPV_ROWS_PER_PAGE * QPV_MAX_PAGES)
+    # the QPV page's table, most populated first
+    ordered = frame.sort_values(["population", "code"], ascending=[False, True], na_position="last")
+    shown = ordered.head(QPV_ROWS_PER_PAGE * QPV_MAX_PAGES)
     table = pd.DataFrame(
         {
             "Code": shown["code"],
             "Quartier": shown["name"],
-            "Commune": [_shorten(v, 40) for v in shown["commune"]],
+            "Commune": [_shorten(v, 40) for v in shown["communes"]],
             "Population": [fmt.number(v) for v in shown["population"]],
             "Pauvreté": [fmt.percent(v) for v in shown["poverty_rate"]],
             "Taux d'emploi": [fmt.percent(v) for v in shown["employment_rate"]],
-            "Étab. ESS": [fmt.number(v) for v in shown["establishments"]],
-            "Salariés (est.)": [fmt.number(v) for v in shown["employees_est"]],
+            "Étab. ESS": [fmt.number(v) for v in shown["sse_inside"]],
+            "Salariés (est.)": [fmt.number(v) for v in shown["jobs_inside"]],
         }
     )
     return [table.iloc[i : i + QPV_ROWS_PER_PAGE] for i in range(0, len(table), QPV_ROWS_PER_PAGE)]
@@ -321,13 +297,13 @@ def sections(brief: BriefData) -> list[Section]:
             "chart",
             "Principaux secteurs d'activité (sections NAF)",
             subtitle=f"{t.label} — 10 premières sections",
-            draw=_draw_breakdown(brief.by_sector, limit=10),
+            draw=_draw_breakdown(brief.by_sector, style.SECTOR_COLOUR, limit=10),
         ),
         Section(
             "chart",
             "Établissements par taille (salariés)",
             subtitle=t.label,
-            draw=_draw_breakdown(brief.by_size),
+            draw=_draw_breakdown(brief.by_size, style.SIZE_COLOUR),
         ),
         Section(
             "chart",

@@ -8,7 +8,8 @@ import re
 
 import duckdb
 
-from sse_dash import db, queries
+from sse_dash import db
+from sse_dash.dashboard import warehouse
 
 SIRENE_ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
 QPV_ROLES = ("qpv",)
@@ -81,16 +82,12 @@ def _label(role: str, publisher: str, vintage: str, synthetic: bool = False) -> 
 
 
 def provenance_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """All provenance rows as dicts (empty when the table does not exist)."""
+    """All provenance rows as dicts (empty when the table does not exist), as the « Données &
+    sources » page reads them."""
     if not db.table_exists(con, "provenance"):
         return []
-    cur = con.cursor()
-    try:
-        cur.execute(queries.render("brief_provenance"))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
-    finally:
-        cur.close()
+    frame = warehouse.provenance(con).astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
 
 
 def _is_qpv2015(row: dict) -> bool:
@@ -132,18 +129,11 @@ def source_line(sources: list[str]) -> str:
 
 
 def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the warehouse says its SIRENE part is synthetic (meta sirene_synthetic)."""
+    """True when the warehouse says its SIRENE part is synthetic (meta sirene_synthetic), as
+    the pages' banner does."""
     if not db.table_exists(con, "meta"):
         return False
-    found = queries.rows(con, "brief_meta_value", {"key": "sirene_synthetic"})
-    return bool(found) and str(found[0][0]).strip().lower() == "true"
-
-
-def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    if not db.table_exists(con, "meta"):
-        return None
-    found = queries.rows(con, "brief_meta_value", {"key": key})
-    return str(found[0][0]) if found and found[0][0] is not None else None
+    return warehouse.is_synthetic(warehouse.meta(con))
 
 
 def source_records(

@@ -1,56 +1,35 @@
 """Static maps (PNG, SVG, PDF) of a territory for council briefings, drawn with geopandas and
 matplotlib from the warehouse alone: no tile server, no browser, so they work offline and in
 the PDF/PPTX briefing pack. Metropolitan France is drawn in Lambert-93 (EPSG:2154), overseas
-départements in their local UTM projection, so the scale bar is true."""
+départements in their local UTM projection, so the scale bar is true. The map shows the
+registry's layers « qpv » and « ets » (sse_dash.dashboard.layers), in the colours of the
+pages (sse_dash.style)."""
 
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sse_dash import db, fmt, queries
+from sse_dash import fmt, style
+from sse_dash.dashboard import layers as registry
+from sse_dash.dashboard import sse, warehouse
+from sse_dash.dashboard import territory as terr
+from sse_dash.dashboard.territory import Territory
 from sse_dash.export import provenance
-from sse_dash.export.territory import Territory, resolve
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 MAX_POINTS = 20_000  # above this, a choropleth by commune is more readable than points
-# Overseas: local UTM CRS (RGAF09, RGFG95, RGR92, RGM04), keyed by département code.
-OVERSEAS_CRS = {
-    "971": "EPSG:5490",
-    "972": "EPSG:5490",
-    "973": "EPSG:2972",
-    "974": "EPSG:2975",
-    "976": "EPSG:4471",
-}
-OVERSEAS_REGIONS = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
-METRO_CRS = "EPSG:2154"
-FAMILY_COLOURS = {
-    "association": "#1b9e77",
-    "cooperative": "#d95f02",
-    "mutuelle": "#7570b3",
-    "fondation": "#e7298a",
-    "societe_ess": "#66a61e",
-    "autre": "#999999",
-}
-FAMILY_LABELS = {
-    "association": "Associations",
-    "cooperative": "Coopératives",
-    "mutuelle": "Mutuelles",
-    "fondation": "Fondations",
-    "societe_ess": "Sociétés de l'ESS",
-    "autre": "Autres",
-}
-QPV_COLOUR = "#c0392b"
 RC = {"pdf.fonttype": 42, "svg.fonttype": "none", "font.family": "DejaVu Sans"}
 
 
@@ -67,76 +46,61 @@ class MapLayers:
     qpv: gpd.GeoDataFrame
     points: gpd.GeoDataFrame | None
     mode: str  # "points", "choropleth" or "contours"
+    family_labels: dict[str, str] = field(default_factory=dict)
 
 
 def crs_for(territory: Territory) -> str:
-    """Lambert-93 for metropolitan France, local UTM overseas."""
-    dep = territory.dep_code or (territory.code if territory.level == "departement" else None)
+    """Lambert-93 for metropolitan France, local UTM overseas (sse_dash.style.ZONES)."""
     if territory.level == "region":
-        dep = OVERSEAS_REGIONS.get(territory.code)
-    if dep and dep in OVERSEAS_CRS:
-        return OVERSEAS_CRS[dep]
-    return METRO_CRS
+        return f"EPSG:{style.epsg_for(region_code=territory.code)}"
+    dep = territory.dep_code or (territory.code if territory.level == "departement" else None)
+    return f"EPSG:{style.epsg_for(dep, territory.region_code)}"
 
 
 def _gdf(frame: pd.DataFrame, crs: str) -> gpd.GeoDataFrame:
-    wkb = frame.pop("wkb") if "wkb" in frame else pd.Series([], dtype=object)
-    geoms = gpd.GeoSeries.from_wkb([bytes(b) if b is not None else None for b in wkb], crs=4326)
-    return gpd.GeoDataFrame(frame, geometry=geoms.values, crs=4326).to_crs(crs)
+    """Rows with a GeoJSON `geometry` column (as the pages' queries return them), projected."""
+    texts = frame["geometry"] if "geometry" in frame else pd.Series([], dtype=object)
+    geoms = shapely.from_geojson([t if isinstance(t, str) else None for t in texts])
+    rest = frame.drop(columns=["geometry"]) if "geometry" in frame else frame
+    return gpd.GeoDataFrame(rest, geometry=list(geoms), crs=4326).to_crs(crs)
 
 
 def load_layers(
     con: duckdb.DuckDBPyConnection, territory: Territory, *, max_points: int = MAX_POINTS
 ) -> MapLayers:
-    """Everything the map draws, projected, read through the named brief_* queries."""
-    params = {"level": territory.level, "code": territory.code}
-    if territory.level == "qpv":
-        outline_df = queries.df(con, "brief_geom_qpv", {"code": territory.code})
-    else:
-        table = {
-            "region": "regions",
-            "departement": "departements",
-            "epci": "epci",
-            "commune": "communes",
-        }[territory.level]
-        outline_df = queries.df(
-            con,
-            "brief_geom",
-            {"code": territory.code},
-            identifiers={
-                "table": queries.ident(table, {"regions", "departements", "epci", "communes"})
-            },
-        )
+    """Everything the map draws, projected: the territory's outline and communes, and the
+    layers « qpv » and « ets » of the registry — the rows the pages' maps show."""
     crs = crs_for(territory)
-    outline = _gdf(outline_df, crs).geometry
+    outline = _gdf(pd.DataFrame({"geometry": [terr.outline(con, territory)]}), crs).geometry
     outline = outline[outline.notna() & ~outline.is_empty]
-    communes = _gdf(queries.df(con, "brief_communes_in", params), crs)
+    sirene = set(warehouse.SIRENE_TABLES) <= warehouse.tables(con)
+    communes = _gdf(
+        sse.choropleth(con, "commune", within=territory)
+        if sirene
+        else terr.communes(con, territory),
+        crs,
+    )
     if outline.empty and communes.empty:
         raise MapUnavailable(f"aucun contour disponible pour {territory.label}.")
     if outline.empty:
         outline = gpd.GeoSeries([communes.union_all()], crs=crs)
-    qpv = (
-        _gdf(queries.df(con, "brief_qpv_in", params), crs)
-        if db.table_exists(con, "qpv")
-        else gpd.GeoDataFrame({"code": [], "name": []}, geometry=[], crs=crs)
-    )
+    qpv = _gdf(registry.load(con, "qpv", territory), crs)
+    qpv = qpv[qpv.geometry.notna() & ~qpv.geometry.is_empty]
     points = None
     mode = "contours"
-    if db.table_exists(con, "establishments"):
-        pts = queries.df(con, "brief_points", {**params, "limit": max_points + 1})
+    family_labels: dict[str, str] = {}
+    if sirene:
+        family_labels = sse.labels(con, "family")
+        pts = registry.load(con, "ets", territory, limit=max_points + 1)
         if len(pts) <= max_points:
             points = gpd.GeoDataFrame(
                 pts, geometry=gpd.points_from_xy(pts["lon"], pts["lat"]), crs=4326
             ).to_crs(crs)
             mode = "points"
-        elif db.table_exists(con, "agg_territory") and not communes.empty:
-            counts = queries.df(con, "brief_commune_counts", params)
-            communes = communes.merge(counts, on="code", how="left")
-            communes["establishments"] = communes["establishments"].fillna(0)
-            pop = communes["population"].astype(float).where(communes["population"] > 0)
-            communes["rate"] = communes["establishments"] / pop * 10_000
+        elif not communes.empty:
+            communes = communes.assign(rate=communes["per10k"])
             mode = "choropleth"
-    return MapLayers(territory, crs, outline, communes, qpv, points, mode)
+    return MapLayers(territory, crs, outline, communes, qpv, points, mode, family_labels)
 
 
 def _nice_length(span_m: float) -> float:
@@ -210,35 +174,44 @@ def draw_map(ax, layers: MapLayers, *, legend: bool = True) -> None:
     if not layers.qpv.empty:
         if layers.mode == "choropleth":  # a tinted fill would change the classes' colours
             layers.qpv.plot(
-                ax=ax, facecolor="none", edgecolor=QPV_COLOUR, linewidth=0.9, hatch="////"
+                ax=ax, facecolor="none", edgecolor=style.QPV_COLOUR, linewidth=0.9, hatch="////"
             )
         else:
             layers.qpv.plot(
-                ax=ax, facecolor=QPV_COLOUR, alpha=0.25, edgecolor=QPV_COLOUR, linewidth=0.8
+                ax=ax,
+                facecolor=style.QPV_COLOUR,
+                alpha=0.25,
+                edgecolor=style.QPV_COLOUR,
+                linewidth=0.8,
             )
         handles.append(
             Patch(
-                facecolor=QPV_COLOUR,
+                facecolor=style.QPV_COLOUR,
                 alpha=0.4,
-                edgecolor=QPV_COLOUR,
+                edgecolor=style.QPV_COLOUR,
                 label=f"QPV 2024 ({len(layers.qpv)})",
             )
         )
         if layers.territory.level == "qpv":
             layers.qpv.buffer(300).boundary.plot(
-                ax=ax, color=QPV_COLOUR, linewidth=0.8, linestyle="--"
+                ax=ax, color=style.QPV_COLOUR, linewidth=0.8, linestyle="--"
             )
-            handles.append(Line2D([], [], color=QPV_COLOUR, linestyle="--", label="Bande de 300 m"))
+            handles.append(
+                Line2D([], [], color=style.QPV_COLOUR, linestyle="--", label="Bande de 300 m")
+            )
     if layers.mode == "points" and layers.points is not None and not layers.points.empty:
         pts = layers.points
         size = 14 if len(pts) < 500 else 6 if len(pts) < 5000 else 2
-        for family, group in pts.groupby("family", sort=True, dropna=False):
-            key = family if isinstance(family, str) else "autre"
-            colour = FAMILY_COLOURS.get(key, "#999999")
+        codes = pts["family"].where(pts["family"].notna(), "autre")
+        order = [c for c in layers.family_labels if c in set(codes)]
+        order += sorted(set(codes) - set(order))  # codes ref_families does not list
+        for code in order:
+            group = pts[codes == code]
+            colour = style.family_colour(code)
             ax.scatter(
                 group.geometry.x, group.geometry.y, s=size, color=colour, linewidths=0, alpha=0.8
             )
-            label = f"{FAMILY_LABELS.get(key, key)} ({fmt.number(len(group))})"
+            label = f"{layers.family_labels.get(code, code)} ({fmt.number(len(group))})"
             handles.append(
                 Line2D([], [], marker="o", linestyle="", color=colour, markersize=5, label=label)
             )
@@ -312,7 +285,7 @@ def static_map(
     cur = con.cursor()  # own cursor: the app shares one connection between threads
     try:
         if isinstance(territory, str):
-            territory = resolve(cur, territory)
+            territory = terr.resolve(cur, territory)
         layers = load_layers(cur, territory)
         sources, synthetic = map_sources(cur), provenance.is_synthetic(cur)
     finally:

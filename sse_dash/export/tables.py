@@ -1,6 +1,10 @@
 """Tables to files that open cleanly in French Excel: CSV `;` + UTF-8 BOM + decimal comma, and
 typed XLSX. Both neutralise text cells that a spreadsheet would run as a formula (CSV injection):
-a leading `=`, `+`, `-` or `@` gets a `'` prefix, while real numbers stay numbers."""
+a leading `=` or `@` (or tab / carriage return), or a leading `+` / `-` followed by anything but
+a number, gets a `'` prefix. Numbers written the French or the English way (`-1 234,5`, `-.5`,
+`-12%`, `+33 1 23 45 67 89`, `-inf`) are not formulas and are never touched. A CSV field holding
+`;`, `,`, a tab, a quote or a line break is quoted, so it stays one cell whichever separator the
+spreadsheet is set to. XLSX cannot store XML control characters: they become `\ufffd`."""
 
 from __future__ import annotations
 
@@ -8,27 +12,45 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A text cell that is a plain number (e.g. "-1.68" or "-1,68") is not a formula: leave it alone.
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+# A signed number, French or English notation (thousands spaces, decimal comma or point,
+# exponent, percent), a signed inf/nan, or a lone sign (a placeholder): what follows `+`/`-` is not a formula. The pattern is
+# written for both Python's `re` and Arrow's RE2 (literal no-break spaces, no `\s`).
+_SPACES = " \u00a0\u202f"
+_DIGITS = f"[0-9{_SPACES}]"
+_PLAIN_NUMBER = re.compile(
+    rf"^[+-][{_SPACES}]*(?:[0-9]{_DIGITS}*(?:[.,][0-9]{_DIGITS}*)*|[.,][0-9]{_DIGITS}*)"
+    rf"(?:[eE][+-]?[0-9]+)?[{_SPACES}]*%?$|^[+-](?:inf|infinity|nan)$|^[+-][{_SPACES}]*$",
+    re.IGNORECASE,
+)
+_SIGNED = ("+", "-")
+_NEEDS_QUOTES = r'[;,"\t\r\n]'
+# Characters XML 1.0 forbids (openpyxl raises IllegalCharacterError on them).
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_MAX_CELL = 32_767
 
 
 def neutralise(value):
     """Prefix `'` to a text that a spreadsheet would interpret as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        if not _PLAIN_NUMBER.match(value):
+        if not (value.startswith(_SIGNED) and _PLAIN_NUMBER.match(value)):
             return "'" + value
     return value
 
 
 def _plain_text(value) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float | np.floating):
@@ -36,45 +58,129 @@ def _plain_text(value) -> str:
     return str(value)
 
 
-def _csv_column(s: pd.Series) -> pa.Array:
-    """One column as CSV cells (Arrow strings, vectorised): decimal comma for numbers, formulas
-    neutralised, quoted when needed, empty for missing values."""
+def _arrow_column(s: pd.Series) -> pa.Array:
+    """One pandas column as an Arrow array: booleans, numbers, or text (any other value as its
+    plain text), ready for csv_cells."""
+
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(s.dtype):
-        arr = pa.array(s.map({True: "oui", False: "non"}).astype(object), type=pa.string())
-    elif pd.api.types.is_numeric_dtype(s.dtype):
-        values = pa.array(s, from_pandas=True)
-        arr = pc.replace_substring(pc.cast(values, pa.string()), ".", ",")
+        return pa.array(s.astype(object), type=pa.bool_(), from_pandas=True)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return pa.array(s, from_pandas=True)
+    if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+        s = s.map(_plain_text)
+    return pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+
+
+_QUOTE_CHARS = (";", ",", '"', "\t", "\r", "\n")
+
+
+def _any_of(arr: pa.Array, needles) -> pa.Array:
+    """Cells containing any of `needles` (literal searches: much cheaper than a regex)."""
+    out = pc.match_substring(arr, needles[0])
+    for needle in needles[1:]:
+        out = pc.or_(out, pc.match_substring(arr, needle))
+    return out
+
+
+def _decimal_comma(arr: pa.Array) -> pa.Array:
+    """`.` -> `,` in numbers cast to text (ASCII): patched in the value buffer, no new strings."""
+    validity, offsets, data = arr.buffers()
+    if data is None:
+        return arr
+    values = np.frombuffer(data, dtype=np.uint8).copy()
+    values[values == ord(".")] = ord(",")
+    return pa.Array.from_buffers(
+        arr.type, len(arr), [validity, offsets, pa.py_buffer(values)], offset=arr.offset
+    )
+
+
+def csv_cells(arr: pa.Array) -> pa.Array:
+    """One column as CSV cells (Arrow strings, vectorised): `oui`/`non` for booleans, decimal
+    comma for numbers, formulas neutralised, quoted when needed, empty for missing values.
+    A dictionary column (few distinct values: codes, statuses) is formatted once per value."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        cells = csv_cells(arr.dictionary)
+        return pc.fill_null(pc.take(cells, arr.indices), "")
+    if pa.types.is_boolean(arr.type):
+        arr = pc.if_else(arr, "oui", "non")
+    elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        arr = _decimal_comma(pc.cast(arr, pa.string()))
+    elif pa.types.is_null(arr.type):
+        arr = pa.array([""] * len(arr), pa.string())
     else:
-        if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
-            s = s.map(_plain_text)
-        arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+        arr = pc.cast(arr, pa.string())
         starts = pc.starts_with(arr, FORMULA_PREFIXES[0])
         for prefix in FORMULA_PREFIXES[1:]:
             starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
+        starts = pc.fill_null(starts, False)
         if pc.any(starts).as_py():
-            risky = pc.and_not(starts, pc.match_substring_regex(arr, _PLAIN_NUMBER.pattern))
-            arr = pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+            # the number pattern only where a sign could start a formula
+            where = np.flatnonzero(starts.to_numpy(zero_copy_only=False))
+            subset = arr.take(pa.array(where))
+            signed = pc.or_(pc.starts_with(subset, "+"), pc.starts_with(subset, "-"))
+            number = pc.match_substring_regex(subset, _PLAIN_NUMBER.pattern, ignore_case=True)
+            keep = pc.and_(signed, number).to_numpy(zero_copy_only=False)
+            risky = np.zeros(len(arr), dtype=bool)
+            risky[where[~keep]] = True
+            if risky.any():
+                arr = pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", arr, ""), arr)
     arr = pc.fill_null(arr, "")
-    need = pc.match_substring_regex(arr, r'[;"\r\n]')
+    need = _any_of(arr, _QUOTE_CHARS)
     if pc.any(need).as_py():
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
         arr = pc.if_else(need, quoted, arr)
     return arr
 
 
+def csv_chunks(names: list[str], columns: list[pa.Array]) -> list:
+    """The CSV file as a few buffers (BOM + header line, then every row): rows are joined by
+    Arrow kernels and handed over as one buffer, never as Python strings."""
+    head = ";".join(csv_cells(pa.array(names, pa.string())).to_pylist())
+    chunks = [("\ufeff" + head + "\r\n").encode("utf-8")]
+    if columns and len(columns[0]):
+        big = pa.large_string()
+        cells = [pc.cast(csv_cells(c), big) for c in columns]
+        sep, crlf, empty = (pa.scalar(v, big) for v in (";", "\r\n", ""))
+        rows = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, sep)
+        rows = pc.binary_join_element_wise(rows, empty, crlf)  # each row + CRLF
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
+        data = rows.buffers()[2]
+        chunks.append(memoryview(data)[offsets[0] : offsets[len(rows)]])
+    return chunks
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """`;`-separated, UTF-8 with BOM, decimal comma: what French Excel expects."""
-    names = pd.Series([str(c) for c in df.columns], dtype=object)
-    lines = [";".join(_csv_column(names).to_pylist())]
-    if len(df.columns) and len(df):
-        columns = [_csv_column(df.iloc[:, i]) for i in range(len(df.columns))]
-        rows = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, ";")
-        lines.extend(rows.to_pylist())
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    """`;`-separated, UTF-8 with BOM, decimal comma, CRLF: what French Excel expects."""
+    names = [str(c) for c in df.columns]
+    columns = [_arrow_column(df.iloc[:, i]) for i in range(len(df.columns))] if len(df) else []
+    return b"".join(bytes(c) for c in csv_chunks(names, columns))
+
+
+CSV_CHUNK_ROWS = 100_000
+
+
+def csv_parts(df: pd.DataFrame, chunk_rows: int = CSV_CHUNK_ROWS) -> Iterator[bytes]:
+    """The bytes of `to_csv_bytes` in consecutive pieces (BOM and header first, then
+    `chunk_rows` rows at a time), so that a national table is written without holding a second
+    copy of it in memory."""
+    names = [str(c) for c in df.columns]
+    yield bytes(csv_chunks(names, [])[0])
+    for start in range(0, len(df), chunk_rows):
+        part = df.iloc[start : start + chunk_rows]
+        columns = [_arrow_column(part.iloc[:, i]) for i in range(len(part.columns))]
+        for chunk in csv_chunks(names, columns)[1:]:
+            yield bytes(chunk)
 
 
 def _cell(value):
     """Python value openpyxl can store with its type (numbers stay numbers, text stays text)."""
+
+    import pandas as pd
+
     if value is None:
         return None
     if isinstance(value, float | np.floating):
@@ -89,7 +195,7 @@ def _cell(value):
         return value
     if value is pd.NA or value is pd.NaT:
         return None
-    text = neutralise(str(value))
+    text = XLSX_ILLEGAL.sub("\ufffd", neutralise(str(value)))
     return text[:XLSX_MAX_CELL]
 
 
@@ -115,6 +221,8 @@ def to_xlsx_bytes(
     df: pd.DataFrame, sheet_name: str = "Résultats", sources: list[dict] | None = None
 ) -> bytes:
     """Typed XLSX with a frozen header; `sources` (list of dicts) adds a « Sources » sheet."""
+
+    import pandas as pd
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)

@@ -10,25 +10,36 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import shapely
 
-from sse_dash import config, db, fmt, queries
-from sse_dash.qpv_index import QpvIndex, zone_of
-from sse_dash.qpvcheck import InputError
-from sse_dash.qpvcheck import mapping as mp
-from sse_dash.qpvcheck.geocoder import (
-    GeocoderError,
-    GeoResult,
-    Progress,
+from sse_dash import config, fmt, qpv_index
+from sse_dash.qpv_index import (
+    NO,
+    UNCERTAIN,
+    YES,
+    ZONES,
+    QpvIndex,
+    answers,
+    to_metric,
+    zone_of,
 )
+from sse_dash.qpvcheck import Distance, InputError, Message, Term
+from sse_dash.qpvcheck import mapping as mp
+from sse_dash.qpvcheck import precision as pr
 
-NEAR_M = 300.0
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sse_dash.qpvcheck.geocoder import GeoResult, Progress
+
 NOT_LOADED_2015 = "géographie 2015 non chargée pour ce secteur"
 OUTSIDE_2015 = "hors QPV 2015"
-YES, NO = "oui", "non"
+# Columns added to the user's file, in this order. Scripts rely on the first fourteen: new ones
+# are only ever appended. `en_qpv_2024` and `a_moins_de_300m` answer « oui », « non » or
+# « incertain » (sse_dash.qpv_index.answers); `code_qpv` / `nom_qpv` are filled for « oui » only.
 RESULT_COLUMNS = [
     "statut",
     "libelle_geocode",
@@ -44,6 +55,8 @@ RESULT_COLUMNS = [
     "qpv_le_plus_proche",
     "a_moins_de_300m",
     "qpv_2015",
+    "precision_localisation",
+    "rayon_precision_m",
 ]
 
 
@@ -55,6 +68,8 @@ class Reference:
     """Everything a check needs from the warehouse, in memory (read-only once built)."""
 
     def __init__(self, con):
+        from sse_dash import queries
+
         self.idx24 = QpvIndex.from_warehouse(con, "2024")
         self.idx15 = QpvIndex.from_warehouse(con, "2015")
         attrs = queries.df(con, "qpvcheck_qpv")
@@ -73,6 +88,8 @@ class Reference:
         names = queries.df(con, "qpvcheck_communes")
         self.commune_names = dict(zip(names.code.astype(str), names.name, strict=True))
         self.aliases: dict[str, str] = {}
+        from sse_dash import db
+
         if db.table_exists(con, "commune_aliases"):
             al = queries.df(con, "qpvcheck_commune_aliases")
             self.aliases = dict(zip(al.alias_code, al.commune_code, strict=True))
@@ -82,6 +99,30 @@ class Reference:
         self._commune_geoms = np.asarray(polys, dtype=object)
         self._commune_tree: shapely.STRtree | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_bundle(cls, arrays: dict, meta: dict) -> Reference:
+        """A reference from the index persisted next to the warehouse (sse_dash.qpv_index):
+        no WKB to parse, no index to build; commune outlines are rebuilt on first use."""
+        ref = cls.__new__(cls)
+        ref.idx24 = QpvIndex.from_arrays(arrays, meta["q24"], "q24")
+        ref.idx15 = QpvIndex.from_arrays(arrays, meta["q15"], "q15")
+        ref.qpv_names, ref.qpv_communes, deps = {}, {}, set()
+        for code, name, geography, dep, communes in meta["qpv_attrs"]:
+            ref.qpv_names[(geography, code)] = name
+            if geography == "2024":
+                ref.qpv_communes[code] = list(communes)
+            elif dep is not None:
+                deps.add(dep)
+        ref.deps_2015 = deps
+        ref.commune_names = meta["commune_names"]
+        ref.aliases = meta["aliases"]
+        ref._commune_codes = np.asarray(meta["commune_codes"], dtype=object)
+        ref._bundle = (arrays, meta)
+        ref._commune_geoms = None
+        ref._commune_tree = None
+        ref._lock = threading.Lock()
+        return ref
 
     @classmethod
     def from_index(cls, idx24: QpvIndex, idx15: QpvIndex | None = None) -> Reference:
@@ -107,61 +148,107 @@ class Reference:
         return self.qpv_names.get((geography, code)) if code else None
 
     def communes_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Commune code containing each point (display outlines), None where unknown."""
+        """Commune code containing each point (display outlines), None where unknown. Candidates
+        from a box grid, smallest box first, in rounds: a point found is not tested again."""
         out = np.full(len(lon), None, dtype=object)
-        if not len(self._commune_geoms) or not len(lon):
+        if not len(lon):
             return out
         with self._lock:
-            if self._commune_tree is None:
-                shapely.prepare(self._commune_geoms)
-                self._commune_tree = shapely.STRtree(self._commune_geoms)
-        ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-        if ok.size:
-            x, y = lon[ok], lat[ok]
-            p, t = self._commune_tree.query(shapely.points(x, y))  # bounding boxes only
-            hit = shapely.contains_xy(self._commune_geoms[t], x[p], y[p])  # prepared polygons
-            out[ok[p[hit]]] = self._commune_codes[t[hit]]
+            if self._commune_geoms is None:  # persisted reference: outlines on first use
+                self._commune_geoms = qpv_index.commune_geoms(*self._bundle)
+            if self._commune_tree is None and len(self._commune_geoms):
+                bounds = shapely.bounds(self._commune_geoms)
+                area = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
+                self._commune_tree = (qpv_index.BoxGrid(bounds, 0.02), area)
+        if self._commune_tree is None:
+            return out
+        grid, area = self._commune_tree
+        x, y = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+        p, t = grid.query(x, y)
+        if not p.size:
+            return out
+        order = np.lexsort((area[t], p))
+        p, t = p[order], t[order]
+        first = np.concatenate([[True], p[1:] != p[:-1]])
+        rank = np.arange(len(p)) - np.maximum.accumulate(np.where(first, np.arange(len(p)), 0))
+        done = np.zeros(len(x), dtype=bool)
+        for r in range(int(rank.max()) + 1):
+            sel = np.flatnonzero((rank == r) & ~done[p])
+            if not sel.size:
+                continue
+            shapely.prepare(self._commune_geoms[np.unique(t[sel])])
+            hit = shapely.contains_xy(self._commune_geoms[t[sel]], x[p[sel]], y[p[sel]])
+            out[p[sel[hit]]] = self._commune_codes[t[sel[hit]]]
+            done[p[sel[hit]]] = True
         return out
 
-    # ------------------------------------------------------------------ core
-    def assign(self, lon, lat, citycode=None) -> pd.DataFrame:
-        """Result columns (from code_commune on) for arrays of WGS84 points; NaN = unknown."""
+    def commune_extent(self, codes, lon, lat) -> np.ndarray:
+        """Radius (m) of a location known only by its commune: the distance from the point to
+        the farthest point of the commune's contour (inf when the contour is unknown)."""
+        out = np.full(len(codes), np.inf)
+        by_code = dict(zip(self._commune_codes, self._commune_geoms, strict=True))
+        for i, (code, x, y) in enumerate(zip(codes, lon, lat, strict=True)):
+            geom = by_code.get(code) or by_code.get(self.aliases.get(code or "", ""))
+            zone = int(zone_of(np.array([x]), np.array([y]))[0])
+            if geom is None or zone < 0:
+                continue
+            epsg = ZONES[zone][1]
+            ring = shapely.get_coordinates(geom)
+            gx, gy = to_metric(epsg, ring[:, 0], ring[:, 1])
+            px, py = to_metric(epsg, np.array([x]), np.array([y]))
+            out[i] = float(np.sqrt((gx - px[0]) ** 2 + (gy - py[0]) ** 2).max())
+        return out
+
+    def assign_arrays(self, lon, lat, citycode=None, radius=None) -> dict[str, np.ndarray]:
+        """The result columns from code_commune on, as arrays (no pandas): strings as object
+        arrays (None = empty), distance_m and rayon_precision_m as float (NaN = empty).
+        `radius`: location precision in metres per point (default 0: exact coordinates)."""
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")
         n = lon.size
         has = np.isfinite(lon) & np.isfinite(lat)
-        a24 = self.idx24.assign(lon, lat)
+        radius = np.zeros(n) if radius is None else np.asarray(radius, dtype="float64")
+        a24 = self.idx24.assign(lon, lat, edge_for=radius > 0)
+        member, near = answers(a24, np.where(has, radius, np.nan))
         commune = np.full(n, None, dtype=object)
         if citycode is not None:
             cc = np.asarray(citycode, dtype=object)
-            commune[:] = np.where(pd.isna(cc), None, cc)
-        missing = has & pd.isna(commune)
+            given = np.array([isinstance(c, str) and c != "" for c in cc], dtype=bool)
+            commune[given] = cc[given]
+        missing = has & (commune == None)  # noqa: E711
         if missing.any():
             commune[missing] = self.communes_at(lon[missing], lat[missing])
-        inside = a24.inside
-        in_qpv = inside != None  # noqa: E711
-        dist = np.round(a24.distance_m, 0)
-        names24 = {c: self.qpv_name(c) for c in set(inside[in_qpv])}
-        out = pd.DataFrame(
-            {
-                "code_commune": commune,
-                "en_qpv_2024": np.where(has, np.where(in_qpv, YES, NO), None),
-                "code_qpv": inside,
-                "nom_qpv": np.array([names24.get(c) for c in inside], dtype=object),
-                "distance_m": pd.array(np.where(np.isfinite(dist), dist, np.nan)).astype("Int64"),
-                "qpv_le_plus_proche": a24.nearest,
-                "a_moins_de_300m": np.where(
-                    np.isfinite(dist), np.where(dist <= NEAR_M, YES, NO), None
-                ),
-                "qpv_2015": self._status_2015(lon, lat, commune, has),
-            }
-        )
-        return out
+        code = np.where(member == YES, a24.inside, None)
+        names24 = {c: self.qpv_name(c) for c in set(code[code != None])}  # noqa: E711
+        return {
+            "code_commune": commune,
+            "en_qpv_2024": member,
+            "code_qpv": code,
+            "nom_qpv": np.array([names24.get(c) for c in code], dtype=object),
+            "distance_m": np.round(a24.distance_m, 0),
+            "qpv_le_plus_proche": a24.nearest,
+            "a_moins_de_300m": near,
+            "qpv_2015": self._status_2015(lon, lat, commune, has),
+            "rayon_precision_m": np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan),
+        }
 
-    def assign_one(self, lon: float, lat: float, citycode: str | None = None) -> dict:
+    def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
+        """assign_arrays as a DataFrame (integer columns nullable)."""
+        import pandas as pd
+
+        out = self.assign_arrays(lon, lat, citycode, radius)
+        frame = pd.DataFrame(out)
+        for c in ("distance_m", "rayon_precision_m"):
+            frame[c] = pd.array(out[c]).astype("Int64")
+        return frame
+
+    def assign_one(
+        self, lon: float, lat: float, citycode: str | None = None, radius: float = 0.0
+    ) -> dict:
         """`assign` for one point without pandas (single checks must take ~1 ms)."""
         x, y = np.array([lon], dtype="float64"), np.array([lat], dtype="float64")
-        a = self.idx24.assign(x, y)
+        a = self.idx24.assign(x, y, edge_for=np.array([radius > 0]))
+        member, near = answers(a, np.array([radius], dtype="float64"))
         commune = citycode or self.communes_at(x, y)[0]
         dist = float(np.round(a.distance_m[0])) if np.isfinite(a.distance_m[0]) else np.nan
         status = NOT_LOADED_2015
@@ -171,10 +258,14 @@ class Reference:
                 status = inside15
             elif commune and _dep_of(commune) in self.deps_2015:
                 status = OUTSIDE_2015
+        edge = a.boundary_m()[0]
         return {
             "code_commune": commune,
-            "code_qpv": a.inside[0],
+            "inside": a.inside[0],
+            "answer": member[0],
+            "near": near[0],
             "distance_m": dist,
+            "edge_m": float(edge) if np.isfinite(edge) else np.nan,
             "qpv_le_plus_proche": a.nearest[0],
             "qpv_2015": status,
         }
@@ -185,9 +276,8 @@ class Reference:
         out[has] = NOT_LOADED_2015
         if not len(self.idx15):
             return out
-        codes = pd.Series(commune, dtype=object).fillna("").astype(str)
-        deps = codes.str[:2].where(~codes.str.startswith("97"), codes.str[:3])
-        covered = has & deps.isin(self.deps_2015).to_numpy()
+        deps = np.array([_dep_of(c) if isinstance(c, str) else "" for c in commune], dtype=object)
+        covered = has & np.isin(deps, list(self.deps_2015))
         out[covered] = OUTSIDE_2015
         inside15 = self.idx15.assign(lon, lat, with_distance=False).inside
         hit = inside15 != None  # noqa: E711
@@ -211,11 +301,17 @@ def get_reference(path: str | Path | None = None) -> Reference:
     with _CACHE_LOCK:
         ref = _CACHE.get(key)
         if ref is None:
-            con = db.open_warehouse(path)
-            try:
-                ref = Reference(con)
-            finally:
-                con.close()
+            bundle = qpv_index.load_persisted(path)
+            if bundle is not None:
+                ref = Reference.from_bundle(*bundle)
+            else:
+                from sse_dash import db
+
+                con = db.open_warehouse(path)
+                try:
+                    ref = Reference(con)
+                finally:
+                    con.close()
             for old in [k for k in _CACHE if k[0] == key[0]]:
                 del _CACHE[old]
             _CACHE[key] = ref
@@ -228,43 +324,97 @@ class SingleResult:
     lon: float
     lat: float
     source: str  # "adresse", "coordonnées", "clic"
-    in_qpv: bool
-    code: str | None
+    in_qpv: bool  # answer == « oui »
+    code: str | None  # QPV code when « oui »
     name: str | None
     communes: list[tuple[str, str]]
     commune_code: str | None
-    nearest_code: str | None
+    nearest_code: str | None  # the QPV the point is in, or the nearest one
     nearest_name: str | None
     distance_m: float
-    within_300: bool
+    within_300: bool  # near_answer == « oui »
     qpv_2015: str
     geocoded: GeoResult | None = None
     alternatives: list[GeoResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    answer: str = NO  # « oui », « non », « incertain »
+    near_answer: str = NO
+    precision_m: float = 0.0  # radius of the location, 0 = exact coordinates
+    precision_label: str = pr.EXACT
+    edge_m: float = np.nan  # distance to the nearest QPV contour (own contour when inside)
+    point_in: str | None = None  # the QPV the point itself falls in, whatever the answer
 
-    def summary_fr(self) -> str:
-        if self.in_qpv:
-            return f"Oui : dans le QPV {self.name} ({self.code})."
-        if self.nearest_code is None:
-            return "Non : aucun QPV 2024 dans ce territoire."
-        return (
-            f"Non : QPV le plus proche {self.nearest_name} ({self.nearest_code}) "
-            f"à {fmt.distance(self.distance_m)}."
+    @property
+    def uncertain(self) -> bool:
+        return self.answer == UNCERTAIN
+
+    def reason(self) -> Message:
+        """Why the answer is « incertain » (a sentence without the answer word)."""
+        level = Term(self.precision_label)
+        if not np.isfinite(self.precision_m):
+            return Message(
+                "La localisation de l'adresse ({level}) n'a pas de précision connue ; QPV le "
+                "plus proche du point trouvé : {name} ({code}).",
+                level=level,
+                name=self.nearest_name,
+                code=self.nearest_code,
+            )
+        if self.point_in:
+            return Message(
+                "Le point trouvé est dans le QPV {name} ({code}), à {edge} de sa limite, mais "
+                "l'adresse n'est localisée qu'à {radius} près ({level}).",
+                name=self.nearest_name,
+                code=self.nearest_code,
+                edge=Distance(self.edge_m),
+                radius=Distance(self.precision_m),
+                level=level,
+            )
+        return Message(
+            "QPV le plus proche {name} ({code}) à {distance}, mais l'adresse n'est localisée "
+            "qu'à {radius} près ({level}).",
+            name=self.nearest_name,
+            code=self.nearest_code,
+            distance=Distance(self.distance_m),
+            radius=Distance(self.precision_m),
+            level=level,
         )
 
+    def summary(self) -> Message:
+        """The answer in one sentence (French; `.text("en")` in English)."""
+        if self.answer == YES:
+            return Message("Oui : dans le QPV {name} ({code}).", name=self.name, code=self.code)
+        if self.answer == UNCERTAIN:
+            return Message("Incertain : {reason}", reason=self.reason())
+        if self.nearest_code is None:
+            return Message("Non : aucun QPV 2024 dans ce territoire.")
+        return Message(
+            "Non : QPV le plus proche {name} ({code}) à {distance}.",
+            name=self.nearest_name,
+            code=self.nearest_code,
+            distance=Distance(self.distance_m),
+        )
 
-_COORD_TEXT = re.compile(r"^[\s\d.,;+\-°]*$")
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+    def summary_fr(self) -> str:
+        return str(self.summary())
+
+
+# A number as people type one (decimal point or comma, exponent), or a word Python would read as
+# a number (inf, nan): two of them and nothing but separators is a pair of coordinates, never an
+# address to send to the geocoder.
+_NUMBER = re.compile(
+    r"[-+]?(?:\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?|\b(?:inf(?:inity)?|nan)\b)", re.IGNORECASE
+)
+_SEPARATORS = re.compile(r"^[\s;,/°]*$")
 
 
 def looks_like_coordinates(text: str) -> bool:
-    return bool(_COORD_TEXT.match(text)) and len(_NUMBER.findall(text)) == 2
+    return len(_NUMBER.findall(text)) == 2 and bool(_SEPARATORS.match(_NUMBER.sub("", text)))
 
 
 def parse_coordinates(text: str) -> tuple[float, float]:
     """`2.35, 48.85`, `48,85 ; 2,35` or `652000 6862000` -> two floats (order not checked)."""
-    if not _COORD_TEXT.match(text):
+    if not _SEPARATORS.match(_NUMBER.sub("", text)):
         raise InputError("Saisissez deux nombres : longitude et latitude, ou X et Y Lambert-93.")
     numbers = _NUMBER.findall(text)
     if len(numbers) != 2:
@@ -303,9 +453,13 @@ def check_point(
     source: str = "coordonnées",
     citycode: str | None = None,
     notes: list[str] | None = None,
+    radius: float = 0.0,
+    level: str = pr.EXACT,
 ) -> SingleResult:
-    r = ref.assign_one(lon, lat, citycode)
-    code = r["code_qpv"]
+    """One point; `radius` (m) says how precise its location is (0: exact coordinates)."""
+    r = ref.assign_one(lon, lat, citycode, radius)
+    answer = r["answer"] or NO
+    code = r["inside"] if answer == YES else None
     commune_codes = ref.qpv_communes.get(code, []) if code else []
     if not commune_codes and r["code_commune"]:
         commune_codes = [r["code_commune"]]
@@ -315,7 +469,7 @@ def check_point(
         lon=lon,
         lat=lat,
         source=source,
-        in_qpv=code is not None,
+        in_qpv=answer == YES,
         code=code,
         name=ref.qpv_name(code),
         communes=[(c, ref.commune_name(c) or c) for c in commune_codes],
@@ -323,9 +477,15 @@ def check_point(
         nearest_code=nearest,
         nearest_name=ref.qpv_name(nearest),
         distance_m=dist,
-        within_300=bool(np.isfinite(dist) and dist <= NEAR_M),
+        within_300=r["near"] == YES,
         qpv_2015=r["qpv_2015"],
         notes=list(notes or []),
+        answer=answer,
+        near_answer=r["near"] or NO,
+        precision_m=float(radius),
+        precision_label=level,
+        edge_m=r["edge_m"],
+        point_in=r["inside"],
     )
 
 
@@ -337,6 +497,8 @@ def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
     if looks_like_coordinates(text):
         a, b = parse_coordinates(text)
         return check_coordinates(ref, a, b)
+    from sse_dash.qpvcheck.geocoder import GeocoderError
+
     try:
         results = geocoder.search(text)
     except GeocoderError as exc:
@@ -344,7 +506,19 @@ def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
     if not results:
         raise InputError("Adresse introuvable : vérifiez l'orthographe, ajoutez la commune.")
     best = results[0]
-    out = check_point(ref, best.lon, best.lat, source="adresse", citycode=best.citycode)
+    level, low = pr.levels([best.type], [best.score])
+    radius = pr.radii(
+        level, lambda rows: ref.commune_extent([best.citycode], [best.lon], [best.lat])
+    )[0]
+    out = check_point(
+        ref,
+        best.lon,
+        best.lat,
+        source="adresse",
+        citycode=best.citycode,
+        radius=radius,
+        level=pr.label(level[0], bool(low[0])),
+    )
     out.geocoded = best
     out.alternatives = results[1:]
     out.warnings = best.warnings
@@ -380,6 +554,9 @@ def run_batch(
     cancel: threading.Event | None = None,
 ) -> BatchResult:
     """Locate every row, assign QPV, keep every row (failures get a `statut`)."""
+
+    import pandas as pd
+
     mp.validate(mapping, df.columns)
     n = len(df)
     label = np.full(n, None, dtype=object)
@@ -393,6 +570,8 @@ def run_batch(
                 "Ce fichier est localisé par adresse : choisissez le géocodeur de l'IGN, "
                 "ou indiquez des colonnes de coordonnées."
             )
+        from sse_dash.qpvcheck.geocoder import GeocoderError
+
         try:
             geo = geocoder.geocode_batch(df, mapping.used_columns(), progress, cancel)
         except GeocoderError as exc:
@@ -408,13 +587,27 @@ def run_batch(
         ok = geo.geo_ok.to_numpy(dtype=bool)
         if not ok.any():
             notes.append("Aucune adresse n'a pu être géocodée.")
-        low = ok & (score < 0.8)
+        low = ok & (score < pr.LOW_SCORE)
         approx = ok & ~low & pd.Series(kind).notna().to_numpy() & (kind != "housenumber")
         status[low] = "à vérifier (score de géocodage faible)"
         status[approx] = "à vérifier (localisé à la voie ou à la commune)"
         outside = ok & (zone_of(lon, lat) < 0)
         status[outside] = mp.OUTSIDE
         lon, lat = np.where(outside, np.nan, lon), np.where(outside, np.nan, lat)
+        level, demoted = pr.levels(kind, score)
+        located = np.isfinite(lon) & np.isfinite(lat)
+        radius = pr.radii(
+            level,
+            lambda rows: ref.commune_extent(citycode[rows], lon[rows], lat[rows]),
+        )
+        radius[~located] = np.nan
+        precision = np.array(
+            [
+                pr.label(lv, bool(d)) if ok_ else None
+                for lv, d, ok_ in zip(level, demoted, located, strict=False)
+            ],
+            dtype=object,
+        )
     else:
         if progress:
             progress("Lecture des coordonnées", 0, n)
@@ -422,13 +615,16 @@ def run_batch(
         swapped = int((status == mp.SWAPPED).sum())
         if swapped:
             notes.append(
-                f"{fmt.number(swapped)} ligne(s) avaient longitude et latitude inversées : "
-                "corrigées."
+                Message(
+                    "{n} ligne(s) avaient longitude et latitude inversées : corrigées.", n=swapped
+                )
             )
+        located = np.isfinite(lon) & np.isfinite(lat)
+        radius = np.where(located, 0.0, np.nan)
+        precision = np.where(located, pr.LABELS[pr.EXACT], None).astype(object)
     if progress:
         progress("Recherche des QPV", 0, n)
-    res = ref.assign(lon, lat, citycode)
-    located = np.isfinite(lon) & np.isfinite(lat)
+    res = ref.assign(lon, lat, citycode, np.where(np.isnan(radius), 0.0, radius))
     if not located.any():
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
     names = _result_names(df.columns)
@@ -445,6 +641,8 @@ def run_batch(
     )
     for c in res.columns:
         results[c] = res[c].array
+    results["precision_localisation"] = precision
+    results = results[RESULT_COLUMNS]
     out = pd.concat([df, results.rename(columns=names)], axis=1)
     if progress:
         progress("Terminé", n, n)
@@ -457,9 +655,14 @@ def run_batch(
 
 
 def summarise(results: pd.DataFrame, ref: Reference, geocoded: bool) -> dict:
+    """Counts for the summary. « oui » counts only certain answers; uncertain rows are counted
+    apart (in or near a QPV, the location being too coarse to say)."""
+
     located = results.lon.notna()
     in_qpv = results.en_qpv_2024 == YES
+    uncertain = results.en_qpv_2024 == UNCERTAIN
     near = (results.a_moins_de_300m == YES) & ~in_qpv
+    near_uncertain = (results.a_moins_de_300m == UNCERTAIN) & ~in_qpv
     by_qpv = (
         results.loc[in_qpv]
         .groupby("code_qpv")
@@ -475,7 +678,9 @@ def summarise(results: pd.DataFrame, ref: Reference, geocoded: bool) -> dict:
         "located": int(located.sum()),
         "geocoded": int(located.sum()) if geocoded else None,
         "in_qpv": int(in_qpv.sum()),
+        "uncertain": int(uncertain.sum()),
         "near_300": int(near.sum()),
+        "near_uncertain": int(near_uncertain.sum()),
         "by_qpv": by_qpv.reset_index(drop=True),
         "by_status": by_status,
     }
@@ -490,7 +695,16 @@ def summary_lines(summary: dict) -> list[str]:
     lines.append(f"Localisées : {fmt.number(summary['located'])}")
     share = summary["in_qpv"] / rows * 100 if rows else 0
     lines.append(f"En QPV 2024 : {fmt.number(summary['in_qpv'])} ({fmt.percent(share)})")
+    if summary.get("uncertain"):
+        lines.append(
+            f"Incertain (localisation pas assez précise) : {fmt.number(summary['uncertain'])}"
+        )
     lines.append(f"Hors QPV à moins de 300 m : {fmt.number(summary['near_300'])}")
-    for r in summary["by_qpv"].head(10).itertuples():
-        lines.append(f"  {r.code_qpv} {r.nom_qpv or ''} : {fmt.number(r.lignes)}")
+    if summary.get("near_uncertain"):
+        lines.append(f"À moins de 300 m, incertain : {fmt.number(summary['near_uncertain'])}")
+    by_qpv = summary["by_qpv"]
+    if hasattr(by_qpv, "itertuples"):
+        by_qpv = [(r.code_qpv, r.nom_qpv, r.lignes) for r in by_qpv.itertuples()]
+    for code, name, rows in by_qpv[:10]:
+        lines.append(f"  {code} {name or ''} : {fmt.number(rows)}")
     return lines

@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 import requests
 
+from sse_dash.qpvcheck import Message, Number, Term
+from sse_dash.qpvcheck.precision import LOW_SCORE
+
 DEFAULT_URL = "https://data.geopf.fr/geocodage"
 ROW_ID = "sse_dash_row_id"
-LOW_SCORE = 0.8
 PRECISE_TYPES = ("housenumber",)
 TYPE_LABELS = {
     "housenumber": "numéro",
@@ -65,22 +67,28 @@ class GeoResult:
     postcode: str | None = None
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Message]:
         return quality_warnings(self.score, self.type)
 
 
-def quality_warnings(score, kind) -> list[str]:
+def quality_warnings(score, kind) -> list[Message]:
     """French warnings for a geocoding result that should be checked by hand."""
     out = []
     if score is not None and np.isfinite(score) and score < LOW_SCORE:
         out.append(
-            f"Score de géocodage faible ({score:.2f}".replace(".", ",")
-            + ") : vérifiez que l'adresse trouvée est la bonne."
+            Message(
+                "Score de géocodage faible ({score}) : vérifiez que l'adresse trouvée est la "
+                "bonne.",
+                score=Number(score),
+            )
         )
     if kind and kind not in PRECISE_TYPES:
         out.append(
-            f"Adresse localisée à la {TYPE_LABELS.get(kind, kind)} et non au numéro : "
-            "le résultat QPV peut être faux près des limites du quartier."
+            Message(
+                "Adresse trouvée au niveau « {level} » et non au numéro : la réponse tient "
+                "compte de cette précision (« incertain » près d'une limite de QPV).",
+                level=Term(TYPE_LABELS.get(kind, kind)),
+            )
         )
     return out
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sse_dash.qpv_index import zone_of
 from sse_dash.qpvcheck import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MODES = {
     "address": "Une colonne avec l'adresse complète",
@@ -142,6 +145,9 @@ def _best(columns: list[str], role: str, taken: set[str]) -> str | None:
 
 def _as_text(values) -> pd.Series:
     """Cells as stripped strings ("" for empty), without a Python call per cell for text."""
+
+    import pandas as pd
+
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     if pd.api.types.infer_dtype(s, skipna=False) != "string":
         s = s.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
@@ -150,6 +156,9 @@ def _as_text(values) -> pd.Series:
 
 def parse_numbers(values) -> np.ndarray:
     """Text or numbers -> float64 (NaN when unreadable): `2,35`, `652 345,2`, `-1.5`."""
+
+    import pandas as pd
+
     s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
     if pd.api.types.is_numeric_dtype(s.dtype):
         return np.array(s.to_numpy(dtype="float64", na_value=np.nan))
@@ -178,7 +187,13 @@ def _in_l93(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def propose(df: pd.DataFrame) -> ColumnMapping | None:
     """Best guess from headers (checked against values for x/y); None when nothing fits."""
-    cols = [str(c) for c in df.columns]
+    return propose_columns([str(c) for c in df.columns], lambda c: df[c].head(200).tolist())
+
+
+def propose_columns(cols: list[str], head, numbers=None) -> ColumnMapping | None:
+    """`propose` from the column names and `head(name)`, the first 200 values of a column;
+    `numbers` parses values as parse_numbers does (the command line's Arrow path)."""
+    numbers = numbers or parse_numbers
     taken: set[str] = set()
 
     def pick(role):
@@ -187,13 +202,19 @@ def propose(df: pd.DataFrame) -> ColumnMapping | None:
             taken.add(c)
         return c
 
+    def mostly_numeric(c) -> bool:
+        values = head(c)
+        parsed = numbers(values)
+        filled = np.array([v is not None and str(v).strip() != "" for v in values], dtype=bool)
+        return bool(filled.any()) and np.isfinite(parsed[filled]).mean() >= 0.8
+
     lon, lat = pick("lon"), pick("lat")
-    if lon and lat and _mostly_numeric(df[lon]) and _mostly_numeric(df[lat]):
+    if lon and lat and mostly_numeric(lon) and mostly_numeric(lat):
         return ColumnMapping(mode="lonlat", lon=lon, lat=lat)
     taken.clear()
     x, y = pick("x"), pick("y")
-    if x and y and _mostly_numeric(df[x]) and _mostly_numeric(df[y]):
-        xs, ys = parse_numbers(df[x].head(200)), parse_numbers(df[y].head(200))
+    if x and y and mostly_numeric(x) and mostly_numeric(y):
+        xs, ys = numbers(head(x)), numbers(head(y))
         ok = ~np.isnan(xs) & ~np.isnan(ys)
         if ok.any() and _in_l93(xs[ok], ys[ok]).mean() >= 0.5:
             return ColumnMapping(mode="xy", x=x, y=y)
@@ -210,12 +231,6 @@ def propose(df: pd.DataFrame) -> ColumnMapping | None:
             mode="parts", number=number, street=street, postcode=postcode, city=city
         )
     return None
-
-
-def _mostly_numeric(series: pd.Series) -> bool:
-    values = parse_numbers(series.head(200))
-    filled = series.head(200).map(lambda v: v is not None and str(v).strip() != "")
-    return bool(filled.any()) and np.isfinite(values[filled.to_numpy()]).mean() >= 0.8
 
 
 def validate(mapping: ColumnMapping, columns) -> None:

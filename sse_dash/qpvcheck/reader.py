@@ -9,18 +9,49 @@ import io
 import re
 import warnings
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sse_dash import fmt
-from sse_dash.qpvcheck import InputError
+from sse_dash.qpvcheck import InputError, Message
 
-MAX_ROWS = 200_000
-MAX_BYTES = 50 * 1024 * 1024
-LIMITS_TEXT = (
-    f"{fmt.number(MAX_ROWS)} lignes et {fmt.number(MAX_BYTES / 1024 / 1024)} Mo au plus "
-    "(CSV ou XLSX)."
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold. Every limit is checked while reading, before the rows are kept."""
+
+    max_bytes: int
+    max_rows: int
+    max_columns: int = 500
+    max_cells: int = 10_000_000  # filled cells (rows × columns)
+    max_uncompressed: int = 400 * 1024 * 1024  # XLSX parts once decompressed
+    max_seconds: float | None = 15.0  # wall time for reading a workbook
+
+
+# The page (an upload kept in the server's memory, one per session) and the command line (the
+# user's own machine and file: larger files, no time limit).
+UPLOAD = Limits(max_bytes=50 * 1024 * 1024, max_rows=200_000)
+CLI = Limits(
+    max_bytes=2 * 1024 * 1024 * 1024,
+    max_rows=5_000_000,
+    max_cells=100_000_000,
+    max_uncompressed=8 * 1024 * 1024 * 1024,
+    max_seconds=None,
 )
+MAX_ROWS = UPLOAD.max_rows
+MAX_BYTES = UPLOAD.max_bytes
+
+
+def limits_text(limits: Limits = UPLOAD) -> str:
+    return (
+        f"{fmt.number(limits.max_rows)} lignes, {fmt.number(limits.max_columns)} colonnes et "
+        f"{fmt.number(limits.max_bytes / 1024 / 1024)} Mo au plus (CSV ou XLSX)."
+    )
+
+
+LIMITS_TEXT = limits_text(UPLOAD)
 SEPARATORS = (";", ",", "\t", "|")
 SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre |"}
 _SAMPLE = 64 * 1024
@@ -34,7 +65,7 @@ class Table:
     kind: str  # "csv" or "xlsx"
     encoding: str | None = None
     separator: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     def describe(self) -> str:
         if self.kind == "xlsx":
@@ -46,43 +77,92 @@ class Table:
         )
 
 
-def check_size(size: int) -> None:
-    if size > MAX_BYTES:
+def check_size(size: int, limits: Limits = UPLOAD) -> None:
+    if size > limits.max_bytes:
         raise InputError(
-            f"Fichier trop volumineux ({fmt.number(size / 1024 / 1024, 1)} Mo) : "
-            f"la limite est de {fmt.number(MAX_BYTES / 1024 / 1024)} Mo. "
-            "Découpez-le en plusieurs fichiers."
+            "Fichier trop volumineux ({size} Mo) : la limite est de {limit} Mo. "
+            "Découpez-le en plusieurs fichiers.",
+            size=round(size / 1024 / 1024, 1),
+            limit=limits.max_bytes // (1024 * 1024),
         )
 
 
-def _check_rows(n: int) -> None:
-    if n > MAX_ROWS:
-        raise InputError(
-            f"Trop de lignes ({fmt.number(n)}) : la limite est de {fmt.number(MAX_ROWS)} lignes. "
-            "Découpez le fichier en plusieurs parties."
-        )
+def _too_many_rows(limits: Limits) -> InputError:
+    return InputError(
+        "Trop de lignes : le fichier en contient plus de {limit} (sans compter l'en-tête). "
+        "Découpez-le en plusieurs parties.",
+        limit=limits.max_rows,
+    )
 
 
-def read_table(data: bytes, filename: str = "fichier.csv") -> Table:
+def _too_many_columns(width: int, limits: Limits) -> InputError:
+    return InputError(
+        "Trop de colonnes ({width}) : la limite est de {limit} colonnes. Gardez seulement les "
+        "colonnes utiles.",
+        width=width,
+        limit=limits.max_columns,
+    )
+
+
+def _too_many_cells(limits: Limits) -> InputError:
+    return InputError(
+        "Fichier trop grand : plus de {limit} cellules (lignes × colonnes). Découpez-le ou gardez "
+        "seulement les colonnes utiles.",
+        limit=limits.max_cells,
+    )
+
+
+def read_table(data: bytes, filename: str = "fichier.csv", limits: Limits = UPLOAD) -> Table:
     """Read CSV or XLSX bytes (chosen by content, then extension). Raises InputError."""
-    check_size(len(data))
+    check_size(len(data), limits)
     if not data or not data.strip(b" \t\r\n\x00"):
         raise InputError("Le fichier est vide.")
     name = filename.lower()
     if data[:4] == b"PK\x03\x04":
-        return read_xlsx(data)
+        return read_xlsx(data, limits)
     if name.endswith((".xlsx", ".xlsm")):
         raise InputError("Ce fichier .xlsx n'est pas un classeur Excel valide (contenu illisible).")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
         raise InputError(
             "Ancien format Excel (.xls) non pris en charge : enregistrez le fichier en .xlsx ou CSV."
         )
-    return read_csv(data)
+    return read_csv(data, limits)
 
 
 # ----------------------------------------------------------------------------------- CSV
+# Single-byte encodings a French file may come in. Mac Roman is what Excel for Mac wrote for
+# years (« Texte (Macintosh) »): decoded as Windows-1252 its « é » reads « Ž » and its « è » is
+# undefined. The candidate whose non-ASCII characters look like French text wins.
+LEGACY_ENCODINGS = (
+    ("cp1252", "Windows-1252"),
+    ("mac_roman", "Mac Roman"),
+    ("latin-1", "ISO-8859-1"),
+)
+_FRENCH_LETTERS = set("àâäçéèêëîïôöùûüÿœæñÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆÑ")
+_FRENCH_SIGNS = set("«»’‘“”–—…€°·²³§£\u00a0\u202f")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SCORE_SAMPLE = 1 << 20
+
+
+def _french_score(text: str) -> int:
+    """+1 per non-ASCII character that French text uses where it stands, -2 per other one (an
+    accented capital right after a lower-case letter, a C1 control, a rare symbol)."""
+    score = 0
+    for m in _NON_ASCII.finditer(text):
+        ch = m.group()
+        if ch in _FRENCH_SIGNS:
+            score += 1
+        elif ch in _FRENCH_LETTERS:
+            before = text[m.start() - 1] if m.start() else " "
+            score += -2 if ch.isupper() and before.islower() else 1
+        else:
+            score -= 2
+    return score
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: BOMs first, then UTF-8, then cp1252, then latin-1."""
+    """Text and encoding name: BOMs first, then UTF-8, then the single-byte encoding whose
+    reading looks most like French (Windows-1252, Mac Roman, ISO-8859-1; ties to the first)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -95,9 +175,19 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    sample = data[:_SCORE_SAMPLE]
+    best = None
+    for codec, label in LEGACY_ENCODINGS:
+        try:
+            score = _french_score(sample.decode(codec))
+        except UnicodeDecodeError:
+            continue
+        if best is None or score > best[0]:
+            best = (score, codec, label)
+    _, codec, label = best
     try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
+        return data.decode(codec), label
+    except UnicodeDecodeError:  # past the sample: the one encoding that reads every byte
         return data.decode("latin-1"), "ISO-8859-1"
 
 
@@ -108,7 +198,9 @@ def _refuse_binary(sample: bytes) -> None:
             "Le fichier ne ressemble pas à un CSV (contenu binaire). "
             "Exportez vos données en CSV ou en XLSX."
         )
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    # tab, line feed, carriage return, and the vertical tab / form feed that spreadsheets write
+    # for a line break inside a cell, are text
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 11, 12, 13))
     if sample and controls / len(sample) > 0.01:
         raise InputError(
             "Le fichier ne ressemble pas à un CSV (caractères de contrôle). "
@@ -167,12 +259,32 @@ def detect_separator(text: str) -> str:
     return best
 
 
-def read_csv(data: bytes) -> Table:
+def _header_width(text: str, sep: str) -> int | None:
+    """Fields of the first non-empty record (None when unreadable: pandas then reports it)."""
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=sep, quotechar='"'):
+            if row:
+                return len(row)
+    except csv.Error:
+        return None
+    return None
+
+
+def read_csv(data: bytes, limits: Limits = UPLOAD) -> Table:
+    import pandas as pd
+
     text, encoding = decode(data)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError("Le fichier est vide.")
     sep = detect_separator(text)
+    width = _header_width(text[: 16 * 1024 * 1024], sep)
+    if width and width > limits.max_columns:
+        raise _too_many_columns(width, limits)
+    # never more rows than the limits allow: pandas stops there instead of holding them all
+    nrows = limits.max_rows + 1
+    if width:
+        nrows = min(nrows, limits.max_cells // width + 1)
     try:
         with warnings.catch_warnings():
             # extra fields would otherwise be dropped (or shift the columns) silently
@@ -187,6 +299,7 @@ def read_csv(data: bytes) -> Table:
                 skip_blank_lines=True,
                 index_col=False,
                 engine="c",
+                nrows=nrows,
             )
     except pd.errors.ParserWarning as exc:
         raise InputError(
@@ -197,96 +310,96 @@ def read_csv(data: bytes) -> Table:
         raise InputError("Le fichier est vide.") from exc
     except pd.errors.ParserError as exc:
         line = re.search(r"line (\d+)", str(exc))
-        where = f" (ligne {line.group(1)})" if line else ""
+        if line:
+            raise InputError(
+                "CSV mal formé (ligne {line}) : le nombre de champs varie d'une ligne à l'autre. "
+                "Vérifiez les guillemets et le séparateur.",
+                line=int(line.group(1)),
+            ) from exc
         raise InputError(
-            f"CSV mal formé{where} : le nombre de champs varie d'une ligne à l'autre. "
+            "CSV mal formé : le nombre de champs varie d'une ligne à l'autre. "
             "Vérifiez les guillemets et le séparateur."
         ) from exc
+    if len(df.columns) > limits.max_columns:
+        raise _too_many_columns(len(df.columns), limits)
+    if len(df) > limits.max_rows:
+        raise _too_many_rows(limits)
+    if df.size > limits.max_cells:
+        raise _too_many_cells(limits)
     df = _clean_columns(df)
-    _check_rows(len(df))
     if len(df) == 0:
         raise InputError("Le fichier ne contient qu'une ligne d'en-tête, aucune donnée.")
-    return Table(df=df, kind="csv", encoding=encoding, separator=sep)
+    notes = []
+    if encoding in ("Mac Roman", "ISO-8859-1"):
+        notes.append(
+            Message(
+                "Encodage reconnu : {encoding}. Vérifiez les accents dans l'aperçu ; au besoin, "
+                "enregistrez le fichier en CSV UTF-8.",
+                encoding=encoding,
+            )
+        )
+    return Table(df=df, kind="csv", encoding=encoding, separator=sep, notes=notes)
 
 
 def _clean_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """Blank headers get a name (`colonne_3`); duplicates stay distinct (pandas suffixes)."""
-    names = []
-    for i, c in enumerate(df.columns):
-        c = str(c)
-        if not c.strip() or c.startswith("Unnamed: "):
-            c = f"colonne_{i + 1}"
-        names.append(c)
-    df.columns = names
+    df.columns = unique_names(df.columns)
     return df
 
 
+def unique_names(columns) -> list[str]:
+    """Column names unique by construction: blank headers get a name (`colonne_3`), repeated
+    ones a suffix (`a.1`), and neither ever takes a name the file itself uses."""
+    raw = []
+    for c in columns:
+        c = "" if c is None else str(c)
+        raw.append("" if not c.strip() or re.match(r"^Unnamed: \d+", c) else c)
+    used: set[str] = set()
+    keep = [False] * len(raw)
+    for i, name in enumerate(raw):  # the file's own names, first occurrence, stay as they are
+        if name and name not in used:
+            used.add(name)
+            keep[i] = True
+    names = []
+    for i, name in enumerate(raw):
+        if keep[i]:
+            names.append(name)
+            continue
+        base = name or f"colonne_{i + 1}"
+        candidate, k = base, 0
+        while candidate in used:
+            k += 1
+            candidate = f"{base}.{k}"
+        used.add(candidate)
+        names.append(candidate)
+    return names
+
+
 # ----------------------------------------------------------------------------------- XLSX
-def read_xlsx(data: bytes) -> Table:
-    """First worksheet; cells read as stored (a formula stays its text, never evaluated)."""
-    from openpyxl import load_workbook
+def read_xlsx(data: bytes, limits: Limits = UPLOAD) -> Table:
+    """First worksheet, read within `limits` (sse_dash.qpvcheck.xlsx); a formula stays its
+    text, never evaluated."""
+    import pandas as pd
 
-    try:
-        header, rows = _xlsx_rows(load_workbook, data)
-    except InputError:
-        raise
-    except Exception as exc:  # a damaged archive fails anywhere (zlib, XML, zip, openpyxl)
-        raise InputError(
-            "Classeur Excel illisible (fichier abîmé ou format non pris en charge)."
-        ) from exc
-    if header is None:
+    from sse_dash.qpvcheck import xlsx
+
+    sheet = xlsx.read_sheet(data, limits)
+    if not sheet.rows:
         raise InputError("Le fichier est vide.")
-    if not rows:
+    header, body = sheet.rows[0], sheet.rows[1:]
+    if not body:
+        if sheet.stopped:
+            raise InputError(
+                "Aucune donnée dans les {run} lignes qui suivent l'en-tête (ligne {row}) : les "
+                "lignes plus bas (à partir de la ligne {next}) ne sont pas lues.",
+                run=xlsx.EMPTY_RUN,
+                row=sheet.stopped[0],
+                next=sheet.stopped[1],
+            )
         raise InputError("Le fichier ne contient qu'une ligne d'en-tête, aucune donnée.")
-    # width: the last column holding a header or any value (nothing beyond it is dropped)
-    width = max(_last_filled(header), *(_last_filled(r) for r in rows))
-    header = list(header[:width]) + [None] * (width - len(header))
-    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
-    names = [("" if h is None else str(h)) for h in header]
-    df = pd.DataFrame(body, columns=_unique(names), dtype=object)
+    width = max(len(r) for r in sheet.rows)
+    names = [("" if h is None else str(h)) for h in header] + [""] * (width - len(header))
+    rows = [r + [None] * (width - len(r)) if len(r) < width else r for r in body]
+    df = pd.DataFrame(rows, columns=range(width), dtype=object)
+    df.columns = names
     df = _clean_columns(df)
-    return Table(df=df, kind="xlsx")
-
-
-def _xlsx_rows(load_workbook, data: bytes):
-    """(header, data rows) of the first worksheet, blank rows skipped, row limit enforced."""
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        ws = wb.worksheets[0]
-        rows = []
-        header = None
-        for values in ws.iter_rows(values_only=True):
-            if header is None:
-                if all(v is None or str(v).strip() == "" for v in values):
-                    continue
-                header = list(values)
-                continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            rows.append(values)
-            if len(rows) > MAX_ROWS:
-                _check_rows(len(rows))
-    finally:
-        wb.close()
-    return header, rows
-
-
-def _last_filled(values) -> int:
-    for i in range(len(values) - 1, -1, -1):
-        v = values[i]
-        if v is not None and not (isinstance(v, str) and not v.strip()):
-            return i + 1
-    return 0
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            out.append(f"{n}.{seen[n]}")
-        else:
-            seen[n] = 0
-            out.append(n)
-    return out
+    return Table(df=df, kind="xlsx", notes=list(sheet.notes))

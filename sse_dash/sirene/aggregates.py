@@ -8,7 +8,14 @@ from __future__ import annotations
 from sse_dash import db, queries
 
 FRANCE_CODE = "FR"
-MEASURES = ("establishments", "employer_establishments", "employees_est", "in_qpv", "near_qpv300")
+MEASURES = (
+    "establishments",
+    "employer_establishments",
+    "employees_est",
+    "in_qpv",
+    "near_qpv300",
+    "qpv_uncertain",
+)
 # levels whose rows partition France (establishments with a known territory)
 PARTITION_LEVELS = ("region", "departement", "commune")
 

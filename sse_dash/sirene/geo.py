@@ -8,19 +8,11 @@ from __future__ import annotations
 import numpy as np
 from pyproj import Transformer
 
-# département -> EPSG of SIRENE's metric coordinates
-OVERSEAS_EPSG = {
-    "971": 5490,  # Guadeloupe: RGAF09 / UTM 20N
-    "972": 5490,  # Martinique
-    "977": 5490,  # Saint-Barthélemy
-    "978": 5490,  # Saint-Martin
-    "973": 2972,  # Guyane: RGFG95 / UTM 22N
-    "974": 2975,  # La Réunion: RGR92 / UTM 40S
-    "976": 4471,  # Mayotte: RGM04 / UTM 38S
-    "975": 4467,  # Saint-Pierre-et-Miquelon: RGSPM06 / UTM 21N
-}
-LAMBERT93 = 2154
-KNOWN_EPSG = frozenset({LAMBERT93, *OVERSEAS_EPSG.values()})
+from sse_dash import style
+
+# département -> EPSG of SIRENE's metric coordinates (the zones of sse_dash.style)
+OVERSEAS_EPSG = style.OVERSEAS_EPSG
+LAMBERT93 = style.METROPOLE.epsg
 
 _TO: dict[tuple[int, int], Transformer] = {}
 

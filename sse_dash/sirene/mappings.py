@@ -30,6 +30,8 @@ organisations, hence `autre`. Unknown or missing codes fall in `autre`."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 FAMILIES: tuple[tuple[str, str, str, int], ...] = (
@@ -154,10 +156,6 @@ def family_of(code: str | None) -> str:
     if c.startswith("5"):
         return "societe_ess"
     return "autre"
-
-
-def legal_category_label(code: str | None) -> str | None:
-    return LEGAL_CATEGORY_LABELS.get((code or "").strip())
 
 
 # ------------------------------------------------------------------ NAF rév. 2
@@ -382,6 +380,64 @@ def naf_section(code: str | None) -> str | None:
     for letter, _, _, lo, hi in NAF_SECTIONS:
         if lo <= division <= hi:
             return letter
+    return None
+
+
+# ------------------------------------------------------------------ nomenclatures of SIRENE
+# `nomenclatureActivitePrincipale…` says which nomenclature the activity code belongs to:
+# NAFRev2 (2008), NAFRev1 (2003), NAF1993, NAP (before 1993) — an establishment closed long ago
+# keeps the code of its time. Since December 2025 the stock files also carry
+# `activitePrincipaleNAF25…`, the activity in NAF 2025 (INSEE, « Vers une nouvelle nomenclature :
+# la NAF 2025 », insee.fr/fr/information/8181066), the French version of NACE rév. 2.1, in force
+# for SIRENE on 1 January 2027. Sub-class codes look alike (« 46.87Y » in NAF 2025, « 46.77Z » in
+# rév. 2) but are a different list, and NACE 2.1 re-letters the sections (A–V): a NAF 2025 code
+# is never given a NAF rév. 2 label.
+NAF_REV2 = "NAFRev2"
+NAF_2025 = "NAF2025"
+NAF_2025_NAMES = frozenset({"NAF2025", "NAF25", "NAFRev3"})
+_SUBCLASS_RE = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+
+
+def _clean_code(code) -> str | None:
+    text = (code or "").strip() if isinstance(code, str) else None
+    return text or None
+
+
+def activity(
+    code: str | None,
+    nomenclature: str | None,
+    naf25: str | None,
+    unit_code: str | None = None,
+    unit_nomenclature: str | None = None,
+    unit_naf25: str | None = None,
+) -> tuple[str | None, str | None]:
+    """(activity code, nomenclature) used for an establishment, in this order: its NAF rév. 2
+    code; its NAF 2025 code (when rév. 2 is absent or in an older nomenclature); the same two
+    for its legal unit; else its code as published, in its own nomenclature (a NAF rév. 1, NAF
+    1993 or NAP code: kept, but without a sector or a label). A code without nomenclature
+    that has the sub-class form « 88.99B » is read as NAF rév. 2."""
+    code, naf25 = _clean_code(code), _clean_code(naf25)
+    unit_code, unit_naf25 = _clean_code(unit_code), _clean_code(unit_naf25)
+    for c, nomen, c25 in ((code, nomenclature, naf25), (unit_code, unit_nomenclature, unit_naf25)):
+        nomen = (nomen or "").strip() or None
+        if c and nomen in NAF_2025_NAMES:
+            return c, NAF_2025
+        if c and (nomen or NAF_REV2) == NAF_REV2 and _SUBCLASS_RE.match(c):
+            return c, NAF_REV2
+        if c25 and _SUBCLASS_RE.match(c25):
+            return c25, NAF_2025
+    return code, ((nomenclature or "").strip() or None) if code else None
+
+
+def activity_section(code: str | None, nomenclature: str | None) -> str | None:
+    """NAF rév. 2 section of the activity used (the sectors of the dashboard are rév. 2
+    sections). NAF 2025 codes are mapped by their division: NACE rév. 2.1 keeps the division
+    numbers of rév. 2 (01–99, 45 merged into 46–47) and only re-letters the sections, so the
+    division gives the rév. 2 section for all but a few activities that moved between
+    divisions. Codes of older nomenclatures (NAF rév. 1, NAF 1993, NAP) number their divisions
+    differently: no section."""
+    if nomenclature in (NAF_REV2, NAF_2025):
+        return naf_section(code)
     return None
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from sse_dash import queries
 from sse_dash.qpv_index import QpvIndex
-from sse_dash.sirene import aggregates, mappings
+from sse_dash.sirene import aggregates, location, mappings
 from sse_dash.sirene.geo import LAMBERT93, OVERSEAS_EPSG, to_wgs84
 
 CHUNK_ROWS = 250_000
@@ -30,8 +30,16 @@ GEO_TABLE = pa.schema(
         ("qpv15", pa.string()),
         ("qpv24_nearest", pa.string()),
         ("qpv24_distance_m", pa.float64()),
+        ("location_precision", pa.string()),
+        ("qpv24_status", pa.string()),
+        ("near_qpv300_status", pa.string()),
     ]
 )
+# Columns read only when the file has them (older vintages lack the NAF 2025 columns and the
+# 2015 / quality columns of the geolocation file): the query gets the quoted column, else NULL.
+UL_NAF25 = "activitePrincipaleNAF25UniteLegale"
+ET_NAF25 = "activitePrincipaleNAF25Etablissement"
+GEO_QUALITE_QP24, GEO_PLG_QP15, GEO_QUALITE_QP15 = "qualite_qp24", "plg_qp15", "qualite_qp15"
 
 # Intermediate tables of the build, dropped at the end (the allow-list for their names).
 WORK_TABLES = ("sirene_raw", "sirene_geo", "sirene_units", "sirene_family_map", "sirene_naf_map")
@@ -65,6 +73,26 @@ def _scope(scope: str | None) -> tuple[str | None, str | None]:
     if kind == "reg" and value:
         return None, value
     raise PipelineError(f"Périmètre invalide « {scope} » : attendu dep:93 ou reg:11.")
+
+
+def columns_of(con, source: str) -> set[str]:
+    """Column names of a Parquet file (or URL)."""
+    return {n for (n,) in queries.rows(con, "sirene_parquet_columns", {"source": source})}
+
+
+def activity_map(keys: list[str]) -> pd.DataFrame:
+    """activity_key (the six activity columns of an establishment and its unit, joined by
+    « | ») -> the activity code used, its nomenclature and its NAF rév. 2 section, by
+    mappings.activity (one source of truth, applied to the distinct combinations only)."""
+    rows = []
+    for key in keys:
+        parts = (key or "").split("|")
+        parts += [""] * (6 - len(parts))
+        code, nomen = mappings.activity(*[p or None for p in parts[:6]])
+        rows.append((key, code, nomen, mappings.activity_section(code, nomen)))
+    return pd.DataFrame(
+        rows, columns=["activity_key", "naf", "naf_nomenclature", "section"]
+    ).astype(object)
 
 
 def write_ref_tables(con, naf_labels: dict[str, str] | None = None) -> None:
@@ -149,11 +177,31 @@ def build(
             progress(label, done, total)
 
     write_ref_tables(con, naf_labels)
+    ul, et, geo = (
+        columns_of(con, src) for src in (sources.units, sources.establishments, sources.geolocation)
+    )
     tick("SIRENE : unités légales de l'ESS", 0, None)
-    con.execute(queries.load("sirene_load_units"), {"units": sources.units})
+    units_sql = queries.render(
+        "sirene_load_units",
+        {"ul_naf25": queries.ident(UL_NAF25, ul) if UL_NAF25 in ul else "NULL"},
+    )
+    con.execute(units_sql, {"units": sources.units})
     tick("SIRENE : établissements actifs", 0, None)
+    establishments_sql = queries.render(
+        "sirene_load_establishments",
+        {
+            "et_naf25": queries.ident(ET_NAF25, et) if ET_NAF25 in et else "NULL",
+            "geo_qualite_qp24": (
+                queries.ident(GEO_QUALITE_QP24, geo) if GEO_QUALITE_QP24 in geo else "NULL"
+            ),
+            "geo_plg_qp15": queries.ident(GEO_PLG_QP15, geo) if GEO_PLG_QP15 in geo else "NULL",
+            "geo_qualite_qp15": (
+                queries.ident(GEO_QUALITE_QP15, geo) if GEO_QUALITE_QP15 in geo else "NULL"
+            ),
+        },
+    )
     con.execute(
-        queries.load("sirene_load_establishments"),
+        establishments_sql,
         {
             "establishments": sources.establishments,
             "geolocation": sources.geolocation,
@@ -172,11 +220,8 @@ def build(
         {"legal_category": cats, "family": [mappings.family_of(c) for c in cats]},
         columns=["legal_category", "family"],
     ).astype(str)
-    nafs = [r[0] for r in con.execute("SELECT DISTINCT naf FROM sirene_raw").fetchall()]
-    naf = pd.DataFrame(
-        {"naf": nafs, "section": [mappings.naf_section(c) for c in nafs]},
-        columns=["naf", "section"],
-    ).astype(object)
+    keys = [r[0] for r in con.execute("SELECT DISTINCT activity_key FROM sirene_raw").fetchall()]
+    naf = activity_map(keys)
     for name, frame in (("sirene_family_map", fam), ("sirene_naf_map", naf)):
         con.register("sirene_map_frame", frame)
         con.execute(
@@ -192,7 +237,8 @@ def build(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sirene_geo (rn BIGINT, lon DOUBLE, lat DOUBLE, "
         "geo_source VARCHAR, qpv24 VARCHAR, qpv15 VARCHAR, qpv24_nearest VARCHAR, "
-        "qpv24_distance_m DOUBLE)"
+        "qpv24_distance_m DOUBLE, location_precision VARCHAR, qpv24_status VARCHAR, "
+        "near_qpv300_status VARCHAR)"
     )
     t2 = time.perf_counter()
     tick("SIRENE : localisation et QPV", 0, None)
@@ -218,6 +264,9 @@ def build(
             if len(idx15)
             else np.full(len(lon), None, dtype=object)
         )
+        precision = location.precision_of(_col(chunk, "qualite_xy"), ~np.isnan(lon))
+        status24 = location.qpv_status(precision, a24.inside != None)  # noqa: E711
+        status300 = location.near_status(precision, a24.distance_m)
         out = pa.Table.from_arrays(
             [
                 chunk.column("rn"),
@@ -228,6 +277,9 @@ def build(
                 pa.array(in15, type=pa.string()),
                 pa.array(a24.nearest, type=pa.string()),
                 pa.array(a24.distance_m, mask=np.isnan(a24.distance_m)),
+                pa.array(precision, type=pa.string()),
+                pa.array(status24, type=pa.string()),
+                pa.array(status300, type=pa.string()),
             ],
             schema=GEO_TABLE,
         )

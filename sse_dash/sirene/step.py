@@ -25,7 +25,8 @@ from pathlib import Path
 import duckdb
 
 from sse_dash import config, db, fmt, queries
-from sse_dash.sirene import mappings, naf, pipeline, schema, synth
+from sse_dash.sirene import location, mappings, naf, pipeline, schema, synth
+from sse_dash.warehouse.context import BuildError, missing_optional, obtain
 
 ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
 SYNTH_TITLE = "SIRENE synthétique (données fictives)"
@@ -36,11 +37,7 @@ log = logging.getLogger(__name__)
 
 
 def _error(message: str) -> Exception:
-    """A BuildError when the warehouse package provides it (the CLI prints it in French)."""
-    try:
-        from sse_dash.warehouse.build import BuildError
-    except ImportError:  # pragma: no cover - the warehouse package always ships it
-        return RuntimeError(message)
+    """A BuildError (the CLI prints it in French)."""
     return BuildError(message)
 
 
@@ -96,27 +93,64 @@ BUILTIN_NAF = (
 def _obtain(ds, ctx):
     """The dataset's file through the build's own path (local file, mirror copy or download,
     checked by sse_dash.fetch; a French BuildError otherwise)."""
-    from sse_dash.warehouse.build import obtain
-
     return obtain(ds, Path(ctx.downloads_dir), getattr(ctx, "progress", None))
 
 
 def _obtained_provenance(ds, got, **extra) -> dict:
+    vintage, notes = ds.file_vintage(
+        getattr(got, "vintage", None), getattr(got, "vintage_source", None)
+    )
+    row = {"vintage": vintage, "notes": notes, **extra}
     return ds.provenance(
         source=got.source,
         sha256=got.sha256,
         size_bytes=got.size,
         retrieved_at=got.retrieved_at.astimezone(UTC).replace(tzinfo=None),
-        **extra,
+        **row,
     )
+
+
+def _is_synthetic(con, source: str) -> bool:
+    """A file written by sse_dash's generator (its Parquet metadata says so), whatever its name
+    or the catalogue that lists it."""
+    try:
+        return bool(queries.rows(con, "sirene_parquet_synthetic", {"source": source})[0][0])
+    except duckdb.Error:
+        return False
+
+
+def _flag_synthetic(con, sources: pipeline.Sources, prov: list[dict]) -> bool:
+    """True when the catalogued SIRENE files are synthetic ones (e.g. written in the official
+    layout into a mirror): provenance then says so like for the built-in fallback. A mix of
+    synthetic and real files is refused: real data never silently mix with fictitious data."""
+    by_role = {
+        "sirene_unites_legales": sources.units,
+        "sirene_etablissements": sources.establishments,
+        "sirene_geolocalisation": sources.geolocation,
+    }
+    flags = {role: _is_synthetic(con, src) for role, src in by_role.items()}
+    if not any(flags.values()):
+        return False
+    if not all(flags.values()):
+        fake = ", ".join(r for r, f in flags.items() if f)
+        raise _error(
+            f"Fichiers SIRENE synthétiques (données fictives) mêlés à des fichiers réels : {fake}. "
+            "Fournir les trois fichiers réels, ou les trois fichiers synthétiques."
+        )
+    for row in prov:
+        row["synthetic"] = True
+        row["title"] = f"{SYNTH_TITLE} — {Path(str(row['source'])).name}"
+        row["vintage"] = "synthétique (fichiers au format officiel)"
+        warning = "Aucun établissement réel : ne pas utiliser pour des chiffres publiés."
+        row["notes"] = f"{row['notes']} — {warning}" if row.get("notes") else warning
+    log.warning("Fichiers SIRENE synthétiques reconnus : entrepôt marqué « données fictives ».")
+    return True
 
 
 def _naf_labels(con, catalog, ctx) -> dict[str, str] | None:
     """Labels of every NAF sub-class from the catalogue's `naf_rev2` dataset (INSEE's list);
     None -> the built-in labels, with a build issue saying why. An optional dataset that
     cannot be obtained or read never stops the build."""
-    from sse_dash.warehouse.build import BuildError, missing_optional
-
     found = catalog.by_role(naf.ROLE) if catalog is not None else []
     if not found:
         detail = f"Nomenclature NAF rév. 2 de l'INSEE absente du catalogue : {BUILTIN_NAF}."
@@ -296,6 +330,7 @@ def run(con, catalog, ctx) -> None:
         sources, prov = _synthetic_sources(con, ctx)
     else:
         sources, prov = _real_sources(con, catalog, ctx)
+        synthetic = _flag_synthetic(con, sources, prov)
     try:
         pipeline.build(
             con,
@@ -308,9 +343,9 @@ def run(con, catalog, ctx) -> None:
     except pipeline.PipelineError as exc:
         raise _error(str(exc)) from exc
     except duckdb.Error as exc:
-        raise _error(_read_failure(catalog if not synthetic else None, sources, exc)) from exc
+        raise _error(_read_failure(catalog if present else None, sources, exc)) from exc
     for row in prov:
-        if row.get("rows") is None and not synthetic and not str(row["source"]).startswith("http"):
+        if row.get("rows") is None and present and not str(row["source"]).startswith("http"):
             row["rows"] = _row_count(con, row["source"])
         _provenance(con, **row)
     set_meta(con, "sirene_synthetic", "true" if synthetic else "false")
@@ -344,21 +379,64 @@ def _pct(a: int, b: int) -> str:
     return fmt.percent(100 * a / b) if b else "–"
 
 
+CODE_LABELS = {
+    ("plg_qp24", "QPV"): "code QPV",
+    ("plg_qp24", "HZ"): "HZ (hors zone)",
+    ("plg_qp24", "CSZ"): "CSZ (commune sans zonage)",
+    ("plg_qp15", "QPV"): "code QPV",
+    ("plg_qp15", "HZ"): "HZ (hors zone)",
+    ("plg_qp15", "CSZ"): "CSZ (commune sans zonage)",
+    ("qualite_xy", "33"): "33 (point aléatoire dans la commune)",
+}
+CODE_LINES = (
+    ("plg_qp24", "plg_qp24 de l'INSEE"),
+    ("qualite_qp24", "qualite_qp24 de l'INSEE"),
+    ("plg_qp15", "plg_qp15 de l'INSEE"),
+    ("qualite_qp15", "qualite_qp15 de l'INSEE"),
+    ("qualite_xy", "qualite_xy (placement du point)"),
+    ("location_precision", "précision de localisation retenue"),
+)
+
+
+def _code_lines(con) -> list[str]:
+    counts: dict[str, list[tuple[str | None, int]]] = {}
+    for variable, value, n in queries.rows(con, "sirene_status_codes"):
+        counts.setdefault(variable, []).append((value, n))
+    lines = []
+    for variable, title in CODE_LINES:
+        parts = []
+        for value, n in counts.get(variable, []):
+            label = "absent" if value is None else CODE_LABELS.get((variable, value), value)
+            if variable == "location_precision" and value in location.PRECISION_LABELS:
+                label = location.PRECISION_LABELS[value]
+            parts.append(f"{label} {fmt.number(n)}")
+        lines.append(f"  {title} : " + (" ; ".join(parts) if parts else "–"))
+    return lines
+
+
 def status_lines(con) -> list[str]:
     """French lines for `data status` (empty when the warehouse has no SIRENE tables)."""
     if not db.table_exists(con, "establishments"):
         return ["Établissements ESS (SIRENE) : absents de l'entrepôt"]
     flag = queries.rows(con, "sirene_meta_get", {"key": "sirene_synthetic"})
     synthetic = bool(flag) and flag[0][0] == "true"
-    (n, employers, nd, no_xy, in_qpv, compared, agree) = queries.rows(con, "sirene_status")[0]
+    (n, employers, nd, no_xy, in_qpv, near, uncertain, compared, agree) = queries.rows(
+        con, "sirene_status"
+    )[0]
     num = fmt.number
     kind = f"⚠ {SYNTH_TITLE}" if synthetic else "données INSEE réelles"
+    certain = n - uncertain
     return [
         f"Établissements ESS (SIRENE) : {num(n)} — {kind}",
         f"  employeurs : {num(employers)} ({_pct(employers, n)})",
         f"  non diffusibles (comptés, jamais nommés) : {num(nd)}",
         f"  sans coordonnées : {num(no_xy)}",
-        f"  dans un QPV 2024 : {num(in_qpv)} ({_pct(in_qpv, n)})",
+        f"  dans un QPV 2024 : {num(in_qpv)} ({_pct(in_qpv, certain)} des établissements bien "
+        f"localisés) ; à 300 m ou moins : {num(near)} ({_pct(near, certain)})",
+        f"  QPV incertain (localisation trop imprécise, exclus des comptes en QPV) : "
+        f"{num(uncertain)} ({_pct(uncertain, n)})",
+        *_code_lines(con),
         f"  accord QPV calculé / plg_qp24 de l'INSEE : {_pct(agree, compared)} "
-        f"sur {num(compared)} établissements comparables",
+        f"sur {num(compared)} établissements comparables (localisation précise de notre côté, "
+        "qualite_qp24 = 1 du côté de l'INSEE ; HZ et CSZ = hors QPV)",
     ]

@@ -1,5 +1,9 @@
 -- The canonical `establishments` table (docs/warehouse.md). Names and coordinates of
--- non-diffusible establishments are never stored; they are still counted.
+-- non-diffusible establishments are never stored; they are still counted. QPV membership is
+-- only claimed for a precise enough location: `qpv24_status` / `near_qpv300_status` say
+-- « oui », « non » or « incertain » (sse_dash.sirene.location), and `qpv24`, `qpv15`,
+-- `qpv24_nearest`, `qpv24_distance_m` stay NULL for an uncertain location (a random point in
+-- the commune has no meaningful distance to a QPV).
 CREATE OR REPLACE TABLE establishments AS
 WITH r AS (
     SELECT
@@ -22,7 +26,8 @@ SELECT
     r.diffusible,
     coalesce(f.family, 'autre') AS family,
     r.legal_category,
-    r.naf,
+    n.naf,
+    n.naf_nomenclature,
     n.section AS naf_section,
     coalesce(b.code, 'NN') AS size_band,
     coalesce(b.size_class, 'NN') AS size_class,
@@ -39,16 +44,22 @@ SELECT
     CASE WHEN r.diffusible THEN g.lat END AS lat,
     r.qualite_xy AS geo_quality,
     g.geo_source,
-    g.qpv24,
-    g.qpv15,
-    g.qpv24_nearest,
-    g.qpv24_distance_m,
-    coalesce(g.qpv24_distance_m <= 300, false) AS near_qpv300,
-    r.insee_plg_qp24
+    g.location_precision,
+    g.qpv24_status,
+    g.near_qpv300_status,
+    CASE WHEN g.qpv24_status = 'oui' THEN g.qpv24 END AS qpv24,
+    CASE WHEN g.qpv24_status <> 'incertain' THEN g.qpv15 END AS qpv15,
+    CASE WHEN g.qpv24_status <> 'incertain' THEN g.qpv24_nearest END AS qpv24_nearest,
+    CASE WHEN g.qpv24_status <> 'incertain' THEN g.qpv24_distance_m END AS qpv24_distance_m,
+    g.near_qpv300_status = 'oui' AS near_qpv300,
+    r.insee_plg_qp24,
+    r.insee_qualite_qp24,
+    r.insee_plg_qp15,
+    r.insee_qualite_qp15
 FROM r
 JOIN sirene_geo AS g ON g.rn = r.rn
 LEFT JOIN sirene_family_map AS f ON f.legal_category = r.legal_category
-LEFT JOIN sirene_naf_map AS n ON n.naf = r.naf
+LEFT JOIN sirene_naf_map AS n ON n.activity_key = r.activity_key
 LEFT JOIN ref_size_bands AS b ON b.code = r.size_band_raw
 LEFT JOIN communes AS c ON c.code = r.commune_code
 -- Stored in geographic order: the filters of the pages (région, département, commune) then skip

@@ -1,6 +1,9 @@
 -- Active establishments of SSE units, with their geolocation and current commune.
 -- $employer_bands: band codes counted as employers (applied when $employers_only).
 -- $dep / $reg: optional scope (NULL = whole country).
+-- Placeholders et_naf25 and geo_…: optional columns (the NAF 2025 column exists since December 2025; the
+-- zone quality columns are read when present), or NULL, checked against the files' schemas.
+-- Lambert coordinates are text in the stock (« [ND] » when non-diffusible): TRY_CAST.
 CREATE OR REPLACE TEMP TABLE sirene_raw AS
 WITH e AS (
     SELECT
@@ -12,9 +15,11 @@ WITH e AS (
         CAST(codeCommuneEtablissement AS VARCHAR) AS commune_raw,
         TRY_CAST(coordonneeLambertAbscisseEtablissement AS DOUBLE) AS stock_x,
         TRY_CAST(coordonneeLambertOrdonneeEtablissement AS DOUBLE) AS stock_y,
-        enseigne1Etablissement AS enseigne,
-        denominationUsuelleEtablissement AS usual_name,
-        CAST(activitePrincipaleEtablissement AS VARCHAR) AS naf
+        CAST(enseigne1Etablissement AS VARCHAR) AS enseigne,
+        CAST(denominationUsuelleEtablissement AS VARCHAR) AS usual_name,
+        CAST(activitePrincipaleEtablissement AS VARCHAR) AS naf_raw,
+        CAST(nomenclatureActivitePrincipaleEtablissement AS VARCHAR) AS naf_nomenclature_raw,
+        CAST({et_naf25} AS VARCHAR) AS naf25_raw
     FROM read_parquet($establishments)
     WHERE etatAdministratifEtablissement = 'A'
 ),
@@ -27,7 +32,10 @@ g AS (
         TRY_CAST(x_longitude AS DOUBLE) AS geo_lon,
         TRY_CAST(y_latitude AS DOUBLE) AS geo_lat,
         CAST(qualite_xy AS VARCHAR) AS qualite_xy,
-        CAST(plg_qp24 AS VARCHAR) AS insee_plg_qp24
+        CAST(plg_qp24 AS VARCHAR) AS insee_plg_qp24,
+        CAST({geo_qualite_qp24} AS VARCHAR) AS insee_qualite_qp24,
+        CAST({geo_plg_qp15} AS VARCHAR) AS insee_plg_qp15,
+        CAST({geo_qualite_qp15} AS VARCHAR) AS insee_qualite_qp15
     FROM read_parquet($geolocation)
 ),
 alias AS (
@@ -39,12 +47,17 @@ joined AS (
     SELECT
         e.*,
         CASE WHEN length(e.tranche) = 1 THEN '0' || e.tranche ELSE e.tranche END AS size_band_raw,
+        concat_ws('|', coalesce(e.naf_raw, ''), coalesce(e.naf_nomenclature_raw, ''),
+                  coalesce(e.naf25_raw, ''), coalesce(u.ul_naf, ''),
+                  coalesce(u.ul_naf_nomenclature, ''), coalesce(u.ul_naf25, '')) AS activity_key,
         u.ul_diffusion,
         u.legal_category,
         u.ul_name,
         u.ul_sigle,
         u.ul_person,
-        g.geo_x, g.geo_y, g.geo_epsg, g.geo_lon, g.geo_lat, g.qualite_xy, g.insee_plg_qp24,
+        g.siret IS NOT NULL AS has_geoloc_row,
+        g.geo_x, g.geo_y, g.geo_epsg, g.geo_lon, g.geo_lat, g.qualite_xy,
+        g.insee_plg_qp24, g.insee_qualite_qp24, g.insee_plg_qp15, g.insee_qualite_qp15,
         c.code AS commune_code,
         c.dep_code,
         c.reg_code

@@ -1,12 +1,11 @@
--- agg_territory totals for every territory of a level (choropleths), within a département
--- ($dep) or a région ($reg) when given.
+-- agg_territory totals for every région or département (choropleths), within a région ($reg)
+-- when given.
 SELECT a.code, sum(a.establishments) AS establishments,
        sum(a.employer_establishments) AS employer_establishments,
        sum(a.employees_est) AS employees_est, sum(a.in_qpv) AS in_qpv,
-       sum(a.near_qpv300) AS near_qpv300
+       sum(a.near_qpv300) AS near_qpv300, sum(a.qpv_uncertain) AS qpv_uncertain
 FROM agg_territory a
 JOIN territories t ON t.level = a.level AND t.code = a.code
 WHERE a.level = $level
-  AND ($dep IS NULL OR t.dep_code = $dep)
   AND ($reg IS NULL OR t.region_code = $reg)
 GROUP BY a.code

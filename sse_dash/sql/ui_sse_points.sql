@@ -5,7 +5,7 @@
 -- top-N sort of 50,000 rows on every view (12 -> 5 ms for a large département).
 SELECT e.siret, CASE WHEN e.diffusible THEN e.name END AS name, e.family, e.naf, e.naf_section,
        e.size_class, e.employees_est, e.employer, e.created, e.commune_code, e.qpv24,
-       e.qpv24_distance_m, e.near_qpv300, e.lon, e.lat
+       e.qpv24_distance_m, e.near_qpv300, e.qpv24_status, e.location_precision, e.lon, e.lat
 FROM establishments e
 WHERE @include(ui_sse_filter)
 LIMIT $limit

@@ -46,13 +46,19 @@ CREATE TABLE third_places (
     id VARCHAR, name VARCHAR, kind VARCHAR, commune_code VARCHAR, dep_code VARCHAR,
     reg_code VARCHAR, address VARCHAR, url VARCHAR, lon DOUBLE, lat DOUBLE,
     location_precision VARCHAR, dataset_id VARCHAR,
-    -- nearest QPV 2024 (membership contour, any territory), computed at build time
-    qpv24 VARCHAR, qpv24_nearest VARCHAR, qpv24_distance_m DOUBLE
+    -- nearest QPV 2024 (membership contour, any territory), computed at build time (NULL and
+    -- status « incertain » when the point is only a commune centre, see sse_dash.warehouse.places)
+    qpv24 VARCHAR, qpv24_nearest VARCHAR, qpv24_distance_m DOUBLE,
+    qpv24_status VARCHAR, near_qpv300_status VARCHAR,
+    -- the same place in other sources: their titles, and the row kept on maps and in counts
+    also_in VARCHAR, duplicate_of VARCHAR
 );
 CREATE TABLE ptce (
     id VARCHAR, name VARCHAR, commune_code VARCHAR, dep_code VARCHAR, reg_code VARCHAR,
     structure VARCHAR, "call" VARCHAR, theme VARCHAR, source_urls VARCHAR, lon DOUBLE,
-    lat DOUBLE, location_precision VARCHAR, dataset_id VARCHAR
+    lat DOUBLE, location_precision VARCHAR, dataset_id VARCHAR,
+    qpv24 VARCHAR, qpv24_nearest VARCHAR, qpv24_distance_m DOUBLE,
+    qpv24_status VARCHAR, near_qpv300_status VARCHAR
 );
 CREATE TABLE ess_share (
     level VARCHAR, code VARCHAR, name VARCHAR, share_2014 DOUBLE, share_2008 DOUBLE

@@ -5,19 +5,24 @@ done by sse_dash.qpvcheck; this module only shows it. Uploaded files stay in mem
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from sse_dash import config, fmt, i18n
 from sse_dash.export.tables import to_csv_bytes, to_xlsx_bytes
-from sse_dash.qpvcheck import InputError, engine, reader
+from sse_dash.qpvcheck import InputError, engine, reader, say
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import maps as qmaps
-from sse_dash.qpvcheck.geocoder import TYPE_LABELS, make_geocoder
+from sse_dash.qpvcheck import precision as pr
+from sse_dash.qpvcheck.geocoder import make_geocoder
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 
@@ -50,7 +55,7 @@ XLSX_DIRECT_ROWS = 20_000
 
 
 def _t(ctx):
-    """The page's translator (French texts of this module looked up in i18n.EN)."""
+    """The page's translator (French texts of this module looked up in the catalogues)."""
     lang = getattr(ctx, "lang", "fr")
     return lambda text: i18n.t(text, lang)
 
@@ -60,7 +65,7 @@ def reference(lang: str = "fr") -> engine.Reference | None:
         with st.spinner(i18n.t("Chargement des contours des QPV…", lang)):
             return engine.get_reference(config.warehouse_path())
     except InputError as exc:
-        st.error(i18n.t_known(str(exc), lang))
+        st.error(exc.text(lang))
         return None
 
 
@@ -112,9 +117,9 @@ def single(ctx, ref: engine.Reference) -> None:
             result = engine.check_text(ref, text, make_geocoder(geocoder))
         except InputError as exc:
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
-            st.error(i18n.t_known(str(exc), lang))
-        except Exception:
-            log.exception("single check failed")
+            st.error(exc.text(lang))
+        except Exception as exc:
+            log_failure("single check failed", exc)
             st.session_state.pop(S.SESSION_QC_SINGLE, None)
             st.error(t("Vérification impossible pour le moment. Réessayez avec des coordonnées."))
         else:
@@ -136,9 +141,7 @@ def single(ctx, ref: engine.Reference) -> None:
                 new = engine.check_coordinates(ref, clicked["lng"], clicked["lat"], "clic")
             except (InputError, KeyError, TypeError) as exc:
                 st.error(
-                    i18n.t_known(str(exc), lang)
-                    if isinstance(exc, InputError)
-                    else t("Clic non exploitable.")
+                    exc.text(lang) if isinstance(exc, InputError) else t("Clic non exploitable.")
                 )
             else:
                 st.session_state[S.SESSION_QC_SINGLE] = new
@@ -148,40 +151,76 @@ def single(ctx, ref: engine.Reference) -> None:
             show_single(result, getattr(ctx, "lang", "fr"))
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:<>~$])")
+
+
+def _md(text) -> str:
+    """Data text (QPV or place names) shown inside Markdown: special characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def precision_text(r: engine.SingleResult, lang: str = "fr") -> str:
+    """« numéro, à 50 m près », « coordonnées (exactes) », « commune, précision inconnue »."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    if r.precision_m == 0:
+        return t("coordonnées (exactes)")
+    if not np.isfinite(r.precision_m):
+        return i18n.tf("{level}, précision inconnue", lang, level=t(r.precision_label))
+    return i18n.tf(
+        "{level}, à {radius} près",
+        lang,
+        level=t(r.precision_label),
+        radius=fmt.distance(r.precision_m, lang),
+    )
+
+
 def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
     t = lambda text: i18n.t(text, lang)  # noqa: E731
-    yes_no = {True: t("oui"), False: t("non")}
+    answers = {"oui": t("oui"), "non": t("non"), "incertain": t("incertain")}
     if r.in_qpv:
         st.success(
             i18n.tf("**Dans un QPV 2024** : {name} ({code})", lang, name=r.name, code=r.code),
             icon=":material/check_circle:",
         )
+    elif r.uncertain:
+        st.warning(
+            t("**Incertain** : l'adresse n'est pas localisée assez précisément pour répondre.")
+            + "\n\n"
+            + _md(r.reason().text(lang)),
+            icon=":material/help:",
+        )
     else:
         st.info(t("**Hors QPV 2024**"), icon=":material/info:")
     for note in r.notes:
-        st.info(i18n.t_known(note, lang))
+        st.info(say(note, lang))
     for warning in r.warnings:
-        st.warning(i18n.t_known(warning, lang), icon=":material/warning:")
+        st.warning(say(warning, lang), icon=":material/warning:")
     rows = []
     if r.geocoded is not None:
         g = r.geocoded
         rows += [
             (t("Adresse trouvée"), g.label),
             (t("Score de géocodage"), fmt.number(g.score, 2, lang)),
-            (t("Précision"), t(TYPE_LABELS[g.type]) if g.type in TYPE_LABELS else g.type),
         ]
     rows += [
+        (t("Précision de la localisation"), precision_text(r, lang)),
         (
             t("Coordonnées (lon, lat)"),
             f"{fmt.number(r.lon, 5, lang)} ; {fmt.number(r.lat, 5, lang)}",
         ),
-        (t("En QPV 2024"), yes_no[bool(r.in_qpv)]),
+        (t("En QPV 2024"), answers.get(r.answer, r.answer)),
     ]
     if r.in_qpv:
         rows += [
             (t("Code du QPV"), r.code),
             (t("Nom du QPV"), r.name),
             (t("Commune(s) du QPV"), ", ".join(f"{n} ({c})" for c, n in r.communes)),
+        ]
+    elif r.uncertain and r.point_in:
+        rows += [
+            (t("QPV où tombe le point trouvé"), f"{r.nearest_name or '–'} ({r.nearest_code})"),
+            (t("Distance à la limite du QPV"), fmt.distance(r.edge_m, lang)),
+            (t("Commune du point"), ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
         ]
     else:
         rows += [
@@ -190,7 +229,7 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
             (t("Commune du point"), ", ".join(f"{n} ({c})" for c, n in r.communes) or "–"),
         ]
     rows += [
-        (t("À moins de 300 m d'un QPV"), yes_no[bool(r.within_300)]),
+        (t("À moins de 300 m d'un QPV"), answers.get(r.near_answer, r.near_answer)),
         ("QPV 2015", i18n.t_known(r.qpv_2015, lang)),
     ]
     st.table(pd.DataFrame(rows, columns=["", t("Résultat")]).set_index(""))
@@ -202,6 +241,37 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
                     columns=[t("Adresse"), "Score"],
                 )
             )
+    precision_help(lang)
+
+
+def precision_help(lang: str = "fr") -> None:
+    """How « incertain » is decided: the precision radius of each kind of location."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    with st.expander(t("Réponse « incertain » : comment la précision est prise en compte")):
+        st.markdown(
+            t(
+                "La réponse est « incertain » quand l'adresse peut se trouver, compte tenu de la "
+                "précision de sa localisation, d'un côté ou de l'autre de la limite d'un QPV "
+                "(ou de la limite des 300 m). Un point sur la limite compte comme dans le QPV. "
+                "Les coordonnées saisies ou cliquées sont prises comme exactes."
+            )
+        )
+        rows = [
+            (t("coordonnées"), "0 m"),
+            (t("numéro"), fmt.distance(pr.RADIUS_M["housenumber"], lang)),
+            (t("voie"), fmt.distance(pr.RADIUS_M["street"], lang)),
+            (t("lieu-dit"), fmt.distance(pr.RADIUS_M["locality"], lang)),
+            (t("commune"), t("toute la commune")),
+            (
+                i18n.tf("score < {score}", lang, score=fmt.number(pr.LOW_SCORE, 1, lang)),
+                t("niveau suivant (numéro → voie → commune)"),
+            ),
+        ]
+        st.table(
+            pd.DataFrame(rows, columns=[t("Localisation"), t("Rayon de précision")]).set_index(
+                t("Localisation")
+            )
+        )
 
 
 # ------------------------------------------------------------------------ batch check
@@ -214,7 +284,8 @@ class Job:
     done: int = 0
     total: int = 0
     result: engine.BatchResult | None = None
-    error: str | None = None
+    error: str | None = None  # a French message (engine Message or plain text)
+    output_errors: list[str] = field(default_factory=list)  # downloads that could not be made
     thread: threading.Thread | None = None
     csv: bytes | None = None
     xlsx: bytes | None = None
@@ -227,19 +298,43 @@ class Job:
         return self.thread is not None and self.thread.is_alive()
 
 
+def log_failure(what: str, exc: BaseException) -> None:
+    """Log a failure by its type and where it happened, never its message nor its values:
+    parsing and writing errors quote the cell that caused them, and the page promises that
+    addresses are neither stored nor logged."""
+    frames = traceback.extract_tb(exc.__traceback__)[-8:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    log.error("%s: %s at %s", what, type(exc).__name__, where)
+
+
 def _run(job: Job, ref, df, mapping, geocoder_name) -> None:
     try:
         job.result = engine.run_batch(
             ref, df, mapping, make_geocoder(geocoder_name), job.progress, job.cancel
         )
-        job.csv = to_csv_bytes(job.result.df)
-        if len(job.result.df) <= XLSX_DIRECT_ROWS:
-            job.xlsx = to_xlsx_bytes(job.result.df)
     except InputError as exc:
-        job.error = str(exc)
-    except Exception:  # never a traceback on the page; the details go to the server log
-        log.exception("batch check failed")
+        job.error = exc.message
+        return
+    except Exception as exc:  # never a traceback on the page; the details go to the server log
+        log_failure("batch check failed", exc)
         job.error = "Erreur inattendue pendant la vérification. Réessayez ou découpez le fichier."
+        return
+    # each download on its own: one failing never takes the results or the other file away
+    try:
+        job.csv = to_csv_bytes(job.result.df)
+    except Exception as exc:
+        log_failure("batch CSV output failed", exc)
+        job.output_errors.append("csv")
+    if len(job.result.df) <= XLSX_DIRECT_ROWS:
+        _write_xlsx(job)
+
+
+def _write_xlsx(job: Job) -> None:
+    try:
+        job.xlsx = to_xlsx_bytes(job.result.df)
+    except Exception as exc:
+        log_failure("batch XLSX output failed", exc)
+        job.output_errors.append("xlsx")
 
 
 def _load(upload, lang: str = "fr") -> reader.Table | None:
@@ -251,10 +346,10 @@ def _load(upload, lang: str = "fr") -> reader.Table | None:
         reader.check_size(upload.size)
         table = reader.read_table(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(i18n.t_known(str(exc), lang))
+        st.error(exc.text(lang))
         return None
-    except Exception:  # never a traceback on the page; details (not the data) go to the log
-        log.exception("reading an uploaded file failed")
+    except Exception as exc:  # never a traceback on the page; details (not the data) go to the log
+        log_failure("reading an uploaded file failed", exc)
         st.error(
             i18n.t(
                 "Fichier illisible : enregistrez-le en CSV (UTF-8, séparateur ;) ou en XLSX.", lang
@@ -308,11 +403,13 @@ def _limits_text(lang: str) -> str:
     """reader.LIMITS_TEXT, rebuilt in English (the French text is the reader's own)."""
     if lang != "en":
         return reader.LIMITS_TEXT
+    limits = reader.UPLOAD
     return i18n.tf(
-        "{rows} lignes et {size} Mo au plus (CSV ou XLSX).",
+        "{rows} lignes, {columns} colonnes et {size} Mo au plus (CSV ou XLSX).",
         lang,
-        rows=fmt.number(reader.MAX_ROWS, lang=lang),
-        size=fmt.number(reader.MAX_BYTES / 1024 / 1024, lang=lang),
+        rows=fmt.number(limits.max_rows, lang=lang),
+        columns=fmt.number(limits.max_columns, lang=lang),
+        size=fmt.number(limits.max_bytes / 1024 / 1024, lang=lang),
     )
 
 
@@ -361,6 +458,8 @@ def batch(ctx, ref: engine.Reference) -> None:
     if table is None:
         return
     st.caption(_describe(table, lang))
+    for note in table.notes:
+        st.info(say(note, lang))
     st.dataframe(table.df.head(20), hide_index=True)
     mapping = mapping_editor(table.df, lang)
     default_geo = 0 if mapping.mode in mp.ADDRESS_MODES else 1
@@ -375,7 +474,7 @@ def batch(ctx, ref: engine.Reference) -> None:
     try:
         mp.validate(mapping, table.df.columns)
     except InputError as exc:
-        st.error(i18n.t_known(str(exc), lang))
+        st.error(exc.text(lang))
         return
     job: Job | None = st.session_state.get(S.SESSION_QC_JOB)
     if st.button(t("Lancer la vérification"), type="primary", disabled=bool(job and job.running)):
@@ -402,11 +501,44 @@ def batch(ctx, ref: engine.Reference) -> None:
     show_batch(ctx, job)
 
 
+ANSWER_STYLES = {"oui": "background-color: #FBE3D6", "incertain": "background-color: #F5DCEB"}
+FIRST_RESULTS = (
+    "en_qpv_2024",
+    "a_moins_de_300m",
+    "precision_localisation",
+    "rayon_precision_m",
+    "code_qpv",
+    "nom_qpv",
+    "distance_m",
+    "qpv_le_plus_proche",
+    "statut",
+)
+
+
+def results_order(res: engine.BatchResult) -> list[str]:
+    """On the page: the user's columns, then the answers first (the file keeps its order)."""
+    names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
+    first = [names[c] for c in FIRST_RESULTS]
+    original = [c for c in res.df.columns if c not in set(res.result_columns)]
+    return original + first + [c for c in res.result_columns if c not in first]
+
+
+def results_view(res: engine.BatchResult, rows: int = 200):
+    """The first rows, « oui » and « incertain » answers shaded (colours of the map)."""
+    names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
+    answers = [names["en_qpv_2024"], names["a_moins_de_300m"]]
+    return (
+        res.df.head(rows)
+        .style.map(lambda v: ANSWER_STYLES.get(v, ""), subset=answers)
+        .format(precision=6, subset=[names["lon"], names["lat"]])
+    )
+
+
 def show_batch(ctx, job: Job) -> None:
     t = _t(ctx)
     lang = getattr(ctx, "lang", "fr")
     if job.error:
-        st.error(i18n.t_known(job.error, lang))
+        st.error(say(job.error, lang))
         return
     res = job.result
     if res is None:
@@ -416,13 +548,40 @@ def show_batch(ctx, job: Job) -> None:
             t("Vérification annulée : les lignes non traitées portent le statut « annulé ».")
         )
     s = res.summary
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(t("Lignes"), fmt.number(s["rows"], lang=lang))
     cols[1].metric(t("Localisées"), fmt.number(s["located"], lang=lang))
     cols[2].metric(t("En QPV 2024"), fmt.number(s["in_qpv"], lang=lang))
-    cols[3].metric(t("Hors QPV, à moins de 300 m"), fmt.number(s["near_300"], lang=lang))
+    cols[3].metric(
+        t("Incertain"),
+        fmt.number(s["uncertain"], lang=lang),
+        help=t(
+            "Lignes localisées moins précisément que leur distance à la limite d'un QPV "
+            "(géocodage à la voie, à la commune, ou score faible) : ni dans ni hors QPV."
+        ),
+    )
+    cols[4].metric(
+        t("Hors QPV, à moins de 300 m"),
+        fmt.number(s["near_300"], lang=lang),
+        help=i18n.tf(
+            "Sans compter {n} ligne(s) pour lesquelles les 300 m sont incertains.",
+            lang,
+            n=fmt.number(s["near_uncertain"], lang=lang),
+        ),
+    )
+    if s["uncertain"]:
+        st.warning(
+            i18n.tf(
+                "{n} ligne(s) « incertain » : leur localisation n'est pas assez précise pour dire "
+                "si elles sont dans un QPV. Elles ne sont comptées ni dans ni hors QPV (colonnes "
+                "« precision_localisation » et « rayon_precision_m » du fichier).",
+                lang,
+                n=fmt.number(s["uncertain"], lang=lang),
+            ),
+            icon=":material/help:",
+        )
     for note in res.notes:
-        st.info(i18n.t_known(note, lang))
+        st.info(say(note, lang))
     if s["located"] == 0:
         st.error(
             t(
@@ -430,6 +589,7 @@ def show_batch(ctx, job: Job) -> None:
                 "géocodeur."
             )
         )
+    precision_help(lang)
     left, right = st.columns(2)
     with left:
         st.markdown(t("**Lignes par QPV**"))
@@ -448,15 +608,29 @@ def show_batch(ctx, job: Job) -> None:
             hide_index=True,
         )
     st.markdown(t("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)"))
-    st.dataframe(res.df.head(200), hide_index=True)
+    st.dataframe(results_view(res), hide_index=True, column_order=results_order(res))
     d1, d2 = st.columns(2)
-    d1.download_button(
-        t("Télécharger (CSV)"), job.csv or b"", "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
-    )
+    if job.csv is not None:
+        d1.download_button(
+            t("Télécharger (CSV)"), job.csv, "adresses_qpv.csv", "text/csv", key="qc_dl_csv"
+        )
+    for kind in job.output_errors:
+        st.error(
+            i18n.tf(
+                "Le fichier {kind} n'a pas pu être écrit ; les résultats ci-dessus et l'autre "
+                "format restent disponibles.",
+                lang,
+                kind=kind.upper(),
+            )
+        )
     with d2:
-        if job.xlsx is None and st.button(t("Préparer le fichier Excel"), key="qc_xlsx"):
+        if (
+            job.xlsx is None
+            and "xlsx" not in job.output_errors
+            and st.button(t("Préparer le fichier Excel"), key="qc_xlsx")
+        ):
             with st.spinner(t("Écriture du fichier Excel…")):
-                job.xlsx = to_xlsx_bytes(res.df)
+                _write_xlsx(job)
         if job.xlsx is not None:
             st.download_button(
                 t("Télécharger (Excel)"),
@@ -479,7 +653,7 @@ def show_batch(ctx, job: Job) -> None:
             )
         show_map(m, key="qc_batch_map", height=520)
         if st.button(t("Garder comme couche de carte"), key="qc_keep_layer"):
-            st.session_state[S.SESSION_POINT_LAYER] = qmaps.layer_frame(res.df, names)
+            st.session_state[S.SESSION_POINT_LAYER] = qmaps.layer_frame(res.df, names, lang)
             st.success(
                 t(
                     "Points gardés : ils s'affichent comme couche sur la carte de la page "

@@ -1,19 +1,19 @@
-"""Caching for the app: one read-only DuckDB connection per warehouse file version, and cached
-calls of the pure query functions of sse_dash.dashboard.
+"""Caching for the app: one read-only DuckDB connection per published warehouse version, and
+cached calls of the pure query functions of sse_dash.dashboard.
 
-The connection is keyed on path + modification time, so a rebuilt warehouse (atomic rename by
-`python -m sse_dash data build`) is picked up without restarting the app; the old connection
-is closed first (a query running in another session at that very moment fails once). Queries run on a
-cursor of their own (sse_dash.queries does it), which is what DuckDB needs across threads."""
+`python -m sse_dash data build` publishes each build as a new file that `sse.duckdb` points to
+(sse_dash.warehouse.publish). The connection and the cached results are keyed on that file and
+its modification time, so a refreshed warehouse is picked up by the next rerun without
+restarting the app, while the previous connection stays open for the queries other sessions
+are running on it (sse_dash.db.PublishedWarehouse). Queries run on a cursor of their own
+(sse_dash.queries does it), which is what DuckDB needs across threads."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import importlib
-import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -24,44 +24,17 @@ from sse_dash import config, db, i18n
 TTL_SECONDS = 3600
 MAX_ENTRIES = 512
 
+_WAREHOUSE = db.PublishedWarehouse(config.warehouse_path)
+
 
 def warehouse_key() -> tuple[str, float]:
-    """(path, mtime) of the warehouse; raises db.WarehouseMissing when it is not built."""
-    path = config.warehouse_path()
-    try:
-        return str(path), path.stat().st_mtime
-    except FileNotFoundError as exc:
-        raise db.WarehouseMissing(str(path)) from exc
-
-
-# DuckDB shares one database instance per path inside a process: while any connection to the
-# replaced file stays open, a new connection to the same path still reads the OLD file. So the
-# previous connection is closed before the rebuilt warehouse is opened.
-_LOCK = threading.Lock()
-_OPEN: dict[str, duckdb.DuckDBPyConnection] = {}
-
-
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.close()
-    except duckdb.Error:
-        pass
-
-
-@st.cache_resource(max_entries=1, show_spinner=False, on_release=_close)
-def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    with _LOCK:
-        previous = _OPEN.pop(path, None)
-        if previous is not None:
-            _close(previous)
-        con = db.open_warehouse(Path(path))
-        _OPEN[path] = con
-        return con
+    """(file, mtime) of the published warehouse; raises db.WarehouseMissing when not built."""
+    return _WAREHOUSE.key()
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """Shared read-only connection to the current warehouse file."""
-    return _connection(*warehouse_key())
+    """Shared read-only connection to the warehouse version published now."""
+    return _WAREHOUSE.connection()
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -104,7 +77,7 @@ def call(func: Callable, *args, **kwargs) -> Any:
     key = warehouse_key()
     items = tuple(sorted(kwargs.items()))
     return _cached_call(
-        _connection(*key),
+        _WAREHOUSE.connection(key),
         key,
         f"{func.__module__}:{func.__qualname__}",
         # the page's language is part of the key: a function may translate what it returns

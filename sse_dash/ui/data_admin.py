@@ -1,6 +1,9 @@
 """« Construire / mettre à jour les données » from the app: the same build as
-`python -m sse_dash data build`, with st.progress. The build writes a temporary file renamed
-into place at the end, so other sessions keep reading the current base meanwhile."""
+`python -m sse_dash data build`, with st.progress. The build writes a temporary file published
+at the end, so other sessions keep reading the current base meanwhile.
+
+Administrators only (sse_dash.access: off unless configured): other visitors get no button, no
+catalogue choice and no server path, and `run_build` refuses them whatever the widgets say."""
 
 from __future__ import annotations
 
@@ -9,9 +12,75 @@ import logging
 import streamlit as st
 
 from sse_dash import config, i18n
+from sse_dash.access import AdminPolicy
 from sse_dash.catalog import CatalogError, load_catalog
 
 log = logging.getLogger(__name__)
+
+NOT_ADMIN = (
+    "La construction des données est réservée à l'administrateur du service (voir docs/deploy.md)."
+)
+
+
+def _visitor_identities(policy: AdminPolicy) -> list[str | None]:
+    """E-mail and `sub` of a visitor logged in with st.login, and the trusted proxy header."""
+    found: list[str | None] = []
+    try:
+        user = st.user
+        if user.get("is_logged_in"):
+            found += [user.get("email"), user.get("sub")]
+    except Exception:  # no identity provider configured, or no script context
+        pass
+    if policy.header:
+        try:
+            found.append(st.context.headers.get(policy.header))
+        except Exception:
+            pass
+    return found
+
+
+def is_admin() -> bool:
+    """Is this visitor allowed the administration actions? (False unless configured.)"""
+    policy = AdminPolicy.from_env()
+    if not policy.enabled:
+        return False
+    return policy.allows(_visitor_identities(policy))
+
+
+def login_configured() -> bool:
+    """Is an OpenID Connect provider configured for st.login (`[auth]` in secrets.toml)?"""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file
+        return False
+
+
+def update_section(built: str | None, lang: str = "fr") -> None:
+    """« Mise à jour » of the sources page: the build panel for an administrator, a login
+    button when administrators sign in with st.login, else who updates the data and when."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    policy = AdminPolicy.from_env()
+    if is_admin():
+        if not policy.everyone and st.user.get("is_logged_in"):
+            st.caption(
+                i18n.tf("Connecté en administrateur : {who}", lang, who=st.user.get("email"))
+            )
+            if st.button(t("Se déconnecter"), key="admin_logout"):
+                st.logout()
+        build_panel("build_sources", lang=lang)
+        return
+    st.info(
+        i18n.tf(
+            "Les données sont mises à jour par l'administrateur du service (tâche de "
+            "rafraîchissement mensuelle). Base actuelle construite le {built}.",
+            lang,
+            built=built or "?",
+        )
+    )
+    if policy.identities and login_configured() and not st.user.get("is_logged_in"):
+        if st.button(t("Se connecter (administrateurs)"), key="admin_login"):
+            st.login()
+
 
 SCALES = {"test": "très petite (test)", "dev": "développement (1/100, toute la France)"}
 
@@ -58,6 +127,10 @@ def build_panel(key: str = "build", *, expanded: bool = False, lang: str = "fr")
 
 def run_build(catalog_file: str, options: dict, lang: str = "fr") -> bool:
     from sse_dash.warehouse.build import BuildError, build
+
+    if not is_admin():
+        st.error(i18n.t(NOT_ADMIN, lang))
+        return False
 
     bar = st.progress(0.0, text=i18n.t("Préparation…", lang))
 

@@ -19,6 +19,7 @@ import plotly.io as pio
 import streamlit as st
 
 from sse_dash import db, i18n
+from sse_dash import fmt as numbers
 from sse_dash.export import charts, provenance, tables
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,62 @@ def table_downloads(df: pd.DataFrame, key: str, meta: dict, *, lang: str = "fr")
     )
 
 
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, header row apart
+
+
+def selection_file(con, territory, filters, fmt: str, sources: list[dict] | None = None) -> bytes:
+    """The file of the Territoire page's « all establishments » buttons: EVERY establishment of
+    the selection (sse.export_frame, the query of `export etablissements`), as French-Excel CSV
+    or XLSX with a « Sources » sheet."""
+    from sse_dash.dashboard import sse
+
+    frame = sse.export_frame(con, territory, filters)
+    if fmt == "xlsx":
+        return tables.to_xlsx_bytes(frame, sheet_name="Établissements", sources=sources or None)
+    return tables.to_csv_bytes(frame)
+
+
+def establishment_downloads(territory, filters, total: int, key: str, *, lang: str = "fr") -> None:
+    """CSV / XLSX of every establishment of the selection, built only when clicked, with the
+    row count in the button labels. XLSX is offered up to Excel's sheet limit."""
+    from sse_dash.ui import cache
+
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    count = numbers.number(total, lang=lang)
+    name = slug(f"etablissements-ess {territory.label}")
+    records = _cached(provenance.source_records, None, default=[])
+
+    def make(fmt: str):
+        return lambda: selection_file(cache.connection(), territory, filters, fmt, records)
+
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        i18n.tf("Tous les établissements ({n}) — CSV", lang, n=count),
+        data=make("csv"),
+        file_name=f"{name}.csv",
+        mime=MIME["csv"],
+        key=f"dl-{key}-all-csv",
+        on_click="ignore",
+        help=t(
+            "Toute la sélection, pas seulement les lignes affichées : statut QPV (oui, non, "
+            "incertain), distance, précision de localisation. Point-virgule, virgule décimale."
+        ),
+    )
+    too_big = total > XLSX_MAX_ROWS
+    c2.download_button(
+        i18n.tf("Tous les établissements ({n}) — XLSX", lang, n=count),
+        data=b"" if too_big else make("xlsx"),
+        file_name=f"{name}.xlsx",
+        mime=MIME["xlsx"],
+        key=f"dl-{key}-all-xlsx",
+        on_click="ignore",
+        disabled=too_big,
+        help=t("Trop de lignes pour Excel : prenez le CSV.")
+        if too_big
+        else t("Classeur Excel avec une feuille « Sources »"),
+    )
+
+
 def map_downloads(territory: str, key: str, *, lang: str = "fr") -> None:
     """Static map (PNG / PDF) of a territory id such as « dep:93 », drawn without tiles."""
     from sse_dash.export import static_map
@@ -187,10 +244,10 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
 
 def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> None:
     """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
-    `territory` is an id such as « dep:93 » (sse_dash.export.territory.to_id(level, code))."""
+    `territory` is a key such as « dep:93 » (sse_dash.dashboard.territory.Territory.key)."""
+    from sse_dash.dashboard.territory import UnknownTerritory
     from sse_dash.export.brief import BriefUnavailable
     from sse_dash.export.static_map import MapUnavailable
-    from sse_dash.export.territory import UnknownTerritory
     from sse_dash.ui import cache
 
     t = lambda text: i18n.t(text, lang)  # noqa: E731

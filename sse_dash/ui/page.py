@@ -16,22 +16,13 @@ from streamlit.errors import StreamlitAPIException
 from sse_dash import config, db, i18n
 from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard import warehouse
-from sse_dash.ui import cache
+from sse_dash.ui import cache, data_admin
 from sse_dash.ui import state as S
+from sse_dash.ui.pages import PAGES
 
 log = logging.getLogger(__name__)
 
 APP_DIR = config.REPO_ROOT
-# (script relative to app.py, French label, icon). Pages whose file is absent are not listed.
-PAGES = (
-    ("app.py", "Vue d'ensemble", ":material/home:"),
-    ("pages/1_Territoire.py", "Territoire", ":material/location_city:"),
-    ("pages/2_Quartiers_prioritaires.py", "Quartiers prioritaires", ":material/holiday_village:"),
-    ("pages/3_Ecosysteme.py", "Écosystème", ":material/hub:"),
-    ("pages/4_Comparer.py", "Comparer", ":material/compare_arrows:"),
-    ("pages/5_Adresse_en_QPV.py", "Adresse en QPV ?", ":material/pin_drop:"),
-    ("pages/6_Donnees_et_sources.py", "Données & sources", ":material/database:"),
-)
 SYNTHETIC_BANNER = "Données SIRENE synthétiques — chiffres fictifs, pour démonstration"
 SIRENE_PENDING = (
     "Première construction en cours : la géographie (QPV, territoires, tiers-lieux, PTCE) est "
@@ -57,6 +48,23 @@ OLD_SCHEMA = """**La base de données a été construite par une version antéri
 (schéma {found}, attendu {expected}) : certaines pages ne peuvent pas la lire.
 
 Reconstruisez-la avec le bouton ci-dessous, `make data-dev` ou `python -m sse_dash data build`."""
+# What visitors see when they are not administrators (sse_dash.access): no server path, no
+# build button; the message tells whoever administers the service what to run.
+MISSING_WAREHOUSE_PUBLIC = """**La base de données du tableau de bord n'est pas encore construite.**
+
+Administrateur du service : construisez-la sur le serveur avec `python -m sse_dash data build`
+(ou `make data`, ou la tâche `refresh` d'un déploiement, voir docs/deploy.md), puis rechargez
+cette page. Une première construction rend la géographie disponible avant la fin."""
+BAD_WAREHOUSE_PUBLIC = """**La base de données n'a pas pu être ouverte.**
+
+Elle est peut-être en cours de reconstruction ou endommagée. Réessayez dans quelques minutes ;
+si le problème persiste, prévenez l'administrateur du service (`python -m sse_dash data build`
+sur le serveur)."""
+OLD_SCHEMA_PUBLIC = """**La base de données a été construite par une version antérieure du tableau de bord**
+(schéma {found}, attendu {expected}) : certaines pages ne peuvent pas la lire.
+
+Administrateur du service : reconstruisez-la avec `python -m sse_dash data build` (ou la tâche
+`refresh` d'un déploiement), puis rechargez cette page."""
 UNKNOWN_TERRITORY = (
     "Le territoire indiqué dans l'adresse de la page (paramètre « territoire ») est inconnu "
     "ou mal formé. Affichage par défaut : France."
@@ -117,12 +125,13 @@ def _navigation(lang: str, territory_key: str | None) -> None:
     params = {S.QP_TERRITORY: territory_key} if territory_key else {}
     if lang == "en":
         params[S.QP_LANG] = "en"
-    for script, label, icon in PAGES:
-        if not (APP_DIR / script).exists():
-            continue
+    for page in PAGES:
         try:
             st.sidebar.page_link(
-                script, label=i18n.t(label, lang), icon=icon, query_params=params or None
+                page.script,
+                label=i18n.t(page.title, lang),
+                icon=page.icon,
+                query_params=params or None,
             )
         except StreamlitAPIException:  # a page run as the entry script (tests): no menu
             return
@@ -200,14 +209,18 @@ def _open_warehouse(needs_warehouse: bool, lang: str = "fr") -> duckdb.DuckDBPyC
         return cache.connection()
     except db.WarehouseMissing:
         if needs_warehouse:
+            if not data_admin.is_admin():
+                st.error(i18n.t(MISSING_WAREHOUSE_PUBLIC, lang), icon=":material/database_off:")
+                st.stop()
             st.error(i18n.tf(MISSING_WAREHOUSE, lang, path=path), icon=":material/database_off:")
-            from sse_dash.ui.data_admin import build_panel
-
-            build_panel("build_missing", expanded=True, lang=lang)
+            data_admin.build_panel("build_missing", expanded=True, lang=lang)
             st.stop()
     except (duckdb.Error, OSError, RuntimeError) as exc:
         log.exception("warehouse %s", path)
         if needs_warehouse:
+            if not data_admin.is_admin():
+                st.error(i18n.t(BAD_WAREHOUSE_PUBLIC, lang))
+                st.stop()
             st.error(
                 i18n.tf(BAD_WAREHOUSE, lang, path=path)
                 + i18n.tf("\n\nDétail : {error}", lang, error=type(exc).__name__)
@@ -223,12 +236,15 @@ def _check_schema(meta: dict, needs_warehouse: bool, lang: str = "fr") -> None:
     found = meta.get("schema_version", "?")
     if found == SCHEMA_VERSION:
         return
+    admin = data_admin.is_admin()
     st.error(
-        i18n.tf(OLD_SCHEMA, lang, found=found, expected=SCHEMA_VERSION), icon=":material/update:"
+        i18n.tf(
+            OLD_SCHEMA if admin else OLD_SCHEMA_PUBLIC, lang, found=found, expected=SCHEMA_VERSION
+        ),
+        icon=":material/update:",
     )
-    from sse_dash.ui.data_admin import build_panel
-
-    build_panel("build_old_schema", expanded=True, lang=lang)
+    if admin:
+        data_admin.build_panel("build_old_schema", expanded=True, lang=lang)
     if needs_warehouse:
         st.stop()
 
@@ -278,20 +294,21 @@ def page_setup(
         st.query_params[S.QP_TERRITORY] = ctx.territory.key
         st.session_state[S.SESSION_URL_TERRITORY] = ctx.territory.key
         built = ctx.meta.get("built_at", "?")
-        st.sidebar.caption(
-            i18n.tf(
-                "Base construite le {built} — catalogue « {catalog} »",
-                lang,
-                built=built,
-                catalog=ctx.meta.get("catalog", "?"),
+        if data_admin.is_admin():  # where the data live is the administrator's business
+            st.sidebar.caption(
+                i18n.tf(
+                    "Base construite le {built} — catalogue « {catalog} » — dossier `{path}`",
+                    lang,
+                    built=built,
+                    catalog=ctx.meta.get("catalog", "?"),
+                    path=config.data_dir(),
+                )
             )
-        )
+        else:
+            st.sidebar.caption(i18n.tf("Base construite le {built}", lang, built=built))
     st.title(i18n.t(title, lang))
     if ctx.synthetic:
         st.warning(i18n.t(SYNTHETIC_BANNER, lang), icon=":material/science:")
     if ctx.meta.get("sirene_pending") == "true":
-        st.info(
-            i18n.t(SIRENE_PENDING, lang) + f" ({config.data_dir()})",
-            icon=":material/hourglass_top:",
-        )
+        st.info(i18n.t(SIRENE_PENDING, lang), icon=":material/hourglass_top:")
     return ctx

@@ -1,9 +1,8 @@
 """Small Streamlit building blocks shared by the pages: KPI rows, a chart or map with its
-« Voir les données » table, optional download buttons (sse_dash.ui.downloads when present)."""
+« Voir les données » table, download buttons (sse_dash.ui.downloads)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 
@@ -12,16 +11,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from sse_dash import i18n
+from sse_dash.ui import downloads
 
 log = logging.getLogger(__name__)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
-
-
-def _downloads():
-    try:
-        return importlib.import_module("sse_dash.ui.downloads")
-    except ImportError:
-        return None
 
 
 def kpis(items: Sequence[tuple[str, str, str | None]]) -> None:
@@ -48,16 +41,14 @@ def chart(
     lang: str = "fr",
     meta: dict | None = None,
 ) -> None:
-    """Chart + « Voir les données » + downloads (when the exports module is installed)."""
+    """Chart + « Voir les données » + downloads."""
     st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG)
     data_table(data, lang)
-    module = _downloads()
-    if module is not None and hasattr(module, "chart_downloads"):
-        try:
-            module.chart_downloads(fig, key, meta or {}, lang=lang)
-        except Exception:  # an export problem must never break the page
-            log.exception("chart_downloads %s", key)
-            st.caption(i18n.t("Export indisponible pour ce graphique.", lang))
+    try:
+        downloads.chart_downloads(fig, key, meta or {}, lang=lang)
+    except Exception:  # an export problem must never break the page: logged and said
+        log.exception("chart_downloads %s", key)
+        st.caption(i18n.t("Export indisponible pour ce graphique.", lang))
 
 
 def table(
@@ -70,13 +61,11 @@ def table(
 ):
     """A data table with its downloads."""
     st.dataframe(df, hide_index=True, height=height or "auto")
-    module = _downloads()
-    if module is not None and hasattr(module, "table_downloads"):
-        try:
-            module.table_downloads(df, key, meta or {}, lang=lang)
-        except Exception:
-            log.exception("table_downloads %s", key)
-            st.caption(i18n.t("Export indisponible pour ce tableau.", lang))
+    try:
+        downloads.table_downloads(df, key, meta or {}, lang=lang)
+    except Exception:  # logged and said, as for charts
+        log.exception("table_downloads %s", key)
+        st.caption(i18n.t("Export indisponible pour ce tableau.", lang))
 
 
 # ---------------------------------------------------------------- widgets mirrored in the URL

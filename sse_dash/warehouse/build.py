@@ -1,32 +1,40 @@
 """`data build`: read every catalogue dataset and write the warehouse (docs/warehouse.md).
 
-Everything is written into `sse.duckdb.tmp`, which replaces `sse.duckdb` only once the build has
-succeeded: an interrupted or failed build never touches the warehouse the app is reading."""
+Everything is written into `sse.duckdb.tmp`, published as the new `sse.duckdb` only once the build
+has succeeded (sse_dash.warehouse.publish): an interrupted or failed build never touches the
+warehouse the app is reading."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import importlib
-import os
 import re
 import shutil
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from sse_dash import config, db, queries
+from sse_dash import config, db, qpv_index, queries
 from sse_dash.catalog import Catalog, Dataset
-from sse_dash.qpv_index import QpvIndex
+from sse_dash.outputs import disk_full_message, is_disk_full
+from sse_dash.sirene import step as sirene_step
 from sse_dash.warehouse import geometry as geo
+from sse_dash.warehouse import places
+from sse_dash.warehouse.context import (
+    BuildContext,
+    BuildError,
+    Progress,
+    missing_optional,
+    obtain,
+)
+from sse_dash.warehouse.publish import publish
 from sse_dash.warehouse.readers import (
     GEO_FORMATS,
     Gazetteer,
@@ -39,12 +47,12 @@ from sse_dash.warehouse.readers import (
     to_number,
 )
 
-Progress = Callable[[str, float, float | None], None]
 # 2: third_places carry their nearest QPV 2024 (qpv24, qpv24_nearest, qpv24_distance_m)
-SCHEMA_VERSION = "3"
+# 4: QPV status oui / non / incertain (establishments, third places, PTCE), location precision,
+#    activity nomenclature, INSEE's zone codes and qualities, agg_territory.qpv_uncertain,
+#    third places found in several sources
+SCHEMA_VERSION = "4"
 TMP_SUFFIX = ".tmp"
-# Roles consumed by the SIRENE step (sse_dash.sirene), not by the geography build.
-SIRENE_ROLES = {"sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation"}
 INDICATOR_COLUMNS = (
     "population",
     "youth_index",
@@ -57,54 +65,6 @@ INDICATOR_COLUMNS = (
     "caf_recipients",
     "rsa",
 )
-
-
-class BuildError(RuntimeError):
-    """The build cannot complete; the message is French and says what to fix."""
-
-
-@dataclass
-class BuildContext:
-    """What build steps after the geography (e.g. SIRENE) receive besides the connection."""
-
-    data_dir: Path
-    downloads_dir: Path
-    progress: Progress | None
-    options: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Obtained:
-    path: Path
-    source: str
-    retrieved_at: datetime
-    sha256: str
-    size: int
-
-
-def obtain(ds: Dataset, downloads_dir: Path, progress: Progress | None = None) -> Obtained:
-    """Local `path` datasets are read in place, remote ones downloaded: both through
-    sse_dash.fetch, which checks size and checksum against the catalogue."""
-    from sse_dash import fetch
-
-    try:
-        got = fetch.fetch_dataset(
-            ds, downloads_dir, mirror_dir=config.mirror_dir(), progress=progress
-        )
-    except fetch.FetchError as exc:
-        raise BuildError(str(exc)) from exc
-    return Obtained(Path(got.path), got.source, got.retrieved_at, got.sha256, got.size)
-
-
-def missing_optional(ds: Dataset, exc: Exception, **provenance) -> tuple[str, dict]:
-    """An optional dataset left out of this build: the first line of the reason and its
-    provenance row (0 rows, « Jeu facultatif absent »). Shared by the geography build and the
-    SIRENE step so that both report it the same way."""
-    first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    notes = f"Jeu facultatif absent de cette construction : {first_line}"
-    if provenance.get("notes"):
-        notes += f" ; {provenance.pop('notes')}"
-    return first_line, ds.provenance(rows=0, notes=notes, **provenance)
 
 
 # ------------------------------------------------------------------ table writing
@@ -126,23 +86,12 @@ def _schema_tables(con) -> set[str]:
 
 
 def locate_third_places_qpv(con) -> None:
-    """Nearest QPV 2024 of every third place, with the engine of the establishments (metric
-    distance to the membership contour, 0 inside): the Écosystème question « tiers-lieux à
+    """QPV 2024 status, nearest QPV and distance of every third place and PTCE, with the engine
+    of the establishments (sse_dash.warehouse.places): the Écosystème question « tiers-lieux à
     moins de N m d'un QPV » is then a filter, not a national spatial index per page view."""
-    frame = queries.df(con, "wh_third_places_xy")
-    if frame.empty:
-        return
-    found = QpvIndex.from_warehouse(con, "2024").assign(frame["lon"], frame["lat"])
-    frame = frame.assign(
-        qpv24=found.inside, qpv24_nearest=found.nearest, qpv24_distance_m=found.distance_m
-    )
-    cur = con.cursor()
-    try:
-        cur.register("third_places_qpv", frame)
-        cur.execute(queries.load("wh_third_places_set_qpv"))
-        cur.unregister("third_places_qpv")
-    finally:
-        cur.close()
+
+    for table in places.POINT_TABLES:
+        places.locate_qpv(con, table)
 
 
 def prepare_map_geojson(con) -> None:
@@ -229,6 +178,7 @@ class _Builder:
                 raise
             return self._missing_optional(ds, exc)
         self._frames[ds.id] = frame
+        vintage, notes = ds.file_vintage(got.vintage, got.vintage_source)
         self.provenance.append(
             ds.provenance(
                 source=got.source if ds.is_remote else ds.source,
@@ -236,7 +186,8 @@ class _Builder:
                 sha256=got.sha256,
                 size_bytes=got.size,
                 rows=len(frame),
-                notes=ds.notes,
+                vintage=vintage,
+                notes=notes,
                 built_at=self.built_at.replace(tzinfo=None),
             )
         )
@@ -267,22 +218,7 @@ class _Builder:
             return pd.DataFrame()
         return pd.concat(parts, ignore_index=True)
 
-    # -- steps
-    def run(self) -> None:
-        steps = [
-            ("Lecture du COG", self.load_cog),
-            ("Contours des communes", self.build_communes),
-            ("Régions, départements, EPCI", self.build_upper_levels),
-            ("QPV", self.build_qpv),
-            ("Tiers-lieux et PTCE", self.build_points),
-            ("Statistiques ESS", self.build_ess_share),
-            ("Territoires", self.build_territories),
-        ]
-        for i, (label, fn) in enumerate(steps):
-            self.step(label, i, len(steps))
-            fn()
-        self.step("Géographie écrite", len(steps), len(steps))
-
+    # -- steps (run in the order of STEPS)
     def load_cog(self) -> None:
         cog = self.concat("communes_cog", required=True)
         for col in ("type", "former_codes", "parent_code", "city_code", "zone", "postal_codes"):
@@ -581,6 +517,9 @@ class _Builder:
             if frames:
                 insert_frame(self.con, table, pd.concat(frames, ignore_index=True))
         locate_third_places_qpv(self.con)
+        from sse_dash.warehouse import places
+
+        places.mark_duplicates(self.con, {ds.id: ds.title for ds in self.catalog.datasets})
 
     def build_ess_share(self) -> None:
         frames = []
@@ -669,12 +608,108 @@ class _Builder:
         insert_frame(self.con, "territories", terr)
 
     def finish(self) -> None:
+        """build_issues and provenance of the steps run so far."""
         issues = pd.DataFrame(
             [(i.dataset_id, i.kind, i.code, i.detail) for i in self.issues],
             columns=["dataset_id", "kind", "code", "detail"],
         )
         insert_frame(self.con, "build_issues", issues)
         insert_frame(self.con, "provenance", pd.DataFrame(self.provenance))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the build: the catalogue roles it reads, the tables it writes."""
+
+    id: str
+    label: str  # progress line (French)
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    run: Callable[[_Builder], None]
+    # On a first build, publish what is built so far before this (long) step, so that the
+    # dashboard is usable meanwhile; a rebuild keeps the previous complete base instead.
+    publish_before: bool = False
+
+
+def _sirene(builder: _Builder) -> None:
+    sirene_step.run(builder.con, builder.catalog, builder.ctx)
+
+
+# The build, in order. Steps before the first `publish_before` one are the geography.
+STEPS: tuple[Step, ...] = (
+    Step(
+        "cog",
+        "Lecture du COG",
+        reads=("communes_cog", "regions_cog", "departements_cog", "epci_members", "ept_members"),
+        writes=(),
+        run=_Builder.load_cog,
+    ),
+    Step(
+        "communes",
+        "Contours des communes",
+        reads=("communes_geom",),
+        writes=("communes", "commune_aliases"),
+        run=_Builder.build_communes,
+    ),
+    Step(
+        "upper_levels",
+        "Régions, départements, EPCI",
+        reads=("regions_geom", "departements_geom", "epci_cog", "epci_geom"),
+        writes=("regions", "departements", "epci"),
+        run=_Builder.build_upper_levels,
+    ),
+    Step(
+        "qpv",
+        "QPV",
+        reads=("qpv_indicators", "qpv"),
+        writes=("qpv", "qpv_communes", "qpv_indicators"),
+        run=_Builder.build_qpv,
+    ),
+    Step(
+        "points",
+        "Tiers-lieux et PTCE",
+        reads=("third_places", "ptce"),
+        writes=("third_places", "ptce"),
+        run=_Builder.build_points,
+    ),
+    Step(
+        "ess_share",
+        "Statistiques ESS",
+        reads=("ess_share",),
+        writes=("ess_share",),
+        run=_Builder.build_ess_share,
+    ),
+    Step(
+        "territories",
+        "Territoires",
+        reads=(),
+        writes=("territories",),
+        run=_Builder.build_territories,
+    ),
+    Step(
+        "sirene",
+        "Établissements de l'ESS (SIRENE)",
+        reads=(*sirene_step.ROLES, "naf_rev2"),
+        writes=(
+            "establishments",
+            "ref_families",
+            "ref_legal_categories",
+            "ref_naf_sections",
+            "ref_naf",
+            "ref_size_bands",
+            "agg_territory",
+        ),
+        run=_sirene,
+        publish_before=True,
+    ),
+)
+# Written by the build itself around its steps.
+BUILD_TABLES = ("provenance", "build_issues", "meta")
+
+
+def roles_read() -> set[str]:
+    """Every catalogue role some step reads (the catalogue's allowed roles)."""
+    return {role for step in STEPS for role in step.reads}
 
 
 def set_meta(con, key: str, value: str) -> None:
@@ -728,7 +763,7 @@ def _publish_geography_first(con, tmp: Path, final: Path, progress: Progress | N
     con.close()
     staging = final.with_name(final.name + ".geo")
     shutil.copyfile(tmp, staging)
-    os.replace(staging, final)
+    publish(staging, final.parent)
     if progress:
         progress("Géographie publiée : le tableau de bord est utilisable pendant SIRENE", 1, 1)
     con = db.connect(tmp)
@@ -747,33 +782,42 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         options=dict(options or {}),
     )
     built_at = datetime.now(UTC).replace(microsecond=0)
+    geography = next((i for i, s in enumerate(STEPS) if s.publish_before), len(STEPS))
+    existed = final.exists()
     try:
         con = db.connect(tmp)
         try:
             create_schema(con)
             builder = _Builder(catalog, ctx, con, built_at)
-            builder.run()
-            builder.finish()
-            set_meta(con, "catalog", catalog.name)
-            set_meta(con, "catalog_file", str(catalog.file))
-            set_meta(con, "built_at", built_at.isoformat())
-            set_meta(con, "schema_version", SCHEMA_VERSION)
-            try:
-                sirene_run = importlib.import_module("sse_dash.sirene.step").run
-            except ModuleNotFoundError as exc:
-                if exc.name not in ("sse_dash.sirene", "sse_dash.sirene.step"):
-                    raise
-                sirene_run = None
-            if sirene_run is not None:
-                if not final.exists():
-                    con = _publish_geography_first(con, tmp, final, progress)
-                sirene_run(con, catalog, ctx)
+            for i, step in enumerate(STEPS[:geography]):
+                if progress is not None:
+                    progress(step.label, i, geography)
+                step.run(builder)
+            _geography_written(builder, catalog, built_at, progress, geography)
+            for step in STEPS[geography:]:
+                if step.publish_before and not final.exists():
+                    con = builder.con = _publish_geography_first(con, tmp, final, progress)
+                step.run(builder)
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        os.replace(tmp, final)
-    except BaseException:
+        version = publish(tmp, data_dir)
+        qpv_index.persist(version)  # memory-mapped QPV index for the checks (optional)
+    except BaseException as exc:
         _remove(tmp)
         _remove(final.with_name(final.name + ".geo"))
+        if is_disk_full(exc):
+            raise BuildError(disk_full_message(data_dir, final, existed)) from exc
         raise
     return final
+
+
+def _geography_written(builder, catalog, built_at, progress, done: int) -> None:
+    """build_issues, provenance and meta of the geography (a base the app can read)."""
+    if progress is not None:
+        progress("Géographie écrite", done, done)
+    builder.finish()
+    set_meta(builder.con, "catalog", catalog.name)
+    set_meta(builder.con, "catalog_file", str(catalog.file))
+    set_meta(builder.con, "built_at", built_at.isoformat())
+    set_meta(builder.con, "schema_version", SCHEMA_VERSION)

@@ -18,9 +18,6 @@ from sse_dash.qpv_index import ZONES, to_metric, zone_of
 # ~5 m at French latitudes: invisible at neighbourhood zoom, halves vertex counts.
 DISPLAY_TOLERANCE_DEG = 0.00005
 
-# Paris, Lyon, Marseille: arrondissements municipaux are aliases of the city.
-PLM_CITIES = {"75056", "69123", "13055"}
-
 
 @dataclass
 class Issue:

@@ -64,6 +64,8 @@ def norm_dep(value) -> str | None:
         if len(text) == 3 and text.startswith("0"):
             text = text[1:]  # QPV codes carry a 3-digit département: 093 -> 93
         return text.zfill(2)
+    if text in ("02A", "02B"):
+        return text[1:]  # Corsica in a QPV code: QN02A01M -> 2A
     return text
 
 
@@ -266,6 +268,27 @@ def _read_bytes(ds: Dataset, payload: bytes, file: Path | None = None):
     raise ReadError(f"Jeu « {ds.id} » : format « {fmt} » non pris en charge.")
 
 
+def source_columns(ds: Dataset, available: list[str]) -> tuple[dict[str, str | None], list[str]]:
+    """For each canonical column, the source column to read: the catalogue may give several
+    names separated by « | » (editions of one source name a column differently: the 2023
+    tiers-lieux census calls the commune code `Insee`), the first present wins; a canonical
+    column listed in `options.optional_columns` may be absent (NULL). Returns the choice and
+    the missing required columns."""
+    optional = (
+        set(ds.options.get("optional_columns") or []) if isinstance(ds.options, dict) else set()
+    )
+    have = set(available)
+    chosen: dict[str, str | None] = {}
+    missing: list[str] = []
+    for canon, spec in ds.columns.items():
+        names = [n.strip() for n in str(spec).split("|") if n.strip()]
+        found = next((n for n in names if n in have), None)
+        if found is None and canon not in optional:
+            missing.append(" ou ".join(names) or str(spec))
+        chosen[canon] = found
+    return chosen, missing
+
+
 def read_dataset(ds: Dataset, file: Path) -> pd.DataFrame | gpd.GeoDataFrame:
     """Read `file` for `ds`: canonical columns (keys of `ds.columns`) plus `geometry` if any,
     codes zero-padded."""
@@ -277,7 +300,7 @@ def read_dataset(ds: Dataset, file: Path) -> pd.DataFrame | gpd.GeoDataFrame:
         raise ReadError(
             f"Jeu « {ds.id} » : lecture impossible de {Path(file).name} ({ds.format}) : {exc}"
         ) from exc
-    missing = [src for src in ds.columns.values() if src not in raw.columns]
+    chosen, missing = source_columns(ds, list(raw.columns))
     if missing:
         raise ReadError(
             f"Jeu « {ds.id} » : colonne(s) absente(s) de {Path(file).name} : "
@@ -285,7 +308,14 @@ def read_dataset(ds: Dataset, file: Path) -> pd.DataFrame | gpd.GeoDataFrame:
             + f" (colonnes disponibles : {', '.join(map(str, raw.columns[:30]))})."
         )
     out = pd.DataFrame(
-        {canon: raw[src].reset_index(drop=True) for canon, src in ds.columns.items()}
+        {
+            canon: (
+                raw[src].reset_index(drop=True)
+                if src is not None
+                else pd.Series([None] * len(raw), dtype=object)
+            )
+            for canon, src in chosen.items()
+        }
     )
     for canon in out.columns:
         if out[canon].dtype.kind == "O" or str(out[canon].dtype).startswith("string"):
@@ -406,18 +436,6 @@ class Gazetteer:
         for p, g in sorted(zip(p_i, g_i, strict=True), reverse=True):
             out[ok[p]] = self.codes[g]  # lowest commune code wins on shared borders
         return out
-
-
-POINT_COLUMNS = {
-    "third_places": [
-        "id", "name", "kind", "commune_code", "dep_code", "reg_code", "address", "url",
-        "lon", "lat", "location_precision", "dataset_id",
-    ],
-    "ptce": [
-        "id", "name", "commune_code", "dep_code", "reg_code", "structure", "call", "theme",
-        "source_urls", "lon", "lat", "location_precision", "dataset_id",
-    ],
-}  # fmt: skip
 
 
 def locate_points(df: pd.DataFrame, ds: Dataset, gaz: Gazetteer) -> pd.DataFrame:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from sse_dash import db, queries
+from sse_dash.sirene import step as sirene_step
 
 
 def _fmt_time(value) -> str:
@@ -42,19 +42,10 @@ def status_lines(path: Path) -> list[str]:
                 lines.append(f"  {ds_id} : {kind} × {n}")
         else:
             lines.append("Anomalies de construction : aucune")
-        try:
-            sirene_status = getattr(
-                importlib.import_module("sse_dash.sirene.step"), "status_lines", None
-            )
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("sse_dash.sirene", "sse_dash.sirene.step"):
-                raise
-            sirene_status = None
-        if sirene_status is not None:
-            extra = list(sirene_status(con))
-            if extra:
-                lines.append("")
-                lines.extend(extra)
+        extra = list(sirene_step.status_lines(con))
+        if extra:
+            lines.append("")
+            lines.extend(extra)
         return lines
     finally:
         con.close()

@@ -1,0 +1,248 @@
+"""The command line's path for the common big case: a UTF-8 CSV whose rows carry coordinates,
+written back as CSV. Same answers and the same output file as the general path (reader →
+pandas → engine.run_batch → to_csv_bytes; a test compares the bytes), but the rows never become
+Python objects: Arrow reads the file (multithreaded), coordinates are parsed by Arrow kernels,
+the QPV index comes memory-mapped from the warehouse build, and the output rows are joined by
+Arrow and written as one buffer. pandas is not even imported.
+
+`check_csv` returns None whenever the file is anything else (XLSX, another encoding, ragged
+rows, addresses to geocode…): the caller then takes the general path, which also gives the
+French messages for broken files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+
+from sse_dash.qpvcheck import InputError, Message, reader
+from sse_dash.qpvcheck import mapping as mp
+from sse_dash.qpvcheck import precision as pr
+
+# what Arrow parses exactly as pandas.to_numeric does, after `,` -> `.`
+_SIMPLE = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+class Batch:
+    """What the general path's BatchResult holds, without pandas: the output columns (Arrow),
+    the summary, the notes."""
+
+    def __init__(self, names, columns, summary, notes):
+        self.names, self.columns, self.summary, self.notes = names, columns, summary, notes
+
+
+def _numbers(values) -> np.ndarray:
+    """parse_numbers for a short list of cells (the mapping proposal's 200 values)."""
+    import pyarrow as pa
+
+    text = pa.array(["" if v is None else str(v) for v in values], pa.string())
+    return _parse(text)[0]
+
+
+def _parse(text) -> tuple[np.ndarray, np.ndarray]:
+    """(numbers, blank) for an Arrow string column, as mapping.parse_numbers and
+    mapping._blank read it; the rare cells Arrow cannot settle go through those very
+    functions."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(text)
+    simple = pc.match_substring_regex(trimmed, _SIMPLE)
+    values = pc.cast(
+        pc.if_else(simple, pc.replace_substring(trimmed, ",", "."), pa.scalar(None, pa.string())),
+        pa.float64(),
+    )
+    out = values.to_numpy(zero_copy_only=False).astype("float64", copy=True)
+    blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False).astype(bool)
+    odd = np.flatnonzero(~simple.to_numpy(zero_copy_only=False).astype(bool) & ~blank)
+    if odd.size:  # spaces, thousands separators, words…: the general parser, on these only
+        cells = [str(v).strip() for v in text.take(pa.array(odd)).to_pylist()]
+        blank[odd] = np.array([c == "" for c in cells], dtype=bool)
+        out[odd] = mp.parse_numbers(cells)
+    return out, blank
+
+
+def read(data: bytes, limits: reader.Limits):
+    """(Arrow table of text columns, names, separator) or None when not a plain UTF-8 CSV."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if data[:4] == b"PK\x03\x04" or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = data[: 64 * 1024].decode("utf-8", errors="ignore")
+    if not head.strip() or head[:1] in ("\n", "\r"):
+        return None
+    try:
+        reader._refuse_binary(data[: 64 * 1024])
+    except InputError:
+        return None
+    sep = reader.detect_separator(head)
+    try:
+        header = next(csv.reader(io.StringIO(head), delimiter=sep, quotechar='"'))
+    except (StopIteration, csv.Error):
+        return None
+    if not header or len(header) > limits.max_columns:
+        return None
+    generated = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, quote_char='"', newlines_in_values=b'"' in data
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(generated, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    if table.num_rows == 0:
+        return None
+    if table.num_rows > limits.max_rows:
+        raise reader._too_many_rows(limits)
+    if table.num_rows * table.num_columns > limits.max_cells:
+        raise reader._too_many_cells(limits)
+    return table, reader.unique_names(header), sep
+
+
+def mapping_for(table, names, explicit: mp.ColumnMapping | None) -> mp.ColumnMapping | None:
+    """The coordinate mapping (explicit, else proposed as the general path does); None for
+    address files."""
+    if explicit is None:
+        column = dict(zip(names, table.columns, strict=True))
+        head = lambda c: column[c].slice(0, 200).to_pylist()  # noqa: E731
+        explicit = mp.propose_columns(names, head, numbers=_numbers)
+        if explicit is None:
+            return None
+    if explicit.mode not in ("lonlat", "xy"):
+        return None
+    mp.validate(explicit, names)
+    return explicit
+
+
+def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
+    """engine.run_batch for coordinates, on Arrow columns."""
+    import pyarrow as pa
+
+    from sse_dash.qpvcheck import engine
+
+    column = dict(zip(names, table.columns, strict=True))
+    a_name, b_name = (
+        (mapping.lon, mapping.lat) if mapping.mode == "lonlat" else (mapping.x, mapping.y)
+    )
+    n = table.num_rows
+    if progress:
+        progress("Lecture des coordonnées", 0, n)
+    a, blank_a = _parse(column[a_name].combine_chunks())
+    b, blank_b = _parse(column[b_name].combine_chunks())
+    lon, lat, status = mp.locate(a, b, blank_a | blank_b)
+    notes = []
+    swapped = int((status == mp.SWAPPED).sum())
+    if swapped:
+        notes.append(
+            Message("{n} ligne(s) avaient longitude et latitude inversées : corrigées.", n=swapped)
+        )
+    located = np.isfinite(lon) & np.isfinite(lat)
+    if not located.any():
+        notes.append("Aucune ligne n'a de coordonnées utilisables.")
+    if progress:
+        progress("Recherche des QPV", 0, n)
+    res = ref.assign_arrays(lon, lat, None, np.zeros(n))
+    out_names = engine._result_names(names)
+
+    def text(values):
+        """Few distinct values (codes, statuses): a dictionary column, formatted once per
+        value when written (pyarrow has imported pandas by now: its hash factorize is free)."""
+        import pandas as pd
+
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(list(uniques), pa.string()))
+
+    def number(values, integer=False):
+        values = np.asarray(values, dtype="float64")
+        arr = pa.array(values, mask=~np.isfinite(values))
+        return arr.cast(pa.int64()) if integer else arr
+
+    results = {
+        "statut": text(status),
+        "libelle_geocode": pa.nulls(n, pa.string()),
+        "score": pa.nulls(n, pa.float64()),
+        "type": pa.nulls(n, pa.string()),
+        "lon": number(np.round(lon, 6)),
+        "lat": number(np.round(lat, 6)),
+        "code_commune": text(res["code_commune"]),
+        "en_qpv_2024": text(res["en_qpv_2024"]),
+        "code_qpv": text(res["code_qpv"]),
+        "nom_qpv": text(res["nom_qpv"]),
+        "distance_m": number(res["distance_m"], integer=True),
+        "qpv_le_plus_proche": text(res["qpv_le_plus_proche"]),
+        "a_moins_de_300m": text(res["a_moins_de_300m"]),
+        "qpv_2015": text(res["qpv_2015"]),
+        "precision_localisation": text(np.where(located, pr.LABELS[pr.EXACT], None)),
+        "rayon_precision_m": number(res["rayon_precision_m"], integer=True),
+    }
+    columns = [c.combine_chunks() for c in table.columns]
+    columns += [results[c] for c in engine.RESULT_COLUMNS]
+    all_names = list(names) + [out_names[c] for c in engine.RESULT_COLUMNS]
+    if progress:
+        progress("Terminé", n, n)
+    return Batch(all_names, columns, summarise(ref, status, located, res), notes)
+
+
+def summarise(ref, status, located, res) -> dict:
+    """engine.summarise's figures, with numpy ("by_qpv" as (code, name, rows) tuples)."""
+    member, near = res["en_qpv_2024"], res["a_moins_de_300m"]
+    in_qpv = member == "oui"
+    codes, counts = np.unique(res["code_qpv"][in_qpv].astype(str), return_counts=True)
+    order = sorted(zip(codes, counts, strict=True), key=lambda t: (-t[1], t[0]))
+    statuses, status_counts = np.unique(status.astype(str), return_counts=True)
+    return {
+        "rows": int(len(status)),
+        "located": int(located.sum()),
+        "geocoded": None,
+        "in_qpv": int(in_qpv.sum()),
+        "uncertain": int((member == "incertain").sum()),
+        "near_300": int(((near == "oui") & ~in_qpv).sum()),
+        "near_uncertain": int(((near == "incertain") & ~in_qpv).sum()),
+        "by_qpv": [(c, ref.qpv_name(c), int(k)) for c, k in order],
+        "by_status": list(zip(statuses, status_counts.tolist(), strict=True)),
+    }
+
+
+def check_csv(
+    src: Path,
+    data: bytes,
+    explicit: mp.ColumnMapping | None,
+    limits: reader.Limits,
+    ref_path,
+    progress=None,
+):
+    """The whole fast path up to the output columns: (describe line, mapping, Batch), or None
+    when the file needs the general path. `ref_path`: the warehouse."""
+    from sse_dash.qpvcheck import engine
+
+    got = read(data, limits)
+    if got is None:
+        return None
+    table, names, sep = got
+    mapping = mapping_for(table, names, explicit)
+    if mapping is None:
+        return None
+    sep_name = reader.SEPARATOR_NAMES.get(sep, repr(sep))
+    encoding = "UTF-8 (BOM)" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
+    from sse_dash import fmt
+
+    describe = (
+        f"CSV {encoding}, séparateur {sep_name}, {fmt.number(table.num_rows)} lignes, "
+        f"{table.num_columns} colonnes"
+    )
+    ref = engine.get_reference(ref_path)
+    return describe, mapping, run(ref, table, names, mapping, progress)

@@ -1,2 +1,0 @@
--- One value of the warehouse `meta` table.
-SELECT value FROM meta WHERE key = $key

@@ -1,0 +1,142 @@
+"""The command line's Arrow path (sse_dash.qpvcheck.fast) and the persisted QPV index: the same
+bytes out as the general path, on a file full of awkward cells; the index read from its file
+answers as the one built from the warehouse, and a stale file is ignored."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from fixtures.qpvcheck import warehouse as wh
+
+from sse_dash import cli, qpv_index
+from sse_dash.export.tables import csv_chunks, to_csv_bytes
+from sse_dash.qpvcheck import engine, fast, reader
+from sse_dash.qpvcheck import mapping as mp
+
+ROWS = [
+    ("A", f"{wh.IN_PARIS[0]}", f"{wh.IN_PARIS[1]}"),
+    ('B; virgule, et "guillemets"', "2,3855", "48,8875"),  # decimal commas, near
+    ("=cmd|' /C calc'!A0", f"{wh.IN_PARIS[1]}", f"{wh.IN_PARIS[0]}"),  # swapped
+    ("-inf", "", ""),  # missing
+    ("+33 1 23 45 67 89", "abc", "1"),  # unreadable
+    ("ligne\nsur deux lignes", " 2,380 ", "48,880"),  # a contour vertex, spaces
+    ("nbsp", "2\u00a0385", "48.883"),  # not a plain number
+    ("inf", "inf", "48"),
+    ("loin", "166.4572", "-22.2758"),  # Nouvelle-Calédonie
+    ("Lambert", "652000", "6862000"),  # Lambert-93 in lon/lat columns
+    ("Toulouse", f"{wh.IN_TOULOUSE_BOTH[0]}", f"{wh.IN_TOULOUSE_BOTH[1]}"),
+    ("hors", "120", "80"),
+]
+
+
+def awkward_csv() -> bytes:
+    def cell(v: str) -> str:
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ';"\n') else v
+
+    lines = ["nom;;longitude;latitude;colonne_2;nom"]
+    for name, lon, lat in ROWS:
+        lines.append(";".join([cell(name), "x", cell(lon), cell(lat), "y", "z"]))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    path = wh.build(tmp_path_factory.mktemp("fast") / "sse.duckdb")
+    assert qpv_index.persist(path) == qpv_index.index_path(path)
+    return path
+
+
+def general(data: bytes, ref, explicit=None) -> bytes:
+    table = reader.read_table(data, "in.csv", reader.CLI)
+    mapping = explicit or mp.propose(table.df)
+    return to_csv_bytes(engine.run_batch(ref, table.df, mapping).df)
+
+
+def test_fast_path_writes_the_same_bytes(warehouse):
+    data = awkward_csv()
+    ref = engine.get_reference(warehouse)
+    got = fast.check_csv(None, data, None, reader.CLI, warehouse)
+    assert got is not None
+    describe, mapping, batch = got
+    assert (mapping.mode, mapping.lon, mapping.lat) == ("lonlat", "longitude", "latitude")
+    assert describe == reader.read_table(data, "in.csv", reader.CLI).describe()
+    fast_bytes = b"".join(bytes(c) for c in csv_chunks(batch.names, batch.columns))
+    assert fast_bytes == general(data, ref)
+    text = fast_bytes.decode("utf-8-sig")
+    assert "incertain" not in text and ";oui;" in text and "coordonnées hors France" in text
+
+
+def test_fast_path_with_explicit_lambert_columns(warehouse):
+    data = b"id;X;Y\n1;652000;6862000\n2;652 345,2;6862000\n3;;\n"
+    explicit = mp.ColumnMapping("xy", x="X", y="Y")
+    ref = engine.get_reference(warehouse)
+    _, _, batch = fast.check_csv(None, data, explicit, reader.CLI, warehouse)
+    assert b"".join(bytes(c) for c in csv_chunks(batch.names, batch.columns)) == general(
+        data, ref, explicit
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"nom;adresse\nA;1 rue B\n",  # addresses: geocoding
+        "nom;lon;lat\nÉ;2,3;48,8\n".encode("cp1252"),  # not UTF-8
+        b"nom;lon;lat\nA;2.3\n",  # short row
+        b"PK\x03\x04",  # a workbook
+    ],
+)
+def test_other_files_take_the_general_path(warehouse, data):
+    assert fast.check_csv(None, data, None, reader.CLI, warehouse) is None
+
+
+def test_cli_uses_the_fast_path_for_a_plain_csv(warehouse, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(warehouse.parent))
+    src = tmp_path / "in.csv"
+    src.write_bytes(awkward_csv())
+    expected = general(awkward_csv(), engine.get_reference(warehouse))
+
+    def no_general(*_a, **_k):
+        raise AssertionError("general path used")
+
+    monkeypatch.setattr(reader, "read_table", no_general)
+    out = tmp_path / "out.csv"
+    assert cli.main(["qpv", "check", str(src), "--out", str(out)]) == 0
+    assert "En QPV 2024 : 4" in capsys.readouterr().out
+    assert out.read_bytes() == expected
+
+
+def test_persisted_index_answers_like_the_warehouse(warehouse):
+    from sse_dash import db
+
+    arrays, meta = qpv_index.load_persisted(warehouse)
+    persisted = engine.Reference.from_bundle(arrays, meta)
+    con = db.open_warehouse(warehouse)
+    try:
+        built = engine.Reference(con)
+    finally:
+        con.close()
+    rng = np.random.default_rng(7)
+    lon = np.concatenate([rng.uniform(2.2, 2.5, 3000), rng.uniform(1.35, 1.52, 1000)])
+    lat = np.concatenate([rng.uniform(48.8, 48.95, 3000), rng.uniform(43.55, 43.7, 1000)])
+    a, b = persisted.assign_arrays(lon, lat), built.assign_arrays(lon, lat)
+    for key in a:
+        assert list(a[key]) == list(b[key]) or np.allclose(
+            a[key].astype(float), b[key].astype(float), equal_nan=True
+        ), key
+    assert persisted.commune_name("75112") == built.commune_name("75112") == "Paris"
+
+
+def test_a_stale_index_is_ignored(warehouse, tmp_path):
+    import shutil
+
+    copy = tmp_path / "sse.duckdb"
+    shutil.copy(warehouse, copy)
+    shutil.copy(qpv_index.index_path(warehouse), qpv_index.index_path(copy))
+    assert qpv_index.load_persisted(copy) is None  # another file (mtime differs)
+    qpv_index.persist(copy)
+    assert qpv_index.load_persisted(copy) is not None
+    os.utime(copy, ns=(0, 0))
+    assert qpv_index.load_persisted(copy) is None
+    assert engine.get_reference(copy).idx24.codes.tolist()  # rebuilt from the warehouse
