@@ -1,10 +1,10 @@
 """The translation catalogues: extract the French texts of the code (Babel's extractor) and bring
-every language's `.po` file up to date — new texts added untranslated, texts no longer in the
-code marked obsolete. `make i18n` runs it; tests/test_i18n.py checks that nothing extracted is
+every language's `.po` file up to date — new texts added untranslated (texts no longer extracted are kept unless --prune). `make i18n` runs it; tests/test_i18n.py checks that nothing extracted is
 left untranslated or fuzzy.
 
     python scripts/i18n_catalog.py            # update the catalogues
     python scripts/i18n_catalog.py --check    # exit 1 when a catalogue lacks a translation
+    python scripts/i18n_catalog.py --prune    # also drop the texts no longer extracted
 """
 
 from __future__ import annotations
@@ -61,16 +61,34 @@ def _extract_file(path: Path):
             yield path.name, line, msg
 
 
-def update(lang: str, template: Catalog) -> tuple[int, int]:
-    """Merge `template` into `lang`'s catalogue; returns (untranslated, obsolete) counts."""
+def update(lang: str, template: Catalog, prune: bool = False) -> tuple[int, int]:
+    """Merge `template` into `lang`'s catalogue; returns (untranslated, unused) counts.
+
+    Entries no longer extracted stay live unless `prune`: a text kept in a constant without
+    `N_()` is still translated where it is shown, and must not lose its translation."""
     po = i18n.po_path(lang)
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     catalog.update(template, no_fuzzy_matching=True)
+    unused = list(catalog.obsolete.values())
+    if not prune:
+        for message in unused:
+            catalog[message.id] = message
+        catalog.obsolete.clear()
     with po.open("wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False, include_previous=False)
+        # sorted, without source locations: a new text is one entry in a stable place, so two
+        # branches adding texts rarely touch the same lines
+        write_po(
+            fh,
+            catalog,
+            width=100,
+            omit_header=False,
+            include_previous=False,
+            no_location=True,
+            sort_output=True,
+        )
     missing = sum(1 for m in catalog if m.id and not m.string)
-    return missing, len(catalog.obsolete)
+    return missing, len(unused)
 
 
 def untranslated(lang: str, template: Catalog) -> list[str]:
@@ -91,8 +109,8 @@ def main(argv: list[str]) -> int:
                 print(f"[{lang}] sans traduction : {text!r}")
         return 1 if any(bad.values()) else 0
     for lang in others:
-        missing, obsolete = update(lang, template)
-        print(f"{lang} : {len(template)} textes, {missing} à traduire, {obsolete} obsolètes")
+        missing, unused = update(lang, template, prune="--prune" in argv)
+        print(f"{lang} : {len(template)} textes, {missing} à traduire, {unused} hors extraction")
     return 0
 
 

@@ -164,11 +164,11 @@ class Reference:
             return out
         grid, area = self._commune_tree
         x, y = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-        p, t = grid.query(x, y)
+        p, box = grid.query(x, y)
         if not p.size:
             return out
-        order = np.lexsort((area[t], p))
-        p, t = p[order], t[order]
+        order = np.lexsort((area[box], p))
+        p, box = p[order], box[order]
         first = np.concatenate([[True], p[1:] != p[:-1]])
         rank = np.arange(len(p)) - np.maximum.accumulate(np.where(first, np.arange(len(p)), 0))
         done = np.zeros(len(x), dtype=bool)
@@ -176,9 +176,9 @@ class Reference:
             sel = np.flatnonzero((rank == r) & ~done[p])
             if not sel.size:
                 continue
-            shapely.prepare(self._commune_geoms[np.unique(t[sel])])
-            hit = shapely.contains_xy(self._commune_geoms[t[sel]], x[p[sel]], y[p[sel]])
-            out[p[sel[hit]]] = self._commune_codes[t[sel[hit]]]
+            shapely.prepare(self._commune_geoms[np.unique(box[sel])])
+            hit = shapely.contains_xy(self._commune_geoms[box[sel]], x[p[sel]], y[p[sel]])
+            out[p[sel[hit]]] = self._commune_codes[box[sel[hit]]]
             done[p[sel[hit]]] = True
         return out
 
