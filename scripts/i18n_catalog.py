@@ -30,6 +30,7 @@ KEYWORDS = {
     "Message": None,
     "gettext": None,
     "ngettext": (1, 2),
+    "Counted": (1, 2),
 }
 SOURCES = ("app.py", "pages", "sse_dash")
 
@@ -50,6 +51,10 @@ def extract() -> Catalog:
             )
         for where, line, msg in found:
             catalog.add(msg, locations=[(where, line)])
+    from sse_dash.sirene import mappings  # labels that are data, translated where shown
+
+    for text in mappings.translatable_labels():
+        catalog.add(text, locations=[("sse_dash/sirene/mappings.py", 0)])
     return catalog
 
 

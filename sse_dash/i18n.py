@@ -3,7 +3,7 @@
 French is the language of the code and of the dashboard: texts are written in French and used
 as gettext message ids; other languages are one catalogue each,
 `sse_dash/locale/<lang>/LC_MESSAGES/messages.po` (English today). Adding a language is adding
-one `.po` file (and its name in LANGS); `make i18n` extracts new texts into the catalogues.
+one `.po` file (LANGS lists the catalogues found); `make i18n` extracts new texts into the catalogues.
 
 The language of the current page (or command) is a context variable set once by the page
 setup, so functions do not pass it around: `_("Territoire")`, `ngettext("{n} établissement",
@@ -24,12 +24,41 @@ from contextvars import ContextVar
 from pathlib import Path
 
 SOURCE_LANG = "fr"
-LANGS = ("fr", "en")
-LANG_NAMES = {"fr": "Français", "en": "English"}
-# Babel locale of each language (number and date formats).
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
+
+
+def available(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """French, then every language that has a catalogue: adding a language is adding its
+    `<lang>/LC_MESSAGES/messages.po`."""
+    found = sorted(p.parent.parent.name for p in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (SOURCE_LANG, *[lang for lang in found if lang != SOURCE_LANG])
+
+
+def locale_of(lang: str) -> str:
+    """Babel locale for numbers and dates: French of France, British English, otherwise the
+    language's most likely territory according to CLDR (« de » -> de_DE)."""
+    from babel import Locale
+    from babel.core import get_global
+
+    fixed = {"fr": "fr_FR", "en": "en_GB"}
+    if lang in fixed:
+        return fixed[lang]
+    likely = get_global("likely_subtags").get(lang)
+    return str(Locale.parse(likely)) if likely else str(Locale.parse(lang))
+
+
+def display_name(lang: str) -> str:
+    """The language's name in itself (« Français », « English », « Deutsch »), from CLDR."""
+    from babel import Locale
+
+    return Locale.parse(lang).get_display_name(lang).capitalize()
+
+
+LANGS = available()
+LANG_NAMES = {lang: display_name(lang) for lang in LANGS}
+# Babel locale of each language (number and date formats).
+LOCALES = {lang: locale_of(lang) for lang in LANGS}
 
 _LANG: ContextVar[str] = ContextVar("sse_dash_lang", default=SOURCE_LANG)
 
@@ -120,16 +149,21 @@ def tf(template: str, lang: str | None = None, /, **values) -> str:
 
 
 def entries(lang: str) -> dict[str, str]:
-    """msgid -> translation of the `.po` file of `lang`, fuzzy and empty ones left out."""
+    """msgid -> translation of the `.po` file of `lang`, fuzzy and empty ones left out (a
+    plural entry under its singular, with its singular translation)."""
     from babel.messages.pofile import read_po
 
     with po_path(lang).open("rb") as fh:
         catalog = read_po(fh, locale=lang)
-    return {
-        m.id: m.string
-        for m in catalog
-        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
-    }
+    found = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        if isinstance(m.id, str) and m.string:
+            found[m.id] = m.string
+        elif not isinstance(m.id, str) and m.string and all(m.string):
+            found[m.id[0]] = m.string[0]
+    return found
 
 
 class Message:
@@ -156,7 +190,10 @@ class Message:
                 shown[key] = fmt.number(value, 0, lang)
             else:
                 shown[key] = fmt.number(value, self.decimals, lang)
-        return gettext(self.template, lang).format(**shown)
+        return self._text(lang).format(**shown)
+
+    def _text(self, lang: str) -> str:
+        return gettext(self.template, lang)
 
     def __str__(self) -> str:
         return self.render()
@@ -171,3 +208,18 @@ class Message:
 
     def __hash__(self) -> int:
         return hash((self.template, tuple(sorted(self.values.items(), key=str))))
+
+
+class Counted(Message):
+    """A Message about a count: singular or plural form chosen for `n` in the language of
+    whoever shows it (`Counted("{n} ligne ignorée", "{n} lignes ignorées", n)`)."""
+
+    def __init__(self, singular: str, plural: str, n: int, /, **values) -> None:
+        super().__init__(singular, n=n, **values)
+        self.plural = plural
+
+    def _text(self, lang: str) -> str:
+        return ngettext(self.template, self.plural, self.values["n"], lang)
+
+    def __repr__(self) -> str:
+        return f"Counted({self.template!r}, {self.plural!r}, {self.values!r})"

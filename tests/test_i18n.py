@@ -389,3 +389,85 @@ def test_templates_keep_their_placeholders():
     assert i18n.tf("Tiers-lieux à {distance} ou moins", "fr", distance="1 km") == (
         "Tiers-lieux à 1 km ou moins"
     )
+
+
+def test_a_new_language_is_one_catalogue(tmp_path):
+    """A `de/LC_MESSAGES/messages.po` is all a language needs: it is listed, named in itself,
+    translated through its catalogue, and its numbers follow its CLDR locale."""
+    from sse_dash import fmt
+
+    po = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Territoire"\nmsgstr "Gebiet"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "en" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "en" / "LC_MESSAGES" / "messages.po").write_text("", encoding="utf-8")
+    assert i18n.available(tmp_path) == ("fr", "de", "en")
+    assert i18n.display_name("de") == "Deutsch"
+    assert i18n.locale_of("de") == "de_DE"
+    assert i18n.available() == i18n.LANGS == ("fr", "en")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(i18n, "LOCALE_DIR", tmp_path)
+        mp.setattr(i18n, "LANGS", i18n.available(tmp_path))
+        mp.setitem(i18n.LOCALES, "de", i18n.locale_of("de"))
+        i18n.translations.cache_clear()
+        try:
+            assert i18n.t("Territoire", "de") == "Gebiet"
+            assert i18n.t("Commune", "de") == "Commune"  # untranslated: stays French
+            assert fmt.number(12345.6, 1, "de") == "12.345,6"
+        finally:
+            i18n.translations.cache_clear()
+
+
+def test_data_labels_are_translated_through_the_catalogue(ui_warehouse_dir):
+    """Family and NAF section labels come from the warehouse in French and are translated by
+    the catalogue, not by a column per language."""
+    con = db.connect(ui_warehouse_dir / "sse.duckdb", read_only=True)
+    fam = sse.labels(con, "family", "en")
+    assert fam["association"] == "Associations"
+    assert fam["societe_ess"] == i18n.t("Sociétés commerciales de l'ESS", "en")
+    assert fam["societe_ess"] == "SSE commercial companies"
+    naf = sse.labels(con, "naf_section", "en")
+    assert naf["Q"] == "Q — Human health and social work"
+    assert sse.labels(con, "naf_section", "fr")["Q"] == "Q — Santé humaine et action sociale"
+
+
+def test_counts_take_the_plural_of_each_language(tmp_path):
+    """`Counted` chooses the form for n in the language that shows it: French singular for 0
+    and 1, English plural for 0; an entry whose plural is missing is not a translation."""
+    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "{n} ligne ignorée"\nmsgid_plural "{n} lignes ignorées"\n'
+        'msgstr[0] "{n} line skipped"\nmsgstr[1] "{n} lines skipped"\n\n'
+        'msgid "{n} QPV"\nmsgid_plural "{n} QPV"\nmsgstr[0] "{n} QPV"\nmsgstr[1] ""\n',
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(i18n, "LOCALE_DIR", tmp_path)
+        i18n.translations.cache_clear()
+        try:
+            counted = [
+                i18n.Counted("{n} ligne ignorée", "{n} lignes ignorées", n) for n in (0, 1, 2)
+            ]
+            assert [m.render("fr") for m in counted] == [
+                "0 ligne ignorée",
+                "1 ligne ignorée",
+                "2 lignes ignorées",
+            ]
+            assert [m.render("en") for m in counted] == [
+                "0 lines skipped",
+                "1 line skipped",
+                "2 lines skipped",
+            ]
+            big = i18n.Counted("{n} ligne ignorée", "{n} lignes ignorées", 12345)
+            assert big.render("en") == "12,345 lines skipped"
+            assert big.render("fr") == "12\u202f345 lignes ignorées"
+            assert i18n.entries("en") == {"{n} ligne ignorée": "{n} line skipped"}
+        finally:
+            i18n.translations.cache_clear()

@@ -122,13 +122,19 @@ def sections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def labels(con: duckdb.DuckDBPyConnection, dim: str, lang: str = "fr") -> dict[str, str]:
-    """Code -> label for a breakdown dimension."""
-    col = "label_en" if lang == "en" else "label_fr"
+    """Code -> label for a breakdown dimension, the French label of the warehouse translated
+    through the catalogue (sirene.mappings.translatable_labels)."""
     if dim == "family":
-        return dict(zip(*[families(con)[c] for c in ("code", col)], strict=True))
+        frame = families(con)
+        return {
+            c: i18n.t(lab, lang) for c, lab in zip(frame["code"], frame["label_fr"], strict=True)
+        }
     if dim == "naf_section":
         frame = sections(con)
-        return {c: f"{c} — {lab}" for c, lab in zip(frame["code"], frame[col], strict=True)}
+        return {
+            c: f"{c} — {i18n.t(lab, lang)}"
+            for c, lab in zip(frame["code"], frame["label_fr"], strict=True)
+        }
     if dim == "size_class":
         return size_class_labels(lang)
     raise ValueError(dim)

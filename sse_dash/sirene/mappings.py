@@ -227,6 +227,14 @@ NAF_SECTIONS: tuple[tuple[str, str, str, int, int], ...] = (
     ("U", "Activités extra-territoriales", "Extraterritorial organisations", 99, 99),
 )
 
+
+def translatable_labels() -> list[str]:
+    """French labels the pages translate through the gettext catalogue (families, NAF
+    sections): scripts/i18n_catalog.py extracts them with the texts of the code. The English
+    columns above stay in the warehouse for SQL users; a new language needs only its `.po`."""
+    return [f[1] for f in FAMILIES] + [s[1] for s in NAF_SECTIONS]
+
+
 NAF_DIVISIONS: dict[str, str] = {
     "01": "Culture et production animale, chasse et services annexes",
     "02": "Sylviculture et exploitation forestière",

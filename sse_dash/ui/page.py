@@ -108,7 +108,7 @@ def _sidebar_language(lang: str) -> str:
     st.sidebar.radio(
         "Langue / Language",
         i18n.LANGS,
-        format_func=lambda v: {"fr": "Français", "en": "English"}[v],
+        format_func=i18n.LANG_NAMES.get,
         horizontal=True,
         key=S.W_LANG,
         on_change=_on_lang_change,
