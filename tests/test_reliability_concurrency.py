@@ -24,7 +24,7 @@ SESSIONS = 20
 # every page of the app; the territory pages on dep:93, the home page on France
 QUERY = {"overview": "?territoire=fr", "address_check": "", "sources": ""}
 PAGES = [f"/{page.url_path}{QUERY.get(page.id, '?territoire=dep:93')}" for page in pages.PAGES]
-TOTAL_TIMEOUT_S = 240
+TOTAL_TIMEOUT_S = 480  # a loaded 2-core box (other jobs, CI neighbours) needs minutes
 # Records when the script run that follows the first « running » state ends.
 DONE_SCRIPT = """
 (() => {
