@@ -31,6 +31,7 @@ sections = cache.call(sse.sections)
 family_labels = cache.call(sse.labels, "family", lang)
 section_labels = cache.call(sse.labels, "naf_section", lang)
 size_labels = sse.size_class_labels(lang)
+readers = sse.filter_readers(family_labels, section_labels)  # as the export command reads them
 
 with st.expander(t("Filtres"), expanded=True):
     c1, c2, c3 = st.columns(3)
@@ -40,6 +41,7 @@ with st.expander(t("Filtres"), expanded=True):
             t("Famille"),
             {"": t("Toutes"), **family_labels},
             param=S.QP_FAMILY,
+            parse=readers[S.QP_FAMILY],
             default="",
             key="ter_family",
             ignored=ignored,
@@ -49,6 +51,7 @@ with st.expander(t("Filtres"), expanded=True):
             t("Taille"),
             {"": t("Toutes"), **size_labels},
             param=S.QP_SIZE,
+            parse=readers[S.QP_SIZE],
             default="",
             key="ter_size",
             ignored=ignored,
@@ -59,12 +62,17 @@ with st.expander(t("Filtres"), expanded=True):
             t("Secteur"),
             {"": t("Tous"), **section_labels},
             param=S.QP_SECTOR,
+            parse=readers[S.QP_SECTOR],
             default="",
             key="ter_sector",
             ignored=ignored,
         )
         employer = widgets.url_toggle(
-            t("Employeurs uniquement"), param=S.QP_EMPLOYER, key="ter_employer", ignored=ignored
+            t("Employeurs uniquement"),
+            param=S.QP_EMPLOYER,
+            key="ter_employer",
+            ignored=ignored,
+            parse=readers[S.QP_EMPLOYER],
         )
     with c3:
         qpv_filter = widgets.url_choice(
@@ -72,6 +80,7 @@ with st.expander(t("Filtres"), expanded=True):
             "QPV",
             {k: t(v) for k, v in sse.QPV_FILTER_LABELS.items()},
             param=S.QP_QPV_FILTER,
+            parse=readers[S.QP_QPV_FILTER],
             default="all",
             key="ter_qpv",
             ignored=ignored,

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from sse_dash import charts, fmt, i18n
+from sse_dash import params as url
 from sse_dash.dashboard import mapviews, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -89,10 +90,10 @@ if qpv_table is not None:
     options.update(
         {c: f"{n} ({c})" for c, n in zip(qpv_table["code"], qpv_table["name"], strict=True)}
     )
-url_code = st.query_params.get(S.QP_QPV)
-selected_code = qpv.valid_code(url_code) if url_code else None
-if url_code and selected_code is None:
-    ignored.append(S.QP_QPV)
+try:
+    selected_code = url.qpv_code(st.query_params.get(S.QP_QPV), qpv.valid_code)
+except url.Invalid:
+    selected_code = None  # widgets.url_choice below names the parameter
 if selected_code and selected_code not in options:
     options[selected_code] = selected_code  # a QPV given in the URL, outside the territory
 code = widgets.url_choice(
@@ -103,6 +104,7 @@ code = widgets.url_choice(
     default="",
     key="qpv_detail",
     ignored=ignored,
+    parse=lambda raw: url.qpv_code(raw, qpv.valid_code),
 )
 widgets.ignored_params(ignored, lang)
 record = cache.call(qpv.one, code) if code else None

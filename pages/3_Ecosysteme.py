@@ -106,15 +106,17 @@ with c2:
     )
 sector = None
 if question == "sse_near_ptce":
+    section_labels = cache.call(sse.labels, "naf_section", lang)
     with c3:
         sector = widgets.url_choice(
             st.selectbox,
             t("Secteur"),
-            {"": t("Tous"), **cache.call(sse.labels, "naf_section", lang)},
+            {"": t("Tous"), **section_labels},
             param=S.QP_SECTOR,
             default="",
             key="eco_sector",
             ignored=ignored,
+            parse=sse.filter_readers((), section_labels)[S.QP_SECTOR],
         )
 widgets.ignored_params(ignored, lang)
 distance_label = fmt.distance(radius, lang)

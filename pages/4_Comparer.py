@@ -4,6 +4,7 @@ same indicators, index (reference = 100), rank, one chart per indicator."""
 import streamlit as st
 
 from sse_dash import charts, i18n
+from sse_dash import params as url
 from sse_dash.dashboard import compare, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
@@ -31,8 +32,13 @@ if territory.level != "france":
     options.setdefault(territory.key, territory.label)
 
 # Territories typed in the URL are accepted when they exist, even outside the list above.
-url_keys = [k for k in (st.query_params.get(S.QP_COMPARE) or "").split(",") if k]
-for key in url_keys[: compare.MAX_TERRITORIES]:
+try:
+    url_keys, _dropped = url.choices(
+        st.query_params.get(S.QP_COMPARE), terr.parse_key, max_items=compare.MAX_TERRITORIES
+    )
+except url.Invalid:
+    url_keys = []  # widgets.url_multi says the parameter was ignored
+for key in url_keys:
     if key not in options:
         found = cache.call(terr.from_key, key)
         if found is not None and found.level == level:
