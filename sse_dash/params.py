@@ -14,7 +14,9 @@ from collections.abc import Callable, Collection, Iterable
 MAX_LENGTH = 400  # longest value read at all (a list of four territory keys is ~70 characters)
 MAX_ITEMS = 20  # most items read from a comma-separated value
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,15}(?:[.,][0-9]{0,6})?|[.,][0-9]{1,6})")
+_NUMBER = re.compile(
+    r"[+-]?(?:[0-9]{1,15}(?:[.,][0-9]{0,6})?|[.,][0-9]{1,6})(?:[eE][+-]?[0-9]{1,3})?"
+)
 
 
 class Invalid(ValueError):

@@ -144,7 +144,7 @@ def url_multi(
     widget=None,
 ) -> list[str]:
     """A multiselect whose values are a comma-separated URL parameter; unknown and repeated
-    values dropped (an empty value means none)."""
+    values dropped, `default` when none is left (an empty value means none)."""
 
     def from_url(raw):
         if raw is None:
@@ -152,10 +152,10 @@ def url_multi(
         try:
             kept, dropped = url.choices(raw, options, max_items=max_selections)
         except url.Invalid:
-            kept, dropped = list(default), True
+            kept, dropped = [], True
         if dropped and ignored is not None:
             ignored.append(param)
-        return kept
+        return kept if kept or not dropped else list(default)
 
     _sync(key, param, from_url)
     st.session_state[key] = url.unique(v for v in st.session_state.get(key, []) if v in options)
