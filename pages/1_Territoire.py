@@ -9,6 +9,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, downloads, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 MAX_MAP_POINTS = 50_000
@@ -96,7 +97,7 @@ filters = sse.Filters(
 
 figures = cache.call(sse.summary, territory, filters)
 k = sse.kpis_of(figures, territory)
-st.subheader(territory.label)
+st.subheader(md(territory.label))
 if filters.active:
     st.caption(t("Chiffres calculés avec les filtres ci-dessus."))
 widgets.kpis(

@@ -11,6 +11,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 NEAR_THIRD_PLACES_M = 1000
@@ -54,7 +55,7 @@ else:
         ignored=ignored,
     )
     contours15 = cache.call(qpv.contours, territory, "2015") if show_2015 else None
-    st.subheader(f"{territory.label} — {fmt.number(len(contours), lang=lang)} QPV 2024")
+    st.subheader(f"{md(territory.label)} — {fmt.number(len(contours), lang=lang)} QPV 2024")
     if contours.empty:
         st.info(t("Aucun quartier prioritaire (géographie 2024) dans ce territoire."))
     else:
@@ -115,8 +116,8 @@ if record:
         i18n.tf(
             "{name} ({code}) — géographie {geography}",
             lang,
-            name=record["name"],
-            code=record["code"],
+            name=md(record["name"]),
+            code=md(record["code"]),
             geography=record["geography"],
         )
     )
@@ -124,7 +125,7 @@ if record:
         i18n.tf(
             "Commune principale : {commune}",
             lang,
-            commune=record["commune_name"] or record["commune_code"],
+            commune=md(record["commune_name"] or record["commune_code"]),
         )
     )
     if record.get("geometry_status") == "empty":

@@ -9,6 +9,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 MAX_MAP_POINTS = 50_000
@@ -128,7 +129,7 @@ if question == "tl_near_qpv":
             "**{n}** tiers-lieux de {territory} à {distance} ou moins d'un quartier prioritaire.",
             lang,
             n=fmt.number(len(found), lang=lang),
-            territory=territory.label,
+            territory=md(territory.label),
             distance=distance_label,
         )
     )
@@ -140,7 +141,7 @@ if question == "tl_near_qpv":
                 "distance à un QPV est incertaine, ils ne sont pas comptés.",
                 lang,
                 n=fmt.number(unsure, lang=lang),
-                territory=territory.label,
+                territory=md(territory.label),
             )
         )
     widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
@@ -172,7 +173,7 @@ else:
             n=fmt.number(len(found), lang=lang),
             sector=sector,
             distance=distance_label,
-            territory=territory.label,
+            territory=md(territory.label),
         )
     )
     widgets.table(proximity.ptce_table(found, family_labels, lang), "eco_sse_near_ptce", lang=lang)

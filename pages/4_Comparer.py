@@ -9,6 +9,7 @@ from sse_dash.dashboard import compare, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Comparer")
@@ -84,7 +85,7 @@ st.caption(
         "Référence : {reference}. « indice » = valeur rapportée à la référence (référence = 100) ; "
         "« rang » parmi les territoires comparés (1 = valeur la plus élevée).",
         lang,
-        reference=reference.label,
+        reference=md(reference.label),
     )
 )
 widgets.table(compare.display(long, lang), "cmp_table", meta={"title": t("Comparaison")}, lang=lang)

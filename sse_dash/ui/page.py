@@ -19,6 +19,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard import warehouse
 from sse_dash.ui import cache, data_admin
 from sse_dash.ui import state as S
+from sse_dash.ui.markdown import md
 from sse_dash.ui.pages import PAGES
 
 log = logging.getLogger(__name__)
@@ -308,7 +309,7 @@ def page_setup(
                     "Base construite le {built} — catalogue « {catalog} » — dossier `{path}`",
                     lang,
                     built=built,
-                    catalog=ctx.meta.get("catalog", "?"),
+                    catalog=md(ctx.meta.get("catalog", "?")),
                     path=config.data_dir(),
                 )
             )
