@@ -6,7 +6,8 @@ text: no link, no image fetched by the visitor's browser, no coloured directive,
 
 `md` backslash-escapes the characters that open Markdown constructs (CommonMark lets any ASCII
 punctuation be escaped; Streamlit's directives ``:red[…]`` and ``:material/…:`` need ``:`` or
-``[``), and breaks GFM's bare-URL links (``www.``, ``https://``, ``x@y.z``); ordinary names
+``[``), and breaks GFM's bare-URL links (``www.``, ``https://``, ``x@y.z``) with a zero-width
+space; ordinary names
 (« Seine-Saint-Denis (93) », « L'Abreuvoir ») come out unchanged."""
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import re
 import pandas as pd
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>!:~$&@#|^])")
-_WWW = re.compile(r"(?i)\b(www)\.")
+# GFM's bare links (``https://…``, ``www.…``, ``x@y.z``) are found in the text once escapes are
+# resolved (mdast-util-gfm-autolink-literal), so a backslash does not stop them: an invisible
+# zero-width space breaks their pattern instead.
+_BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+_ZWSP = "\u200b"
 _LIST_MARK = re.compile(r"^(\s*)([-+])")
 _NUMBERED = re.compile(r"^(\s*[0-9]+)([.)])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -28,7 +33,7 @@ def md(text: object) -> str:
         return ""
     value = _CONTROL.sub(" ", str(text))
     value = _SPECIAL.sub(r"\\\1", value)
-    value = _WWW.sub(r"\1\\.", value)
+    value = _BARE_LINK.sub(_ZWSP, value)
     value = _LIST_MARK.sub(r"\1\\\2", value)
     return _NUMBERED.sub(r"\1\\\2", value)
 
