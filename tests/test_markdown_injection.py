@@ -3,7 +3,8 @@
 text by every element that renders Markdown (subheaders, captions, alerts, st.table, metric
 and widget labels): no link, no image, no coloured directive. Checked on the Markdown each page
 sends (AppTest, on a warehouse whose names carry the payload) and in headless chromium, where
-the page must make no request to evil.example."""
+the page must make no request to evil.example. Plotly labels, which render a few HTML tags
+(``<a href>``), are checked too."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from sse_dash.ui.markdown import md, md_frame
 
 EVIL = (
     "[Vérifier](https://evil.example) ![x](https://evil.example/t.png) :red[ALERTE] "
-    "**gras** www.evil.example"
+    "**gras** www.evil.example <a href='https://evil.example/a'>lien</a>"
 )
 # Tables whose names the pages show (the territories view reads the first four).
 NAMED = ["regions", "departements", "epci", "communes", "qpv", "third_places", "ptce"]
@@ -52,7 +53,9 @@ def live_markdown(text: str) -> list[str]:
     """Markdown constructs left live in `text`: what remains once every backslash-escaped
     character is taken out, and still opens a link, an image, a directive or emphasis."""
     bare = re.sub(r"\\.", "", text)
-    found = [s for s in ("[", "](", "![", ":red", "https://", "www.", "**gras**") if s in bare]
+    found = [
+        s for s in ("[", "](", "![", ":red", "https://", "www.", "**gras**", "<a") if s in bare
+    ]
     return found
 
 
@@ -90,7 +93,21 @@ def ui_warehouse_repo() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def plotly_specs(at: AppTest) -> list[str]:
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if type(proto).__name__ == "PlotlyChart":
+            found.append(proto.spec)
+        children = getattr(node, "children", None)
+        stack.extend(children.values() if isinstance(children, dict) else [])
+    return found
+
+
 def assert_inert(at: AppTest, *, expect_name: bool = True) -> None:
+    for spec in plotly_specs(at):  # Plotly renders <a href> in labels and hovers
+        assert "<a href" not in spec and "\\u003ca href" not in spec.lower()
     texts = markdown_texts(at)
     named = [x for x in texts if "evil" in x]
     if expect_name:
