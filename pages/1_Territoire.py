@@ -9,6 +9,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, downloads, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 MAX_MAP_POINTS = 50_000
@@ -31,6 +32,7 @@ sections = cache.call(sse.sections)
 family_labels = cache.call(sse.labels, "family", lang)
 section_labels = cache.call(sse.labels, "naf_section", lang)
 size_labels = sse.size_class_labels(lang)
+readers = sse.filter_readers(family_labels, section_labels)  # as the export command reads them
 
 with st.expander(t("Filtres"), expanded=True):
     c1, c2, c3 = st.columns(3)
@@ -40,6 +42,7 @@ with st.expander(t("Filtres"), expanded=True):
             t("Famille"),
             {"": t("Toutes"), **family_labels},
             param=S.QP_FAMILY,
+            parse=readers[S.QP_FAMILY],
             default="",
             key="ter_family",
             ignored=ignored,
@@ -49,6 +52,7 @@ with st.expander(t("Filtres"), expanded=True):
             t("Taille"),
             {"": t("Toutes"), **size_labels},
             param=S.QP_SIZE,
+            parse=readers[S.QP_SIZE],
             default="",
             key="ter_size",
             ignored=ignored,
@@ -59,12 +63,17 @@ with st.expander(t("Filtres"), expanded=True):
             t("Secteur"),
             {"": t("Tous"), **section_labels},
             param=S.QP_SECTOR,
+            parse=readers[S.QP_SECTOR],
             default="",
             key="ter_sector",
             ignored=ignored,
         )
         employer = widgets.url_toggle(
-            t("Employeurs uniquement"), param=S.QP_EMPLOYER, key="ter_employer", ignored=ignored
+            t("Employeurs uniquement"),
+            param=S.QP_EMPLOYER,
+            key="ter_employer",
+            ignored=ignored,
+            parse=readers[S.QP_EMPLOYER],
         )
     with c3:
         qpv_filter = widgets.url_choice(
@@ -72,6 +81,7 @@ with st.expander(t("Filtres"), expanded=True):
             "QPV",
             {k: t(v) for k, v in sse.QPV_FILTER_LABELS.items()},
             param=S.QP_QPV_FILTER,
+            parse=readers[S.QP_QPV_FILTER],
             default="all",
             key="ter_qpv",
             ignored=ignored,
@@ -87,7 +97,7 @@ filters = sse.Filters(
 
 figures = cache.call(sse.summary, territory, filters)
 k = sse.kpis_of(figures, territory)
-st.subheader(territory.label)
+st.subheader(md(territory.label))
 if filters.active:
     st.caption(t("Chiffres calculés avec les filtres ci-dessus."))
 widgets.kpis(

@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from sse_dash import charts, fmt, i18n
+from sse_dash import params as url
 from sse_dash.dashboard import mapviews, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 NEAR_THIRD_PLACES_M = 1000
@@ -53,7 +55,7 @@ else:
         ignored=ignored,
     )
     contours15 = cache.call(qpv.contours, territory, "2015") if show_2015 else None
-    st.subheader(f"{territory.label} — {fmt.number(len(contours), lang=lang)} QPV 2024")
+    st.subheader(f"{md(territory.label)} — {fmt.number(len(contours), lang=lang)} QPV 2024")
     if contours.empty:
         st.info(t("Aucun quartier prioritaire (géographie 2024) dans ce territoire."))
     else:
@@ -89,10 +91,10 @@ if qpv_table is not None:
     options.update(
         {c: f"{n} ({c})" for c, n in zip(qpv_table["code"], qpv_table["name"], strict=True)}
     )
-url_code = st.query_params.get(S.QP_QPV)
-selected_code = qpv.valid_code(url_code) if url_code else None
-if url_code and selected_code is None:
-    ignored.append(S.QP_QPV)
+try:
+    selected_code = url.qpv_code(st.query_params.get(S.QP_QPV), qpv.valid_code)
+except url.Invalid:
+    selected_code = None  # widgets.url_choice below names the parameter
 if selected_code and selected_code not in options:
     options[selected_code] = selected_code  # a QPV given in the URL, outside the territory
 code = widgets.url_choice(
@@ -103,6 +105,7 @@ code = widgets.url_choice(
     default="",
     key="qpv_detail",
     ignored=ignored,
+    parse=lambda raw: url.qpv_code(raw, qpv.valid_code),
 )
 widgets.ignored_params(ignored, lang)
 record = cache.call(qpv.one, code) if code else None
@@ -113,8 +116,8 @@ if record:
         i18n.tf(
             "{name} ({code}) — géographie {geography}",
             lang,
-            name=record["name"],
-            code=record["code"],
+            name=md(record["name"]),
+            code=md(record["code"]),
             geography=record["geography"],
         )
     )
@@ -122,7 +125,7 @@ if record:
         i18n.tf(
             "Commune principale : {commune}",
             lang,
-            commune=record["commune_name"] or record["commune_code"],
+            commune=md(record["commune_name"] or record["commune_code"]),
         )
     )
     if record.get("geometry_status") == "empty":

@@ -9,6 +9,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 MAX_MAP_POINTS = 50_000
@@ -106,15 +107,17 @@ with c2:
     )
 sector = None
 if question == "sse_near_ptce":
+    section_labels = cache.call(sse.labels, "naf_section", lang)
     with c3:
         sector = widgets.url_choice(
             st.selectbox,
             t("Secteur"),
-            {"": t("Tous"), **cache.call(sse.labels, "naf_section", lang)},
+            {"": t("Tous"), **section_labels},
             param=S.QP_SECTOR,
             default="",
             key="eco_sector",
             ignored=ignored,
+            parse=sse.filter_readers((), section_labels)[S.QP_SECTOR],
         )
 widgets.ignored_params(ignored, lang)
 distance_label = fmt.distance(radius, lang)
@@ -126,7 +129,7 @@ if question == "tl_near_qpv":
             "**{n}** tiers-lieux de {territory} à {distance} ou moins d'un quartier prioritaire.",
             lang,
             n=fmt.number(len(found), lang=lang),
-            territory=territory.label,
+            territory=md(territory.label),
             distance=distance_label,
         )
     )
@@ -138,7 +141,7 @@ if question == "tl_near_qpv":
                 "distance à un QPV est incertaine, ils ne sont pas comptés.",
                 lang,
                 n=fmt.number(unsure, lang=lang),
-                territory=territory.label,
+                territory=md(territory.label),
             )
         )
     widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
@@ -170,7 +173,7 @@ else:
             n=fmt.number(len(found), lang=lang),
             sector=sector,
             distance=distance_label,
-            territory=territory.label,
+            territory=md(territory.label),
         )
     )
     widgets.table(proximity.ptce_table(found, family_labels, lang), "eco_sse_near_ptce", lang=lang)

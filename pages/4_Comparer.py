@@ -4,10 +4,12 @@ same indicators, index (reference = 100), rank, one chart per indicator."""
 import streamlit as st
 
 from sse_dash import charts, i18n
+from sse_dash import params as url
 from sse_dash.dashboard import compare, sse
 from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Comparer")
@@ -31,8 +33,13 @@ if territory.level != "france":
     options.setdefault(territory.key, territory.label)
 
 # Territories typed in the URL are accepted when they exist, even outside the list above.
-url_keys = [k for k in (st.query_params.get(S.QP_COMPARE) or "").split(",") if k]
-for key in url_keys[: compare.MAX_TERRITORIES]:
+try:
+    url_keys, _dropped = url.choices(
+        st.query_params.get(S.QP_COMPARE), terr.parse_key, max_items=compare.MAX_TERRITORIES
+    )
+except url.Invalid:
+    url_keys = []  # widgets.url_multi says the parameter was ignored
+for key in url_keys:
     if key not in options:
         found = cache.call(terr.from_key, key)
         if found is not None and found.level == level:
@@ -78,7 +85,7 @@ st.caption(
         "Référence : {reference}. « indice » = valeur rapportée à la référence (référence = 100) ; "
         "« rang » parmi les territoires comparés (1 = valeur la plus élevée).",
         lang,
-        reference=reference.label,
+        reference=md(reference.label),
     )
 )
 widgets.table(compare.display(long, lang), "cmp_table", meta={"title": t("Comparaison")}, lang=lang)

@@ -5,6 +5,7 @@ maps are Folium)."""
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -133,8 +134,9 @@ def hbar(
             {
                 "type": "bar",
                 "x": frame[value].tolist(),
-                "y": [short_label(v) for v in full],
-                "customdata": full,
+                # Plotly renders <a href>, <b>… in labels: names from the data are escaped
+                "y": [html.escape(short_label(v), quote=False) for v in full],
+                "customdata": [html.escape(v, quote=False) for v in full],
                 "orientation": "h",
                 "marker": {"color": color if isinstance(color, str) else list(frame["_colour"])},
                 "text": texts,

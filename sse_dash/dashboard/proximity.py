@@ -15,6 +15,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from sse_dash import i18n, qpv_index, queries
+from sse_dash import params as url
 from sse_dash.dashboard import points as poi
 from sse_dash.dashboard.territory import Territory
 
@@ -34,10 +35,9 @@ def questions(lang: str = "fr") -> dict[str, str]:
 def clamp_radius(value) -> int:
     """Radius in metres between 50 and MAX_RADIUS_M (default 500 for anything unreadable)."""
     try:
-        radius = int(float(value))
-    except (TypeError, ValueError):
+        return url.integer(value, 50, MAX_RADIUS_M)
+    except url.Invalid:
         return 500
-    return max(50, min(MAX_RADIUS_M, radius))
 
 
 def _zones(lon, lat) -> np.ndarray:

@@ -7,6 +7,7 @@ which holds the same counts pre-aggregated."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sse_dash import fmt, i18n, queries
+from sse_dash import params as url
 from sse_dash.dashboard import qpv as qpv_model
 from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard.territory import Territory
@@ -76,36 +78,45 @@ class Filters:
 NO_FILTERS = Filters()
 
 
+FILTER_DEFAULTS = {
+    "famille": None,
+    "secteur": None,
+    "taille": None,
+    "qpv_filtre": "all",
+    "employeur": False,
+}
+
+
+def filter_readers(families: Collection[str], sectors: Collection[str]) -> dict[str, Callable]:
+    """How each filter's URL value is read (sse_dash.params; raises params.Invalid): the one
+    path for the Territoire page's widgets and for `parse_filters`."""
+    return {
+        "famille": lambda raw: url.choice(raw, families),
+        "secteur": lambda raw: url.sector(raw, sectors),
+        "taille": lambda raw: url.choice(raw, SIZE_CLASS_LABELS),
+        "qpv_filtre": lambda raw: url.choice(raw, QPV_FILTERS),
+        "employeur": url.flag,
+    }
+
+
 def parse_filters(
     params: dict[str, str | None],
     families: list[str],
     sectors: list[str],
 ) -> tuple[Filters, list[str]]:
-    """Filters from URL-style values (the `export` command's options), checked against the
-    same allow-lists as the Territoire page's widgets, values exactly as the page writes them in
-    its URL; returns (filters, names of the parameters ignored because invalid)."""
+    """Filters from URL values (the `export` command's options, written as the Territoire page
+    writes its address), read as the page reads them (`filter_readers`); returns (filters,
+    names of the parameters ignored because invalid)."""
     ignored = []
-    family = params.get("famille") or None
-    if family is not None and family not in families:
-        ignored.append("famille")
-        family = None
-    sector = params.get("secteur") or None
-    if sector is not None and sector not in sectors:
-        ignored.append("secteur")
-        sector = None
-    size = params.get("taille") or None
-    if size is not None and size not in SIZE_CLASS_LABELS:
-        ignored.append("taille")
-        size = None
-    qpv = params.get("qpv_filtre") or "all"
-    if qpv not in QPV_FILTERS:
-        ignored.append("qpv_filtre")
-        qpv = "all"
-    employer_raw = params.get("employeur") or "0"
-    if employer_raw not in ("0", "1"):
-        ignored.append("employeur")
-    employer = employer_raw == "1"
-    return Filters(family, sector, size, qpv, employer), ignored
+    values = {}
+    for name, read in filter_readers(families, sectors).items():
+        try:
+            value = read(params.get(name))
+        except url.Invalid:
+            ignored.append(name)
+            value = None
+        values[name] = FILTER_DEFAULTS[name] if value is None else value
+    return Filters(*values.values()), ignored
 
 
 def _tparams(territory: Territory, filters: Filters) -> dict:

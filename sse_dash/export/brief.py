@@ -30,6 +30,7 @@ from sse_dash.dashboard import qpv, sse, warehouse
 from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard.territory import Territory
 from sse_dash.export import provenance, static_map
+from sse_dash.export.document_text import document_text
 from sse_dash.export.provenance import MONTHS_FR, SYNTHETIC_NOTICE
 
 FORMATS = {".pptx", ".pdf"}
@@ -376,7 +377,7 @@ def _png(draw: Callable[[Axes], None], size: tuple[float, float], rect) -> bytes
 
 def _alt_text(picture, description: str) -> None:
     """Alternative text of a picture (read by screen readers; python-pptx has no API for it)."""
-    picture._element.nvPicPr.cNvPr.set("descr", description)
+    picture._element.nvPicPr.cNvPr.set("descr", document_text(description))
 
 
 def write_pptx(brief: BriefData, out: Path) -> int:
@@ -465,7 +466,9 @@ def write_pptx(brief: BriefData, out: Path) -> int:
             text(slide, 0.5, 6.75, 12.3, 0.4, [footer], 8, colour="444444")
         if brief.synthetic:
             text(slide, 0.5, 7.12, 12.3, 0.3, [SYNTHETIC_NOTICE], 10, bold=True, colour="B00020")
-    prs.core_properties.title = f"L'économie sociale et solidaire — {brief.territory.label}"
+    prs.core_properties.title = document_text(
+        f"L'économie sociale et solidaire — {brief.territory.label}", 255
+    )
     prs.core_properties.language = "fr-FR"
     prs.save(str(out))
     return len(prs.slides)

@@ -5,7 +5,6 @@ done by sse_dash.qpvcheck; this module only shows it. Uploaded files stay in mem
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import traceback
@@ -25,6 +24,7 @@ from sse_dash.qpvcheck import precision as pr
 from sse_dash.qpvcheck.geocoder import make_geocoder
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md, md_frame
 
 log = logging.getLogger(__name__)
 
@@ -151,14 +151,6 @@ def single(ctx, ref: engine.Reference) -> None:
             show_single(result, getattr(ctx, "lang", "fr"))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:<>~$])")
-
-
-def _md(text) -> str:
-    """Data text (QPV or place names) shown inside Markdown: special characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
 def precision_text(r: engine.SingleResult, lang: str = "fr") -> str:
     """« numéro, à 50 m près », « coordonnées (exactes) », « commune, précision inconnue »."""
     t = lambda text: i18n.t(text, lang)  # noqa: E731
@@ -179,14 +171,16 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
     answers = {"oui": t("oui"), "non": t("non"), "incertain": t("incertain")}
     if r.in_qpv:
         st.success(
-            i18n.tf("**Dans un QPV 2024** : {name} ({code})", lang, name=r.name, code=r.code),
+            i18n.tf(
+                "**Dans un QPV 2024** : {name} ({code})", lang, name=md(r.name), code=md(r.code)
+            ),
             icon=":material/check_circle:",
         )
     elif r.uncertain:
         st.warning(
             t("**Incertain** : l'adresse n'est pas localisée assez précisément pour répondre.")
             + "\n\n"
-            + _md(r.reason().text(lang)),
+            + md(r.reason().text(lang)),
             icon=":material/help:",
         )
     else:
@@ -232,13 +226,15 @@ def show_single(r: engine.SingleResult, lang: str = "fr") -> None:
         (t("À moins de 300 m d'un QPV"), answers.get(r.near_answer, r.near_answer)),
         ("QPV 2015", i18n.t_known(r.qpv_2015, lang)),
     ]
-    st.table(pd.DataFrame(rows, columns=["", t("Résultat")]).set_index(""))
+    st.table(md_frame(pd.DataFrame(rows, columns=["", t("Résultat")]).set_index("")))
     if r.alternatives:
         with st.expander(t("Autres adresses proposées par le géocodeur")):
             st.table(
-                pd.DataFrame(
-                    [(a.label, fmt.number(a.score, 2, lang)) for a in r.alternatives],
-                    columns=[t("Adresse"), "Score"],
+                md_frame(
+                    pd.DataFrame(
+                        [(a.label, fmt.number(a.score, 2, lang)) for a in r.alternatives],
+                        columns=[t("Adresse"), "Score"],
+                    )
                 )
             )
     precision_help(lang)

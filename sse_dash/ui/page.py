@@ -14,10 +14,12 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from sse_dash import config, db, i18n
+from sse_dash import params as url
 from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard import warehouse
 from sse_dash.ui import cache, data_admin
 from sse_dash.ui import state as S
+from sse_dash.ui.markdown import md
 from sse_dash.ui.pages import PAGES
 
 log = logging.getLogger(__name__)
@@ -92,8 +94,11 @@ class PageContext:
 
 def _lang() -> str:
     """Language from the URL (?lang=en), else the session, else French."""
-    wanted = st.query_params.get(S.QP_LANG)
-    if wanted in i18n.LANGS:
+    try:
+        wanted = url.choice(st.query_params.get(S.QP_LANG), i18n.LANGS)
+    except url.Invalid:
+        wanted = None
+    if wanted is not None:
         st.session_state[S.SESSION_LANG] = wanted
     lang = st.session_state.get(S.SESSION_LANG, "fr")
     return lang if lang in i18n.LANGS else "fr"
@@ -142,7 +147,11 @@ def _current_territory(con: duckdb.DuckDBPyConnection) -> terr.Territory:
     url_value = st.query_params.get(S.QP_TERRITORY)
     if url_value is not None and url_value != st.session_state.get(S.SESSION_URL_TERRITORY):
         st.session_state[S.SESSION_URL_TERRITORY] = url_value
-        found = cache.call(terr.from_key, url_value)
+        try:
+            key = url.text(url_value)
+        except url.Invalid:
+            key = None
+        found = cache.call(terr.from_key, key) if key else None
         if found is None:
             st.warning(
                 i18n.t(UNKNOWN_TERRITORY, st.session_state.get(S.SESSION_LANG, "fr")),
@@ -300,7 +309,7 @@ def page_setup(
                     "Base construite le {built} — catalogue « {catalog} » — dossier `{path}`",
                     lang,
                     built=built,
-                    catalog=ctx.meta.get("catalog", "?"),
+                    catalog=md(ctx.meta.get("catalog", "?")),
                     path=config.data_dir(),
                 )
             )

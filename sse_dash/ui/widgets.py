@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from sse_dash import i18n
+from sse_dash import params as url
 from sse_dash.ui import downloads
 
 log = logging.getLogger(__name__)
@@ -72,11 +73,23 @@ def table(
 def _sync(key: str, param: str, value_from_url):
     """Set the widget value from the URL when the URL changed since we last wrote it (a link or
     a typed address); otherwise keep the user's current choice."""
-    url = st.query_params.get(param)
+    raw = st.query_params.get(param)
     marker = f"{key}__url"
-    if key not in st.session_state or st.session_state.get(marker) != url:
-        st.session_state[key] = value_from_url(url)
-    return url
+    if key not in st.session_state or st.session_state.get(marker) != raw:
+        st.session_state[key] = value_from_url(raw)
+    return raw
+
+
+def _read(raw, parse, default, param: str, ignored: list[str] | None):
+    """`parse(raw)` (sse_dash.params), or `default` when absent; an invalid value falls back to
+    `default` and its parameter's name goes to `ignored`."""
+    try:
+        value = parse(raw)
+    except url.Invalid:
+        if ignored is not None:
+            ignored.append(param)
+        return default
+    return default if value is None else value
 
 
 def _write(key: str, param: str, encoded: str | None) -> None:
@@ -97,21 +110,19 @@ def url_choice(
     default: str | None,
     key: str,
     ignored: list[str] | None = None,
+    parse=None,
     **kwargs,
 ):
     """A single-choice widget (st.radio, st.selectbox, st.segmented_control…) whose value lives
     in the URL parameter `param`. Unknown URL values fall back to `default` and the parameter
-    name is appended to `ignored` (never the raw value: it could be anything)."""
+    name is appended to `ignored` (never the raw value: it could be anything). `parse` reads the
+    URL value when the page shares its reading with another path (sse.filter_readers)."""
     codes = list(options)
+    read = parse or (lambda raw: url.choice(raw, options))
 
-    def from_url(url):
-        if url is None:
-            return default
-        if url in options:
-            return url
-        if ignored is not None:
-            ignored.append(param)
-        return default
+    def from_url(raw):
+        value = _read(raw, read, default, param, ignored)
+        return value if value in options else default
 
     _sync(key, param, from_url)
     if st.session_state.get(key) not in options:
@@ -132,19 +143,22 @@ def url_multi(
     max_selections: int | None = None,
     widget=None,
 ) -> list[str]:
-    """A multiselect whose values are a comma-separated URL parameter; unknown values dropped."""
+    """A multiselect whose values are a comma-separated URL parameter; unknown and repeated
+    values dropped, `default` when none is left (an empty value means none)."""
 
-    def from_url(url):
-        if url is None:
+    def from_url(raw):
+        if raw is None:
             return list(default)
-        values = [v for v in url.split(",") if v]
-        kept = [v for v in values if v in options][: max_selections or None]
-        if len(kept) != len(values) and ignored is not None:
+        try:
+            kept, dropped = url.choices(raw, options, max_items=max_selections)
+        except url.Invalid:
+            kept, dropped = [], True
+        if dropped and ignored is not None:
             ignored.append(param)
-        return kept
+        return kept if kept or not dropped else list(default)
 
     _sync(key, param, from_url)
-    st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
+    st.session_state[key] = url.unique(v for v in st.session_state.get(key, []) if v in options)
     kwargs = {"max_selections": max_selections} if max_selections else {}
     values = (widget or st.multiselect)(
         label, list(options), format_func=lambda c: options.get(c, c), key=key, **kwargs
@@ -154,13 +168,13 @@ def url_multi(
     return list(values)
 
 
-def url_toggle(label: str, *, param: str, key: str, ignored: list[str] | None = None) -> bool:
+def url_toggle(
+    label: str, *, param: str, key: str, ignored: list[str] | None = None, parse=url.flag
+) -> bool:
     """A checkbox stored as ?param=1."""
 
-    def from_url(url):
-        if url not in (None, "0", "1") and ignored is not None:
-            ignored.append(param)
-        return url == "1"
+    def from_url(raw):
+        return _read(raw, parse, False, param, ignored)
 
     _sync(key, param, from_url)
     value = st.checkbox(label, key=key)
@@ -193,19 +207,19 @@ def url_number(
     ignored: list[str] | None = None,
     **kwargs,
 ) -> int:
-    """A number input stored in the URL; out-of-range or unreadable values are clamped by
-    `clamp` (and reported as ignored when unreadable)."""
+    """A number input stored in the URL; values out of [min_value, max_value] are clamped,
+    unreadable ones (``inf``, ``nan``, ``1e309``, 400 digits…) fall back to `default` and are
+    reported as ignored."""
+    low, high = kwargs.get("min_value", 0), kwargs.get("max_value", 10**9)
 
-    def from_url(url):
-        if url is None:
-            return default
-        try:
-            float(url)
-        except ValueError:
-            if ignored is not None:
-                ignored.append(param)
-            return default
-        return clamp(url)
+    def from_url(raw):
+        return _read(
+            raw,
+            lambda v: None if v is None else clamp(url.integer(v, low, high)),
+            default,
+            param,
+            ignored,
+        )
 
     _sync(key, param, from_url)
     value = clamp(st.number_input(label, key=key, **kwargs))
