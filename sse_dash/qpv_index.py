@@ -328,6 +328,8 @@ class Assignment:
     edge_m: np.ndarray | None = None
     # how much distance_m may exceed the true distance (0 where exact, see _ZoneIndex.nearest)
     error_m: np.ndarray | None = None
+    # row of `inside` in QpvIndex.codes (-1 where in no QPV)
+    row: np.ndarray | None = None
 
     @property
     def approx(self) -> np.ndarray:
@@ -418,6 +420,7 @@ class QpvIndex:
         dist = np.full(n, np.nan)
         edge_m = np.full(n, np.nan)
         error = np.zeros(n)
+        row = np.full(n, -1, dtype=np.int64)
         want_edge = None if edge_for is None else np.asarray(edge_for, dtype=bool).ravel()
         for z, zi in self._zones.items():
             idx = np.flatnonzero(zone == z)
@@ -453,7 +456,8 @@ class QpvIndex:
                     nearest[idx[out]] = self.codes[zi.rows[own]]
                     error[idx[out]] = err
             found = np.flatnonzero(keep >= 0)
-            codes = self.codes[zi.rows[keep[found]]]
+            row[idx[found]] = zi.rows[keep[found]]
+            codes = self.codes[row[idx[found]]]
             inside[idx[found]] = codes
             if with_distance:
                 nearest[idx[found]] = codes
@@ -472,6 +476,7 @@ class QpvIndex:
             distance_m=dist,
             edge_m=edge_m if want_edge is not None else None,
             error_m=error,
+            row=row,
         )
 
     def name_of(self, code: str | None) -> str | None:
