@@ -110,8 +110,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _fast(args, src: Path, out: Path, data: bytes) -> bool:
     """A UTF-8 CSV with coordinates, written as CSV: the Arrow path (sse_dash.qpvcheck.fast),
-    same file as the general path. False when the file needs the general path."""
-    from sse_dash.export.tables import csv_chunks
+    same file as the general path, written piece by piece. False when the file needs the
+    general path."""
+    import os
+
     from sse_dash.qpvcheck import fast
 
     got = fast.check_csv(
@@ -124,8 +126,12 @@ def _fast(args, src: Path, out: Path, data: bytes) -> bool:
     print(f"Colonnes utilisées — {mapping.describe()}", file=sys.stderr)
     for note in batch.notes:
         print(note, file=sys.stderr)
-    _check_located(batch.summary)
-    outputs.write_bytes(out, csv_chunks(batch.names, batch.columns))
+    _check_located({"located": int(batch.located.sum())})
+    with outputs.replacing(out) as tmp, open(tmp, "wb") as fh:
+        for part in batch.parts():
+            fh.write(part)
+        fh.flush()
+        os.fsync(fh.fileno())
     _report(batch.summary, out)
     return True
 

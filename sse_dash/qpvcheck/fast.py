@@ -25,12 +25,101 @@ from sse_dash.qpvcheck import precision as pr
 _SIMPLE = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 
-class Batch:
-    """What the general path's BatchResult holds, without pandas: the output columns (Arrow),
-    the summary, the notes."""
+# Rows assigned and written per piece: the output is never held whole (bounded memory at a
+# million rows), and each piece is large enough for the vectorised kernels.
+CHUNK_ROWS = 131_072
 
-    def __init__(self, names, columns, summary, notes):
-        self.names, self.columns, self.summary, self.notes = names, columns, summary, notes
+
+class Batch:
+    """What the general path's BatchResult holds, without pandas, produced piece by piece:
+    `parts()` yields the CSV file (BOM and header, then CHUNK_ROWS rows at a time) and leaves
+    the summary in `summary`; `columns` gives every output column at once (small files)."""
+
+    def __init__(self, ref, table, names, lon, lat, status, notes, progress=None):
+        self.ref, self.table, self.names, self.notes = ref, table, names, notes
+        self.lon, self.lat, self.status = lon, lat, status
+        self.located = np.isfinite(lon) & np.isfinite(lat)
+        self.progress = progress
+        self.summary: dict | None = None
+
+    def _results(self, start: int, stop: int) -> tuple[list, dict]:
+        """Output columns of rows start:stop (input columns, then the results), and the
+        arrays the summary counts."""
+        import pyarrow as pa
+
+        n = stop - start
+        lon, lat = self.lon[start:stop], self.lat[start:stop]
+        res = self.ref.assign_arrays(lon, lat, None, np.zeros(n))
+        located = self.located[start:stop]
+        results = {
+            "statut": _text(self.status[start:stop]),
+            "libelle_geocode": pa.nulls(n, pa.string()),
+            "score": pa.nulls(n, pa.float64()),
+            "type": pa.nulls(n, pa.string()),
+            "lon": _number(np.round(lon, 6)),
+            "lat": _number(np.round(lat, 6)),
+            "code_commune": _text(res["code_commune"]),
+            "en_qpv_2024": _text(res["en_qpv_2024"]),
+            "code_qpv": _text(res["code_qpv"]),
+            "nom_qpv": _text(res["nom_qpv"]),
+            "distance_m": _number(res["distance_m"], integer=True),
+            "qpv_le_plus_proche": _text(res["qpv_le_plus_proche"]),
+            "a_moins_de_300m": _text(res["a_moins_de_300m"]),
+            "qpv_2015": _text(res["qpv_2015"]),
+            "precision_localisation": _text(np.where(located, pr.LABELS[pr.EXACT], None)),
+            "rayon_precision_m": _number(res["rayon_precision_m"], integer=True),
+        }
+        from sse_dash.qpvcheck import engine
+
+        columns = [c.slice(start, n).combine_chunks() for c in self.table.columns]
+        columns += [results[c] for c in engine.RESULT_COLUMNS]
+        kept = {k: res[k] for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}
+        return columns, kept
+
+    def parts(self, chunk_rows: int = CHUNK_ROWS):
+        """The CSV file (sse_dash.export.tables.csv_chunks) in pieces; sets `summary`."""
+        from sse_dash.export.tables import csv_chunks
+
+        n = self.table.num_rows
+        yield from csv_chunks(self.names, [])
+        kept: list[dict] = []
+        for start in range(0, n, chunk_rows):
+            if self.progress:
+                self.progress("Recherche des QPV", start, n)
+            columns, counts = self._results(start, min(start + chunk_rows, n))
+            kept.append(counts)
+            yield from csv_chunks(self.names, columns)[1:]
+        self._summarise(kept)
+        if self.progress:
+            self.progress("Terminé", n, n)
+
+    @property
+    def columns(self) -> list:
+        """Every output column at once (the whole file in memory: for small files)."""
+        columns, counts = self._results(0, self.table.num_rows)
+        self._summarise([counts])
+        return columns
+
+    def _summarise(self, kept: list[dict]) -> None:
+        res = {k: np.concatenate([c[k] for c in kept]) if kept else np.array([], dtype=object)
+               for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}  # fmt: skip
+        self.summary = summarise(self.ref, self.status, self.located, res)
+
+
+def _text(values):
+    """Few distinct values (codes, statuses): a dictionary column, formatted once per value
+    when written (sse_dash.export.tables.csv_cells)."""
+    import pyarrow as pa
+
+    return pa.array(np.asarray(values, dtype=object), pa.string()).dictionary_encode()
+
+
+def _number(values, integer=False):
+    import pyarrow as pa
+
+    values = np.asarray(values, dtype="float64")
+    arr = pa.array(values, mask=~np.isfinite(values))
+    return arr.cast(pa.int64()) if integer else arr
 
 
 def _numbers(values) -> np.ndarray:
@@ -128,9 +217,8 @@ def mapping_for(table, names, explicit: mp.ColumnMapping | None) -> mp.ColumnMap
 
 
 def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
-    """engine.run_batch for coordinates, on Arrow columns."""
-    import pyarrow as pa
-
+    """engine.run_batch for coordinates, on Arrow columns: coordinates are read here, the
+    QPV search and the output are done piece by piece by the returned Batch."""
     from sse_dash.qpvcheck import engine
 
     column = dict(zip(names, table.columns, strict=True))
@@ -143,6 +231,7 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     a, blank_a = _parse(column[a_name].combine_chunks())
     b, blank_b = _parse(column[b_name].combine_chunks())
     lon, lat, status = mp.locate(a, b, blank_a | blank_b)
+    del a, b, blank_a, blank_b
     notes = []
     swapped = int((status == mp.SWAPPED).sum())
     if swapped:
@@ -152,49 +241,9 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     located = np.isfinite(lon) & np.isfinite(lat)
     if not located.any():
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
-    if progress:
-        progress("Recherche des QPV", 0, n)
-    res = ref.assign_arrays(lon, lat, None, np.zeros(n))
     out_names = engine._result_names(names)
-
-    def text(values):
-        """Few distinct values (codes, statuses): a dictionary column, formatted once per
-        value when written (pyarrow has imported pandas by now: its hash factorize is free)."""
-        import pandas as pd
-
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(list(uniques), pa.string()))
-
-    def number(values, integer=False):
-        values = np.asarray(values, dtype="float64")
-        arr = pa.array(values, mask=~np.isfinite(values))
-        return arr.cast(pa.int64()) if integer else arr
-
-    results = {
-        "statut": text(status),
-        "libelle_geocode": pa.nulls(n, pa.string()),
-        "score": pa.nulls(n, pa.float64()),
-        "type": pa.nulls(n, pa.string()),
-        "lon": number(np.round(lon, 6)),
-        "lat": number(np.round(lat, 6)),
-        "code_commune": text(res["code_commune"]),
-        "en_qpv_2024": text(res["en_qpv_2024"]),
-        "code_qpv": text(res["code_qpv"]),
-        "nom_qpv": text(res["nom_qpv"]),
-        "distance_m": number(res["distance_m"], integer=True),
-        "qpv_le_plus_proche": text(res["qpv_le_plus_proche"]),
-        "a_moins_de_300m": text(res["a_moins_de_300m"]),
-        "qpv_2015": text(res["qpv_2015"]),
-        "precision_localisation": text(np.where(located, pr.LABELS[pr.EXACT], None)),
-        "rayon_precision_m": number(res["rayon_precision_m"], integer=True),
-    }
-    columns = [c.combine_chunks() for c in table.columns]
-    columns += [results[c] for c in engine.RESULT_COLUMNS]
     all_names = list(names) + [out_names[c] for c in engine.RESULT_COLUMNS]
-    if progress:
-        progress("Terminé", n, n)
-    return Batch(all_names, columns, summarise(ref, status, located, res), notes)
+    return Batch(ref, table, all_names, lon, lat, status, notes, progress)
 
 
 def summarise(ref, status, located, res) -> dict:
