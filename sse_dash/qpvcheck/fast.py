@@ -27,7 +27,7 @@ _SIMPLE = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 # Rows assigned and written per piece: the output is never held whole (bounded memory at a
 # million rows), and each piece is large enough for the vectorised kernels.
-CHUNK_ROWS = 131_072
+CHUNK_ROWS = 65_536
 
 
 class Batch:
@@ -78,6 +78,8 @@ class Batch:
 
     def parts(self, chunk_rows: int = CHUNK_ROWS):
         """The CSV file (sse_dash.export.tables.csv_chunks) in pieces; sets `summary`."""
+        import pyarrow as pa
+
         from sse_dash.export.tables import csv_chunks
 
         n = self.table.num_rows
@@ -89,6 +91,8 @@ class Batch:
             columns, counts = self._results(start, min(start + chunk_rows, n))
             kept.append(counts)
             yield from csv_chunks(self.names, columns)[1:]
+            del columns
+            pa.default_memory_pool().release_unused()
         self._summarise(kept)
         if self.progress:
             self.progress("Terminé", n, n)
@@ -192,6 +196,7 @@ def read(data: bytes, limits: reader.Limits):
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
+    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
     if table.num_rows == 0:
         return None
     if table.num_rows > limits.max_rows:
@@ -228,10 +233,15 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     n = table.num_rows
     if progress:
         progress("Lecture des coordonnées", 0, n)
-    a, blank_a = _parse(column[a_name].combine_chunks())
-    b, blank_b = _parse(column[b_name].combine_chunks())
-    lon, lat, status = mp.locate(a, b, blank_a | blank_b)
-    del a, b, blank_a, blank_b
+    a, b = np.empty(n), np.empty(n)
+    blank = np.empty(n, dtype=bool)
+    for start in range(0, n, 4 * CHUNK_ROWS):  # a piece at a time: Arrow's temporaries stay small
+        stop = min(start + 4 * CHUNK_ROWS, n)
+        a[start:stop], blank_a = _parse(column[a_name].slice(start, stop - start).combine_chunks())
+        b[start:stop], blank_b = _parse(column[b_name].slice(start, stop - start).combine_chunks())
+        blank[start:stop] = blank_a | blank_b
+    lon, lat, status = mp.locate(a, b, blank)
+    del a, b, blank
     notes = []
     swapped = int((status == mp.SWAPPED).sum())
     if swapped:
