@@ -112,26 +112,72 @@ class Batch:
 
 def _text(values):
     """Few distinct values (codes, statuses): a dictionary column, formatted once per value
-    when written (sse_dash.export.tables.csv_cells)."""
+    when written (sse_dash.export.tables.csv_cells). Built from buffers: `pyarrow.array`
+    would import pandas (its pandas shim), which this path does without."""
     import pyarrow as pa
 
-    return pa.array(np.asarray(values, dtype=object), pa.string()).dictionary_encode()
+    lookup: dict = {}
+    n = len(values)
+    codes = np.fromiter((lookup.setdefault(v, len(lookup)) for v in values), np.int32, n)
+    validity = None
+    if None in lookup:
+        valid = codes != lookup[None]
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    indices = pa.Array.from_buffers(pa.int32(), n, [validity, pa.py_buffer(codes)])
+    return pa.DictionaryArray.from_arrays(indices, _strings(list(lookup)))
+
+
+def _strings(values) -> object:
+    """An Arrow string array of a list of str (None -> empty), from buffers."""
+    import pyarrow as pa
+
+    words = [b"" if v is None else str(v).encode("utf-8") for v in values]
+    offsets = np.zeros(len(words) + 1, dtype=np.int32)
+    offsets[1:] = np.cumsum([len(w) for w in words], dtype=np.int64)
+    return pa.Array.from_buffers(
+        pa.string(), len(words), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(words))]
+    )
 
 
 def _number(values, integer=False):
     import pyarrow as pa
 
-    values = np.asarray(values, dtype="float64")
-    arr = pa.array(values, mask=~np.isfinite(values))
-    return arr.cast(pa.int64()) if integer else arr
+    values = np.ascontiguousarray(values, dtype="float64")
+    finite = np.isfinite(values)
+    validity = None if finite.all() else pa.py_buffer(np.packbits(finite, bitorder="little"))
+    if integer:
+        ints = np.where(finite, values, 0).astype(np.int64)
+        return pa.Array.from_buffers(pa.int64(), len(values), [validity, pa.py_buffer(ints)])
+    return pa.Array.from_buffers(pa.float64(), len(values), [validity, pa.py_buffer(values)])
 
 
 def _numbers(values) -> np.ndarray:
     """parse_numbers for a short list of cells (the mapping proposal's 200 values)."""
-    import pyarrow as pa
+    return _parse(_strings(values))[0]
 
-    text = pa.array(["" if v is None else str(v) for v in values], pa.string())
-    return _parse(text)[0]
+
+# Arrow -> numpy from the buffers: `to_numpy(zero_copy_only=False)` would import pandas.
+def _bits(buf, offset: int, n: int) -> np.ndarray:
+    raw = np.frombuffer(buf, np.uint8)
+    return np.unpackbits(raw, bitorder="little", count=offset + n)[offset:].astype(bool)
+
+
+def _floats(arr) -> np.ndarray:
+    """A float64 Arrow array as a new numpy array, nulls as NaN."""
+    validity, data = arr.buffers()
+    out = np.frombuffer(data, np.float64, len(arr), arr.offset * 8).copy()
+    if arr.null_count:
+        out[~_bits(validity, arr.offset, len(arr))] = np.nan
+    return out
+
+
+def _bools(arr) -> np.ndarray:
+    """A boolean Arrow array as numpy, nulls as False."""
+    validity, data = arr.buffers()
+    out = _bits(data, arr.offset, len(arr))
+    if arr.null_count:
+        out &= _bits(validity, arr.offset, len(arr))
+    return out
 
 
 def _parse(text) -> tuple[np.ndarray, np.ndarray]:
@@ -144,12 +190,12 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     trimmed = pc.utf8_trim_whitespace(text)
     simple = pc.match_substring_regex(trimmed, _SIMPLE)
     values = pc.cast(
-        pc.if_else(simple, pc.replace_substring(trimmed, ",", "."), pa.scalar(None, pa.string())),
+        pc.if_else(simple, pc.replace_substring(trimmed, ",", "."), pa.nulls(len(text), pa.string())),
         pa.float64(),
     )
-    out = values.to_numpy(zero_copy_only=False).astype("float64", copy=True)
-    blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False).astype(bool)
-    odd = np.flatnonzero(~simple.to_numpy(zero_copy_only=False).astype(bool) & ~blank)
+    out = _floats(values)
+    blank = _bools(pc.equal(trimmed, ""))
+    odd = np.flatnonzero(~_bools(simple) & ~blank)
     if odd.size:  # spaces, thousands separators, words…: the general parser, on these only
         cells = [str(v).strip() for v in text.take(pa.array(odd)).to_pylist()]
         blank[odd] = np.array([c == "" for c in cells], dtype=bool)
