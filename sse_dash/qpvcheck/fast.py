@@ -112,19 +112,10 @@ class Batch:
 
 def _text(values):
     """Few distinct values (codes, statuses): a dictionary column, formatted once per value
-    when written (sse_dash.export.tables.csv_cells). Built from buffers: `pyarrow.array`
-    would import pandas (its pandas shim), which this path does without."""
+    when written (sse_dash.export.tables.csv_cells)."""
     import pyarrow as pa
 
-    lookup: dict = {}
-    n = len(values)
-    codes = np.fromiter((lookup.setdefault(v, len(lookup)) for v in values), np.int32, n)
-    validity = None
-    if None in lookup:
-        valid = codes != lookup[None]
-        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    indices = pa.Array.from_buffers(pa.int32(), n, [validity, pa.py_buffer(codes)])
-    return pa.DictionaryArray.from_arrays(indices, _strings(list(lookup)))
+    return pa.array(np.asarray(values, dtype=object), pa.string()).dictionary_encode()
 
 
 def _strings(values) -> object:
