@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -42,14 +43,20 @@ class Batch:
         self.progress = progress
         self.summary: dict | None = None
 
-    def _results(self, start: int, stop: int) -> tuple[list, dict]:
+    def _assign(self, start: int, stop: int) -> dict:
+        """QPV results of rows start:stop (numpy and GEOS: runs beside the writing)."""
+        lon, lat = self.lon[start:stop], self.lat[start:stop]
+        return self.ref.assign_arrays(lon, lat, None, np.zeros(stop - start))
+
+    def _results(self, start: int, stop: int, res: dict | None = None) -> tuple[list, dict]:
         """Output columns of rows start:stop (input columns, then the results), and the
         arrays the summary counts."""
         import pyarrow as pa
 
         n = stop - start
         lon, lat = self.lon[start:stop], self.lat[start:stop]
-        res = self.ref.assign_arrays(lon, lat, None, np.zeros(n))
+        if res is None:
+            res = self._assign(start, stop)
         located = self.located[start:stop]
         results = {
             "statut": _text(self.status[start:stop]),
@@ -85,14 +92,23 @@ class Batch:
         n = self.table.num_rows
         yield from csv_chunks(self.names, [])
         kept: list[dict] = []
-        for start in range(0, n, chunk_rows):
-            if self.progress:
-                self.progress("Recherche des QPV", start, n)
-            columns, counts = self._results(start, min(start + chunk_rows, n))
-            kept.append(counts)
-            yield from csv_chunks(self.names, columns)[1:]
-            del columns
-            pa.default_memory_pool().release_unused()
+        pieces = [(start, min(start + chunk_rows, n)) for start in range(0, n, chunk_rows)]
+        # the next piece is assigned in a second thread while this one is formatted and
+        # written (numpy, GEOS and Arrow release the GIL): the two cores work together
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._assign, *pieces[0]) if pieces else None
+            for i, (start, stop) in enumerate(pieces):
+                if self.progress:
+                    self.progress("Recherche des QPV", start, n)
+                res = pending.result()
+                if i + 1 < len(pieces):
+                    pending = pool.submit(self._assign, *pieces[i + 1])
+                columns, counts = self._results(start, stop, res)
+                del res
+                kept.append(counts)
+                yield from csv_chunks(self.names, columns)[1:]
+                del columns
+                pa.default_memory_pool().release_unused()
         self._summarise(kept)
         if self.progress:
             self.progress("Terminé", n, n)
@@ -181,7 +197,9 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     trimmed = pc.utf8_trim_whitespace(text)
     simple = pc.match_substring_regex(trimmed, _SIMPLE)
     values = pc.cast(
-        pc.if_else(simple, pc.replace_substring(trimmed, ",", "."), pa.nulls(len(text), pa.string())),
+        pc.if_else(
+            simple, pc.replace_substring(trimmed, ",", "."), pa.nulls(len(text), pa.string())
+        ),
         pa.float64(),
     )
     out = _floats(values)
