@@ -222,22 +222,37 @@ class _ZoneIndex:
         own = self._coarse_owner[v]
         error = np.full(len(d), step / 2)
         fine = np.flatnonzero(d <= FINE_RADIUS_M + step / 2)
-        if fine.size:
-            df, vf = self.kd.query(xy[fine], workers=-1)
-            d[fine], own[fine], error[fine] = df, self.owner[vf], FAR_SPACING_M / 2
-            near = fine[df <= EXACT_RADIUS_M + FAR_SPACING_M / 2]
-            for start in range(0, near.size, _CHUNK):
-                block = near[start : start + _CHUNK]
-                d[block], own[block] = self._exact(xy[block])
-                error[block] = 0.0
+        near_m = EXACT_RADIUS_M + FAR_SPACING_M / 2
+        # a coarse vertex lies within step / 2 of the nearest densified one: only these points
+        # can be near, and the K nearest vertices they need give their nearest one too
+        cand = fine[d[fine] <= near_m + step / 2]
+        far = np.setdiff1d(fine, cand, assume_unique=True)
+        for start in range(0, cand.size, _CHUNK):
+            block = cand[start : start + _CHUNK]
+            dk, vk = self._k_nearest(xy[block])
+            is_near = dk[:, 0] <= near_m
+            near = block[is_near]
+            if near.size:
+                d[near], own[near] = self._exact(xy[near], dk[is_near], vk[is_near])
+                error[near] = 0.0
+            far = np.concatenate([far, block[~is_near]])
+        if far.size:  # the nearest densified vertex, as a single-neighbour query answers it
+            df, vf = self.kd.query(xy[far], workers=-1)
+            d[far], own[far], error[far] = df, self.owner[vf], FAR_SPACING_M / 2
         return d, own, error
 
-    def _exact(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        m = len(self.coords)
-        k = min(_K_NEAREST, m)
+    def _k_nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = min(_K_NEAREST, len(self.coords))
         dk, vk = self.kd.query(xy, k=k, workers=-1)
         if k == 1:
             dk, vk = dk[:, None], vk[:, None]
+        return dk, vk
+
+    def _exact(self, xy: np.ndarray, dk=None, vk=None) -> tuple[np.ndarray, np.ndarray]:
+        m = len(self.coords)
+        k = min(_K_NEAREST, m)
+        if dk is None:
+            dk, vk = self._k_nearest(xy)
         start = np.concatenate([vk, vk - 1], axis=1)  # segments starting or ending at vk
         valid = (start >= 0) & (start < m - 1)
         start = np.where(valid, start, 0)
@@ -328,6 +343,8 @@ class Assignment:
     edge_m: np.ndarray | None = None
     # how much distance_m may exceed the true distance (0 where exact, see _ZoneIndex.nearest)
     error_m: np.ndarray | None = None
+    # row of `inside` in QpvIndex.codes (-1 where in no QPV)
+    row: np.ndarray | None = None
 
     @property
     def approx(self) -> np.ndarray:
@@ -418,6 +435,7 @@ class QpvIndex:
         dist = np.full(n, np.nan)
         edge_m = np.full(n, np.nan)
         error = np.zeros(n)
+        row = np.full(n, -1, dtype=np.int64)
         want_edge = None if edge_for is None else np.asarray(edge_for, dtype=bool).ravel()
         for z, zi in self._zones.items():
             idx = np.flatnonzero(zone == z)
@@ -453,7 +471,8 @@ class QpvIndex:
                     nearest[idx[out]] = self.codes[zi.rows[own]]
                     error[idx[out]] = err
             found = np.flatnonzero(keep >= 0)
-            codes = self.codes[zi.rows[keep[found]]]
+            row[idx[found]] = zi.rows[keep[found]]
+            codes = self.codes[row[idx[found]]]
             inside[idx[found]] = codes
             if with_distance:
                 nearest[idx[found]] = codes
@@ -472,6 +491,7 @@ class QpvIndex:
             distance_m=dist,
             edge_m=edge_m if want_edge is not None else None,
             error_m=error,
+            row=row,
         )
 
     def name_of(self, code: str | None) -> str | None:

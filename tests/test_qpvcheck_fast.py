@@ -140,3 +140,18 @@ def test_a_stale_index_is_ignored(warehouse, tmp_path):
     os.utime(copy, ns=(0, 0))
     assert qpv_index.load_persisted(copy) is None
     assert engine.get_reference(copy).idx24.codes.tolist()  # rebuilt from the warehouse
+
+
+def test_fast_path_in_pieces_writes_the_same_bytes(warehouse):
+    """The command line writes the file piece by piece (the next piece assigned in a second
+    thread): any piece size gives the bytes and the summary of the whole."""
+    data = awkward_csv()
+    ref = engine.get_reference(warehouse)
+    _, _, whole = fast.check_csv(None, data, None, reader.CLI, warehouse)
+    expected = b"".join(bytes(c) for c in csv_chunks(whole.names, whole.columns))
+    assert expected == general(data, ref)
+    for rows in (1, 5, len(ROWS)):
+        _, _, batch = fast.check_csv(None, data, None, reader.CLI, warehouse)
+        assert batch.summary is None
+        assert b"".join(bytes(c) for c in batch.parts(chunk_rows=rows)) == expected, rows
+        assert batch.summary == whole.summary

@@ -78,10 +78,10 @@ def run_check(args: argparse.Namespace) -> int:
     outputs.check_output(out, inputs=[src, config.warehouse_path()])
     try:
         reader.check_size(src.stat().st_size, reader.CLI)
-        data = src.read_bytes()
         if out.suffix.lower() == ".csv" and args.geocoder != "ban":
-            if _fast(args, src, out, data):
+            if _fast(args, src, out):
                 return 0
+        data = src.read_bytes()
         table = reader.read_table(data, src.name, reader.CLI)
         print(table.describe(), file=sys.stderr)
         for note in table.notes:
@@ -108,15 +108,19 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fast(args, src: Path, out: Path, data: bytes) -> bool:
+def _fast(args, src: Path, out: Path) -> bool:
     """A UTF-8 CSV with coordinates, written as CSV: the Arrow path (sse_dash.qpvcheck.fast),
-    same file as the general path. False when the file needs the general path."""
-    from sse_dash.export.tables import csv_chunks
+    same file as the general path, written piece by piece. False when the file needs the
+    general path."""
+    import os
+
     from sse_dash.qpvcheck import fast
 
+    # the file's bytes live only during the reading: the Arrow table holds the rows afterwards
     got = fast.check_csv(
-        src, data, explicit_mapping(args), reader.CLI, config.warehouse_path(), _progress
-    )
+        src, src.read_bytes(), explicit_mapping(args), reader.CLI, config.warehouse_path(),
+        _progress,
+    )  # fmt: skip
     if got is None:
         return False
     describe, mapping, batch = got
@@ -124,8 +128,12 @@ def _fast(args, src: Path, out: Path, data: bytes) -> bool:
     print(f"Colonnes utilisées — {mapping.describe()}", file=sys.stderr)
     for note in batch.notes:
         print(note, file=sys.stderr)
-    _check_located(batch.summary)
-    outputs.write_bytes(out, csv_chunks(batch.names, batch.columns))
+    _check_located({"located": int(batch.located.sum())})
+    with outputs.replacing(out) as tmp, open(tmp, "wb") as fh:
+        for part in batch.parts():
+            fh.write(part)
+        fh.flush()
+        os.fsync(fh.fileno())
     _report(batch.summary, out)
     return True
 

@@ -148,9 +148,18 @@ class Reference:
         return self.qpv_names.get((geography, code)) if code else None
 
     def communes_at(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Commune code containing each point (display outlines), None where unknown. Candidates
-        from a box grid, smallest box first, in rounds: a point found is not tested again."""
-        out = np.full(len(lon), None, dtype=object)
+        """Commune code containing each point (display outlines), None where unknown."""
+        found = self.commune_rows(lon, lat)
+        out = np.full(len(found), None, dtype=object)
+        hit = found >= 0
+        out[hit] = self._commune_codes[found[hit]]
+        return out
+
+    def commune_rows(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Row (into the commune outlines) of the commune containing each point, -1 where
+        unknown. Candidates from a box grid, smallest box first, in rounds: a point found is
+        not tested again."""
+        out = np.full(len(lon), -1, dtype=np.int64)
         if not len(lon):
             return out
         with self._lock:
@@ -178,9 +187,27 @@ class Reference:
                 continue
             shapely.prepare(self._commune_geoms[np.unique(box[sel])])
             hit = shapely.contains_xy(self._commune_geoms[box[sel]], x[p[sel]], y[p[sel]])
-            out[p[sel[hit]]] = self._commune_codes[box[sel[hit]]]
+            out[p[sel[hit]]] = box[sel[hit]]
             done[p[sel[hit]]] = True
         return out
+
+    def _covered_2015(self) -> np.ndarray:
+        """Per commune outline: its département had QPV in 2015 (computed once)."""
+        covered = getattr(self, "_commune_covered_2015", None)
+        if covered is None:
+            covered = np.array(
+                [_dep_of(str(c)) in self.deps_2015 for c in self._commune_codes], dtype=bool
+            )
+            self._commune_covered_2015 = covered
+        return covered
+
+    def _qpv_rows_names(self) -> np.ndarray:
+        """Name of each QPV 2024 of the index, by its row (computed once)."""
+        names = getattr(self, "_idx24_names", None)
+        if names is None:
+            names = np.array([self.qpv_name(c) for c in self.idx24.codes], dtype=object)
+            self._idx24_names = names
+        return names
 
     def commune_extent(self, codes, lon, lat) -> np.ndarray:
         """Radius (m) of a location known only by its commune: the distance from the point to
@@ -211,24 +238,35 @@ class Reference:
         a24 = self.idx24.assign(lon, lat, edge_for=radius > 0)
         member, near = answers(a24, np.where(has, radius, np.nan))
         commune = np.full(n, None, dtype=object)
+        covered = np.zeros(n, dtype=bool)  # the commune's département had QPV in 2015
+        given = np.zeros(n, dtype=bool)
         if citycode is not None:
             cc = np.asarray(citycode, dtype=object)
             given = np.array([isinstance(c, str) and c != "" for c in cc], dtype=bool)
             commune[given] = cc[given]
-        missing = has & (commune == None)  # noqa: E711
-        if missing.any():
-            commune[missing] = self.communes_at(lon[missing], lat[missing])
-        code = np.where(member == YES, a24.inside, None)
-        names24 = {c: self.qpv_name(c) for c in set(code[code != None])}  # noqa: E711
+            covered[given] = [_dep_of(c) in self.deps_2015 for c in cc[given]]
+        missing = np.flatnonzero(has & ~given)
+        if missing.size:
+            rows = self.commune_rows(lon[missing], lat[missing])
+            hit = rows >= 0
+            commune[missing[hit]] = self._commune_codes[rows[hit]]
+            covered[missing[hit]] = self._covered_2015()[rows[hit]]
+        yes = member == YES
+        code = np.where(yes, a24.inside, None)
+        names = np.full(n, None, dtype=object)
+        if a24.row is not None:
+            names[yes] = self._qpv_rows_names()[a24.row[yes]]
+        else:
+            names[yes] = [self.qpv_name(c) for c in code[yes]]
         return {
             "code_commune": commune,
             "en_qpv_2024": member,
             "code_qpv": code,
-            "nom_qpv": np.array([names24.get(c) for c in code], dtype=object),
+            "nom_qpv": names,
             "distance_m": np.round(a24.distance_m, 0),
             "qpv_le_plus_proche": a24.nearest,
             "a_moins_de_300m": near,
-            "qpv_2015": self._status_2015(lon, lat, commune, has),
+            "qpv_2015": self._status_2015(lon, lat, covered, has),
             "rayon_precision_m": np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan),
         }
 
@@ -270,15 +308,14 @@ class Reference:
             "qpv_2015": status,
         }
 
-    def _status_2015(self, lon, lat, commune, has) -> np.ndarray:
+    def _status_2015(self, lon, lat, covered, has) -> np.ndarray:
+        """`covered`: the point's commune lies in a département that had QPV in 2015."""
         n = len(lon)
         out = np.full(n, None, dtype=object)
         out[has] = NOT_LOADED_2015
         if not len(self.idx15):
             return out
-        deps = np.array([_dep_of(c) if isinstance(c, str) else "" for c in commune], dtype=object)
-        covered = has & np.isin(deps, list(self.deps_2015))
-        out[covered] = OUTSIDE_2015
+        out[has & covered] = OUTSIDE_2015
         inside15 = self.idx15.assign(lon, lat, with_distance=False).inside
         hit = inside15 != None  # noqa: E711
         out[hit] = inside15[hit]

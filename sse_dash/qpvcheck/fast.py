@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -25,20 +26,165 @@ from sse_dash.qpvcheck import precision as pr
 _SIMPLE = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 
-class Batch:
-    """What the general path's BatchResult holds, without pandas: the output columns (Arrow),
-    the summary, the notes."""
+# Rows assigned and written per piece: the output is never held whole (bounded memory at a
+# million rows), and each piece is large enough for the vectorised kernels.
+CHUNK_ROWS = 65_536
 
-    def __init__(self, names, columns, summary, notes):
-        self.names, self.columns, self.summary, self.notes = names, columns, summary, notes
+
+class Batch:
+    """What the general path's BatchResult holds, without pandas, produced piece by piece:
+    `parts()` yields the CSV file (BOM and header, then CHUNK_ROWS rows at a time) and leaves
+    the summary in `summary`; `columns` gives every output column at once (small files)."""
+
+    def __init__(self, ref, table, names, lon, lat, status, notes, progress=None):
+        self.ref, self.table, self.names, self.notes = ref, table, names, notes
+        self.lon, self.lat, self.status = lon, lat, status
+        self.located = np.isfinite(lon) & np.isfinite(lat)
+        self.progress = progress
+        self.summary: dict | None = None
+
+    def _assign(self, start: int, stop: int) -> dict:
+        """QPV results of rows start:stop (numpy and GEOS: runs beside the writing)."""
+        lon, lat = self.lon[start:stop], self.lat[start:stop]
+        return self.ref.assign_arrays(lon, lat, None, np.zeros(stop - start))
+
+    def _results(self, start: int, stop: int, res: dict | None = None) -> tuple[list, dict]:
+        """Output columns of rows start:stop (input columns, then the results), and the
+        arrays the summary counts."""
+        import pyarrow as pa
+
+        n = stop - start
+        lon, lat = self.lon[start:stop], self.lat[start:stop]
+        if res is None:
+            res = self._assign(start, stop)
+        located = self.located[start:stop]
+        results = {
+            "statut": _text(self.status[start:stop]),
+            "libelle_geocode": pa.nulls(n, pa.string()),
+            "score": pa.nulls(n, pa.float64()),
+            "type": pa.nulls(n, pa.string()),
+            "lon": _number(np.round(lon, 6)),
+            "lat": _number(np.round(lat, 6)),
+            "code_commune": _text(res["code_commune"]),
+            "en_qpv_2024": _text(res["en_qpv_2024"]),
+            "code_qpv": _text(res["code_qpv"]),
+            "nom_qpv": _text(res["nom_qpv"]),
+            "distance_m": _number(res["distance_m"], integer=True),
+            "qpv_le_plus_proche": _text(res["qpv_le_plus_proche"]),
+            "a_moins_de_300m": _text(res["a_moins_de_300m"]),
+            "qpv_2015": _text(res["qpv_2015"]),
+            "precision_localisation": _text(np.where(located, pr.LABELS[pr.EXACT], None)),
+            "rayon_precision_m": _number(res["rayon_precision_m"], integer=True),
+        }
+        from sse_dash.qpvcheck import engine
+
+        columns = [c.slice(start, n).combine_chunks() for c in self.table.columns]
+        columns += [results[c] for c in engine.RESULT_COLUMNS]
+        kept = {k: res[k] for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}
+        return columns, kept
+
+    def parts(self, chunk_rows: int = CHUNK_ROWS):
+        """The CSV file (sse_dash.export.tables.csv_chunks) in pieces; sets `summary`."""
+        import pyarrow as pa
+
+        from sse_dash.export.tables import csv_chunks
+
+        n = self.table.num_rows
+        yield from csv_chunks(self.names, [])
+        kept: list[dict] = []
+        pieces = [(start, min(start + chunk_rows, n)) for start in range(0, n, chunk_rows)]
+        # the next piece is assigned in a second thread while this one is formatted and
+        # written (numpy, GEOS and Arrow release the GIL): the two cores work together
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._assign, *pieces[0]) if pieces else None
+            for i, (start, stop) in enumerate(pieces):
+                if self.progress:
+                    self.progress("Recherche des QPV", start, n)
+                res = pending.result()
+                if i + 1 < len(pieces):
+                    pending = pool.submit(self._assign, *pieces[i + 1])
+                columns, counts = self._results(start, stop, res)
+                del res
+                kept.append(counts)
+                yield from csv_chunks(self.names, columns)[1:]
+                del columns
+                pa.default_memory_pool().release_unused()
+        self._summarise(kept)
+        if self.progress:
+            self.progress("Terminé", n, n)
+
+    @property
+    def columns(self) -> list:
+        """Every output column at once (the whole file in memory: for small files)."""
+        columns, counts = self._results(0, self.table.num_rows)
+        self._summarise([counts])
+        return columns
+
+    def _summarise(self, kept: list[dict]) -> None:
+        res = {k: np.concatenate([c[k] for c in kept]) if kept else np.array([], dtype=object)
+               for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}  # fmt: skip
+        self.summary = summarise(self.ref, self.status, self.located, res)
+
+
+def _text(values):
+    """Few distinct values (codes, statuses): a dictionary column, formatted once per value
+    when written (sse_dash.export.tables.csv_cells)."""
+    import pyarrow as pa
+
+    return pa.array(np.asarray(values, dtype=object), pa.string()).dictionary_encode()
+
+
+def _strings(values) -> object:
+    """An Arrow string array of a list of str (None -> empty), from buffers."""
+    import pyarrow as pa
+
+    words = [b"" if v is None else str(v).encode("utf-8") for v in values]
+    offsets = np.zeros(len(words) + 1, dtype=np.int32)
+    offsets[1:] = np.cumsum([len(w) for w in words], dtype=np.int64)
+    return pa.Array.from_buffers(
+        pa.string(), len(words), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(words))]
+    )
+
+
+def _number(values, integer=False):
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values, dtype="float64")
+    finite = np.isfinite(values)
+    validity = None if finite.all() else pa.py_buffer(np.packbits(finite, bitorder="little"))
+    if integer:
+        ints = np.where(finite, values, 0).astype(np.int64)
+        return pa.Array.from_buffers(pa.int64(), len(values), [validity, pa.py_buffer(ints)])
+    return pa.Array.from_buffers(pa.float64(), len(values), [validity, pa.py_buffer(values)])
 
 
 def _numbers(values) -> np.ndarray:
     """parse_numbers for a short list of cells (the mapping proposal's 200 values)."""
-    import pyarrow as pa
+    return _parse(_strings(values))[0]
 
-    text = pa.array(["" if v is None else str(v) for v in values], pa.string())
-    return _parse(text)[0]
+
+# Arrow -> numpy from the buffers: `to_numpy(zero_copy_only=False)` would import pandas.
+def _bits(buf, offset: int, n: int) -> np.ndarray:
+    raw = np.frombuffer(buf, np.uint8)
+    return np.unpackbits(raw, bitorder="little", count=offset + n)[offset:].astype(bool)
+
+
+def _floats(arr) -> np.ndarray:
+    """A float64 Arrow array as a new numpy array, nulls as NaN."""
+    validity, data = arr.buffers()
+    out = np.frombuffer(data, np.float64, len(arr), arr.offset * 8).copy()
+    if arr.null_count:
+        out[~_bits(validity, arr.offset, len(arr))] = np.nan
+    return out
+
+
+def _bools(arr) -> np.ndarray:
+    """A boolean Arrow array as numpy, nulls as False."""
+    validity, data = arr.buffers()
+    out = _bits(data, arr.offset, len(arr))
+    if arr.null_count:
+        out &= _bits(validity, arr.offset, len(arr))
+    return out
 
 
 def _parse(text) -> tuple[np.ndarray, np.ndarray]:
@@ -51,12 +197,14 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     trimmed = pc.utf8_trim_whitespace(text)
     simple = pc.match_substring_regex(trimmed, _SIMPLE)
     values = pc.cast(
-        pc.if_else(simple, pc.replace_substring(trimmed, ",", "."), pa.scalar(None, pa.string())),
+        pc.if_else(
+            simple, pc.replace_substring(trimmed, ",", "."), pa.nulls(len(text), pa.string())
+        ),
         pa.float64(),
     )
-    out = values.to_numpy(zero_copy_only=False).astype("float64", copy=True)
-    blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False).astype(bool)
-    odd = np.flatnonzero(~simple.to_numpy(zero_copy_only=False).astype(bool) & ~blank)
+    out = _floats(values)
+    blank = _bools(pc.equal(trimmed, ""))
+    odd = np.flatnonzero(~_bools(simple) & ~blank)
     if odd.size:  # spaces, thousands separators, words…: the general parser, on these only
         cells = [str(v).strip() for v in text.take(pa.array(odd)).to_pylist()]
         blank[odd] = np.array([c == "" for c in cells], dtype=bool)
@@ -103,6 +251,7 @@ def read(data: bytes, limits: reader.Limits):
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
+    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
     if table.num_rows == 0:
         return None
     if table.num_rows > limits.max_rows:
@@ -128,9 +277,8 @@ def mapping_for(table, names, explicit: mp.ColumnMapping | None) -> mp.ColumnMap
 
 
 def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
-    """engine.run_batch for coordinates, on Arrow columns."""
-    import pyarrow as pa
-
+    """engine.run_batch for coordinates, on Arrow columns: coordinates are read here, the
+    QPV search and the output are done piece by piece by the returned Batch."""
     from sse_dash.qpvcheck import engine
 
     column = dict(zip(names, table.columns, strict=True))
@@ -140,9 +288,15 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     n = table.num_rows
     if progress:
         progress("Lecture des coordonnées", 0, n)
-    a, blank_a = _parse(column[a_name].combine_chunks())
-    b, blank_b = _parse(column[b_name].combine_chunks())
-    lon, lat, status = mp.locate(a, b, blank_a | blank_b)
+    a, b = np.empty(n), np.empty(n)
+    blank = np.empty(n, dtype=bool)
+    for start in range(0, n, 4 * CHUNK_ROWS):  # a piece at a time: Arrow's temporaries stay small
+        stop = min(start + 4 * CHUNK_ROWS, n)
+        a[start:stop], blank_a = _parse(column[a_name].slice(start, stop - start).combine_chunks())
+        b[start:stop], blank_b = _parse(column[b_name].slice(start, stop - start).combine_chunks())
+        blank[start:stop] = blank_a | blank_b
+    lon, lat, status = mp.locate(a, b, blank)
+    del a, b, blank
     notes = []
     swapped = int((status == mp.SWAPPED).sum())
     if swapped:
@@ -152,49 +306,9 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     located = np.isfinite(lon) & np.isfinite(lat)
     if not located.any():
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
-    if progress:
-        progress("Recherche des QPV", 0, n)
-    res = ref.assign_arrays(lon, lat, None, np.zeros(n))
     out_names = engine._result_names(names)
-
-    def text(values):
-        """Few distinct values (codes, statuses): a dictionary column, formatted once per
-        value when written (pyarrow has imported pandas by now: its hash factorize is free)."""
-        import pandas as pd
-
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(list(uniques), pa.string()))
-
-    def number(values, integer=False):
-        values = np.asarray(values, dtype="float64")
-        arr = pa.array(values, mask=~np.isfinite(values))
-        return arr.cast(pa.int64()) if integer else arr
-
-    results = {
-        "statut": text(status),
-        "libelle_geocode": pa.nulls(n, pa.string()),
-        "score": pa.nulls(n, pa.float64()),
-        "type": pa.nulls(n, pa.string()),
-        "lon": number(np.round(lon, 6)),
-        "lat": number(np.round(lat, 6)),
-        "code_commune": text(res["code_commune"]),
-        "en_qpv_2024": text(res["en_qpv_2024"]),
-        "code_qpv": text(res["code_qpv"]),
-        "nom_qpv": text(res["nom_qpv"]),
-        "distance_m": number(res["distance_m"], integer=True),
-        "qpv_le_plus_proche": text(res["qpv_le_plus_proche"]),
-        "a_moins_de_300m": text(res["a_moins_de_300m"]),
-        "qpv_2015": text(res["qpv_2015"]),
-        "precision_localisation": text(np.where(located, pr.LABELS[pr.EXACT], None)),
-        "rayon_precision_m": number(res["rayon_precision_m"], integer=True),
-    }
-    columns = [c.combine_chunks() for c in table.columns]
-    columns += [results[c] for c in engine.RESULT_COLUMNS]
     all_names = list(names) + [out_names[c] for c in engine.RESULT_COLUMNS]
-    if progress:
-        progress("Terminé", n, n)
-    return Batch(all_names, columns, summarise(ref, status, located, res), notes)
+    return Batch(ref, table, all_names, lon, lat, status, notes, progress)
 
 
 def summarise(ref, status, located, res) -> dict:
