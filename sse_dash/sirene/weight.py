@@ -164,10 +164,18 @@ def drop_work_tables(con) -> None:
         con.execute(f"DROP TABLE IF EXISTS {queries.ident(name, (*WORK_TABLES, 'weight_raw'))}")
 
 
-def build(con, sources: pipeline.Sources, *, scope: str | None, france_code: str) -> None:
+def build(
+    con,
+    sources: pipeline.Sources,
+    *,
+    scope: str | None,
+    france_code: str,
+    last_year: int | None = None,
+) -> None:
+    """The three tables from the SIRENE files; `last_year`: the build year by default."""
     try:
         load_base(con, sources, scope)
-        aggregate(con, france_code)
+        aggregate(con, france_code, last_year)
     finally:
         drop_work_tables(con)
 
