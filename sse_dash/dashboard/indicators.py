@@ -265,3 +265,33 @@ def evolution_by_family(
         {"level": territory.level, "code": territory.code},
         identifiers=_perimeter(perimeter),
     )
+
+
+def published_share(con: duckdb.DuckDBPyConnection, territory: Territory) -> dict | None:
+    """INSEE's published share of the SSE in salaried employment (ITDD, 2008 and 2014) of a
+    région or département, with its vintage and publisher; None when it has none. Never mixed
+    with the SIRENE estimates."""
+    if territory.level not in ("region", "departement") or not db.table_exists(con, "ess_share"):
+        return None
+    found = queries.rows(con, "ui_ess_share", {"level": territory.level, "code": territory.code})
+    if not found:
+        return None
+    share_2008, share_2014, _name = found[0]
+    from sse_dash.export import provenance
+
+    rows = [r for r in provenance.provenance_rows(con) if r["role"] == "ess_share"]
+    source = rows[0] if rows else {}
+    return {
+        "share_2008": share_2008,
+        "share_2014": share_2014,
+        "title": source.get("title") or "",
+        "publisher": source.get("publisher") or "INSEE",
+        "vintage": source.get("vintage") or "2008 et 2014",
+    }
+
+
+def source_text(con: duckdb.DuckDBPyConnection) -> str:
+    """« Source : INSEE SIRENE, octobre 2026 » (or the synthetic SIRENE), for captions."""
+    from sse_dash.export import provenance
+
+    return provenance.source_line(provenance.sources_for(con, provenance.SIRENE_ROLES))
