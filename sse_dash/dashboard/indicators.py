@@ -8,6 +8,7 @@ shares are in %. Jobs are an estimate from the size bands (ESTIMATE_LABEL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -290,8 +291,12 @@ def published_share(con: duckdb.DuckDBPyConnection, territory: Territory) -> dic
     }
 
 
-def source_text(con: duckdb.DuckDBPyConnection) -> str:
-    """« Source : INSEE SIRENE, octobre 2026 » (or the synthetic SIRENE), for captions."""
+def sirene_vintage(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, bool]:
+    """When the SIRENE files were retrieved (or generated), and whether they are synthetic:
+    the vintage shown beside the figures."""
     from sse_dash.export import provenance
 
-    return provenance.source_line(provenance.sources_for(con, provenance.SIRENE_ROLES))
+    rows = [r for r in provenance.provenance_rows(con) if r["role"] in provenance.SIRENE_ROLES]
+    days = [r["retrieved_at"] for r in rows if r.get("retrieved_at") is not None]
+    day = max(days).date() if days else None
+    return day, any(r.get("synthetic") is True for r in rows) or provenance.is_synthetic(con)

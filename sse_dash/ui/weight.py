@@ -43,11 +43,12 @@ def perimeter_choice(key: str) -> str:
 def weight_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The weight columns formatted for reading, with French (or English) headers."""
     out = pd.DataFrame({_("Territoire"): frame.get("territoire", frame.get("nom"))})
+    ess, every, part = _("ESS"), _("tous"), _("part de l'ESS")
     for stem, share in ind.MEASURES:
         label = _(MEASURE_LABELS[stem])
-        out[f"{label} — {_('ESS')}"] = [fmt.number(v, lang=lang) for v in frame[f"{stem}_ess"]]
-        out[f"{label} — {_('tous')}"] = [fmt.number(v, lang=lang) for v in frame[f"{stem}_tous"]]
-        out[f"{label} — {_('part de l’ESS')}"] = [fmt.percent(v, lang=lang) for v in frame[share]]
+        out[f"{label} — {ess}"] = [fmt.number(v, lang=lang) for v in frame[f"{stem}_ess"]]
+        out[f"{label} — {every}"] = [fmt.number(v, lang=lang) for v in frame[f"{stem}_tous"]]
+        out[f"{label} — {part}"] = [fmt.percent(v, lang=lang) for v in frame[share]]
     return out
 
 
@@ -92,10 +93,10 @@ def _published_box(territory: Territory, lang: str) -> None:
         )
         st.caption(
             _(
-                "Source : {publisher}, millésimes {vintage}. Statistique publiée (emploi "
-                "salarié au lieu de travail), à ne pas comparer directement aux estimations "
-                "SIRENE ci-dessus."
-            ).format(publisher=pub["publisher"], vintage=pub["vintage"])
+                "Source : INSEE, indicateurs territoriaux de développement durable (ITDD), "
+                "millésimes 2008 et 2014. Statistique publiée (emploi salarié au lieu de "
+                "travail), à ne pas comparer directement aux estimations SIRENE ci-dessus."
+            )
         )
 
 
@@ -218,8 +219,17 @@ def section(territory: Territory, lang: str) -> None:
     )
     w = cache.call(ind.weight, territory, perimeter)
     _kpis(w, lang)
-    source = cache.call(ind.source_text)
-    st.caption(f"{source} — " + _("emplois : estimation à partir des tranches d'effectifs") + ".")
+    day, synthetic = cache.call(ind.sirene_vintage)
+    st.caption(
+        (
+            _("Source : SIRENE synthétique (données fictives), générée le {date}")
+            if synthetic
+            else _("Source : SIRENE (INSEE), fichiers du {date}")
+        ).format(date=fmt.date(day, lang) if day else "–")
+        + " — "
+        + _("emplois : estimation à partir des tranches d'effectifs")
+        + "."
+    )
     refs = [territory, *cache.call(terr.references, territory)]
     frame = cache.call(ind.weights, refs, perimeter)
     st.dataframe(weight_display(frame, lang), hide_index=True)
