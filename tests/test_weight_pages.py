@@ -55,3 +55,52 @@ def test_weight_section_in_english():
     assert "Weight of the SSE" in text
     assert "Published statistic" in text
     assert "Part de l'ESS" not in text
+
+
+# ---------------------------------------------------------------- home page
+from test_app_views import maps  # noqa: E402
+
+from sse_dash.maps import esc  # noqa: E402
+
+
+def test_home_follows_the_chosen_departement():
+    at = run_page(territoire="dep:93")
+    subheaders = [s.value for s in at.subheader]
+    assert "Seine-Saint-Denis (93)" in subheaders
+    assert "France" not in subheaders
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Établissements ESS"] == "120"  # the 93's, not France's 160
+    assert "Part de l'ESS : établissements" in metrics
+    # its sub-territories on the map: EPCI / EPT of the 93 by default, communes on offer
+    level = next(r for r in at.radio if r.label == "Maille")
+    assert level.options == ["EPCI / EPT", "Communes"]
+    (m,) = maps(at)
+    assert '"Plaine Commune : ' in m["script"]
+    assert "Toulouse" not in m["script"]
+    # ranking of the mapped territories, with downloads
+    assert "Classement des territoires" in subheaders
+    table = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    assert "Plaine Commune" in table["Nom"].tolist()
+    assert table["Rang"].tolist() == list(range(1, len(table) + 1))
+    # a clear way back to France
+    at.button(key="home_back_to_france").click().run()
+    assert not at.exception
+    assert "France" in [s.value for s in at.subheader]
+    assert at.query_params["territoire"] in ("fr", ["fr"])
+
+
+def test_home_epci_shows_its_communes_and_maps_the_sse_share():
+    at = run_page(territoire="epci:200057867", indicateur="part_ess_etablissements")
+    level = next(r for r in at.radio if r.label == "Maille")
+    assert level.options == ["Communes"]
+    (m,) = maps(at)
+    assert esc("Part de l'ESS dans les établissements") in m["script"]
+    assert '"Saint-Denis : ' in m["script"]
+    assert "Bobigny" not in m["script"]  # not in Plaine Commune
+
+
+def test_home_epci_level_for_france_in_english():
+    at = run_page(maille="epci", indicateur="part_ess_emplois", lang="en")
+    (m,) = maps(at)
+    assert esc("SSE share of estimated jobs") in m["script"]
+    assert "Ranking of territories" in [s.value for s in at.subheader]

@@ -300,3 +300,47 @@ def sirene_vintage(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, bool
     days = [r["retrieved_at"] for r in rows if r.get("retrieved_at") is not None]
     day = max(days).date() if days else None
     return day, any(r.get("synthetic") is True for r in rows) or provenance.is_synthetic(con)
+
+
+MAP_INDICATORS = {
+    "part_ess_etablissements": N_("Part de l'ESS dans les établissements"),
+    "part_ess_employeurs": N_("Part de l'ESS dans les établissements employeurs"),
+    "part_ess_emplois": N_("Part de l'ESS dans les emplois estimés"),
+}
+# the sub-territories a territory's home map shows: levels offered, the first by default
+SUB_LEVELS = {
+    "france": ("region", "departement", "epci"),
+    "region": ("departement", "epci"),
+    "departement": ("epci", "commune"),
+    "epci": ("commune",),
+    "commune": ("commune",),
+}
+
+
+def map_scope(con: duckdb.DuckDBPyConnection, territory: Territory) -> Territory:
+    """The territory whose sub-territories are mapped: itself, or for a commune its
+    département (a commune has no sub-territory)."""
+    if territory.level == "commune" and territory.dep_code:
+        found = terr.lookup(con, "departement", territory.dep_code)
+        if found is not None:
+            return found
+    return territory
+
+
+def choropleth(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    within: Territory | None = None,
+    perimeter: str | None = None,
+) -> pd.DataFrame:
+    """Areas of `level` inside `within` (sse.choropleth: counts, rates, geometry) with the
+    SSE shares of establishments, employer establishments and estimated jobs."""
+    from sse_dash.dashboard import sse
+
+    inside = None if within is None or within.level == "france" else within
+    frame = sse.choropleth(con, level, within=inside)
+    shares = level_table(con, level, inside, perimeter)[
+        ["code", "etablissements_tous", "employeurs_tous", "emplois_estimes_tous"]
+        + [share for _, share in MEASURES]
+    ]
+    return frame.merge(shares, on="code", how="left")
