@@ -104,3 +104,11 @@ def test_home_epci_level_for_france_in_english():
     (m,) = maps(at)
     assert esc("SSE share of estimated jobs") in m["script"]
     assert "Ranking of territories" in [s.value for s in at.subheader]
+
+
+def test_sources_page_explains_the_evolution():
+    at = run_page(pages.script("sources"))
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Ce que cette reconstitution ne dit pas" in text
+    at = run_page(pages.script("sources"), lang="en")
+    assert "What this reconstruction cannot say" in "\n".join(m.value for m in at.markdown)

@@ -245,3 +245,60 @@ def section(territory: Territory, lang: str) -> None:
         _sectors(territory, perimeter, lang)
     with c2:
         _evolution(territory, perimeter, lang)
+
+
+def sources_section(lang: str) -> None:
+    """« Données & sources »: how the weight and the evolution are computed, what the
+    evolution cannot say, and the sector groups (docs/indicators.md)."""
+    st.header(_("Poids et évolution de l'ESS"))
+    st.markdown(
+        _(
+            "**Poids de l'ESS.** Établissements actifs, établissements employeurs et emplois "
+            "estimés de l'ESS rapportés à ceux de **tous** les établissements SIRENE du "
+            "territoire, agrégés à la construction de la base (aucun établissement hors ESS "
+            "n'y est conservé). Les emplois sont une estimation à partir des tranches "
+            "d'effectifs (milieu de chaque tranche), pas une statistique publiée."
+        )
+    )
+    st.markdown(
+        _(
+            "**Évolution depuis 2010.** Reconstituée à partir du seul fichier stock SIRENE : "
+            "date de création de chaque établissement et, pour un établissement fermé, date de "
+            "début de sa dernière période (sa fermeture). Les actifs au 1er janvier de l'année "
+            "N+1 égalent exactement ceux de l'année N, plus les créations, moins les "
+            "fermetures de l'année N."
+        )
+    )
+    st.markdown(
+        _(
+            "**Ce que cette reconstitution ne dit pas.** Le fichier stock ne garde que le "
+            "dernier état de chaque établissement : son histoire avant ce dernier changement "
+            "(fermeture puis réouverture, déménagement, changement de catégorie juridique ou "
+            "d'indicateur ESS) n'y est pas. La commune, la catégorie juridique, l'indicateur "
+            "ESS, l'activité et la tranche d'effectifs sont ceux d'aujourd'hui, appliqués au "
+            "passé ; les établissements fermés absents du fichier ne sont pas comptés ; "
+            "l'évolution compte des établissements, pas des emplois ; elle n'existe pas pour "
+            "un QPV (le QPV d'un établissement fermé n'est pas connu)."
+        )
+    )
+    st.markdown(
+        _(
+            "**Périmètre.** Par défaut, l'indicateur ESS de l'INSEE "
+            "(economieSocialeSolidaireUniteLegale = O) ; au choix, le périmètre statutaire : "
+            "associations, coopératives, mutuelles et fondations d'après leur catégorie "
+            "juridique, quel que soit l'indicateur."
+        )
+    )
+    from sse_dash.sirene.weight import SECTOR_GROUPS
+
+    table = pd.DataFrame(
+        {
+            _("Secteur"): [_(label) for _code, label, _divs in SECTOR_GROUPS],
+            _("Divisions NAF rév. 2"): [
+                ", ".join(divs) if divs else _("toutes les autres")
+                for _c, _l, divs in SECTOR_GROUPS
+            ],
+        }
+    )
+    with st.expander(_("Regroupement des secteurs (observatoires de l'ESS)")):
+        widgets.table(table, "sector_groups", lang=lang)
