@@ -220,5 +220,6 @@ def lines(
             lang=lang,
             xaxis={"title": None, "type": "category"},
             yaxis={"title": y_label},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         ),
     )

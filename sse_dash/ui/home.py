@@ -94,7 +94,8 @@ def ranking(level: str, scope: Territory, level_label: str, lang: str) -> None:
         for col, label in headers.items()
         if col not in ("code", "nom", "rang")
     }
-    st.dataframe(shown.round(1), hide_index=True, column_config=config, height=360)
+    height = min(420, 35 * (len(shown) + 1) + 3)
+    st.dataframe(shown.round(1), hide_index=True, column_config=config, height=height)
     downloads.table_downloads(
         frame,
         f"home_ranking_{level}",

@@ -723,7 +723,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "weight",
         "Poids et évolution de l'ESS (tous établissements SIRENE)",
-        reads=sirene_step.ROLES,
+        reads=(),  # the SIRENE files the « sirene » step obtained (builder.sirene_sources)
         writes=("agg_weight", "agg_evolution", "ref_sector_groups"),
         run=_weight,
     ),
