@@ -112,3 +112,13 @@ def test_sources_page_explains_the_evolution():
     assert "Ce que cette reconstitution ne dit pas" in text
     at = run_page(pages.script("sources"), lang="en")
     assert "What this reconstruction cannot say" in "\n".join(m.value for m in at.markdown)
+
+
+def test_compare_shows_the_weight_of_each_territory():
+    at = run_page(pages.script("compare"), territoire="dep:93", comparer="dep:93,dep:75")
+    assert "Poids de l'ESS" in [s.value for s in at.subheader]
+    table = next(
+        d.value for d in at.dataframe if "Établissements — part de l'ESS" in d.value.columns
+    )
+    assert table["Territoire"].tolist()[:2] == ["Seine-Saint-Denis (93)", "Paris (75)"]
+    assert "France" in table["Territoire"].tolist()

@@ -302,3 +302,40 @@ def sources_section(lang: str) -> None:
     )
     with st.expander(_("Regroupement des secteurs (observatoires de l'ESS)")):
         widgets.table(table, "sector_groups", lang=lang)
+
+
+def compare_section(territories: list[Territory], reference: Territory, lang: str) -> None:
+    """« Comparer »: the weight of the SSE in each compared territory, its reference and
+    France (INSEE perimeter unless the URL says otherwise)."""
+    if not cache.call(ind.available) or not territories:
+        return
+    st.subheader(_("Poids de l'ESS"))
+    perimeter = perimeter_choice("cmp_weight_perimeter")
+    france = cache.call(terr.france)
+    shown = list(dict.fromkeys([*territories, reference, france]))
+    frame = cache.call(ind.weights, shown, perimeter)
+    st.dataframe(weight_display(frame, lang), hide_index=True)
+    downloads.table_downloads(frame, "cmp_weight", {"title": _("Poids de l'ESS")}, lang=lang)
+    cols = st.columns(3)
+    for col, (stem, share) in zip(cols, ind.MEASURES, strict=True):
+        fig = charts.hbar(
+            frame,
+            label="territoire",
+            value=share,
+            title=_("Part de l'ESS : {what}").format(what=_(MEASURE_LABELS[stem]).lower()),
+            lang=lang,
+            percent=True,
+        )
+        table = pd.DataFrame(
+            {
+                _("Territoire"): frame["territoire"],
+                _("ESS"): [fmt.number(v, lang=lang) for v in frame[f"{stem}_ess"]],
+                _("Tous"): [fmt.number(v, lang=lang) for v in frame[f"{stem}_tous"]],
+                _("Part de l'ESS"): [fmt.percent(v, lang=lang) for v in frame[share]],
+            }
+        )
+        with col:
+            widgets.chart(fig, f"cmp_weight_{stem}", table, lang=lang)
+    st.caption(
+        _("Emplois : estimation à partir des tranches d'effectifs. Détail sur la page Territoire.")
+    )
