@@ -269,3 +269,19 @@ def test_cli_errors_in_french(wh, tmp_path, capsys, args, message):
     assert cli.main(["export", *args, "--out", str(out), "--warehouse", str(wh)]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_briefing_pack_has_the_weight_and_evolution_slides(con):
+    from sse_dash.export import brief
+
+    data = brief.collect(con, "dep:93")
+    titles = [s.title for s in brief.sections(data)]
+    assert "Poids de l'ESS dans l'économie locale" in titles
+    assert "Évolution des établissements de l'ESS depuis 2010" in titles
+    table = next(s.table for s in brief.sections(data) if s.title.startswith("Poids"))
+    assert list(table.columns) == [
+        "Part de l'ESS dans les…",
+        "Seine-Saint-Denis (93)",
+        "Île-de-France",
+        "France",
+    ]
