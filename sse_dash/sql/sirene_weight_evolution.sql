@@ -17,17 +17,23 @@ WITH b AS (
             $first_year - 1), $last_year) END AS fy
     FROM weight_base
 ),
-flows AS (
-    SELECT level, code, sse_insee, sse_statut, family, cy, fy, count(*) AS n
-    FROM (
-        SELECT 'france' AS level, $france_code AS code, * FROM b
-        UNION ALL SELECT 'region', reg_code, * FROM b WHERE reg_code IS NOT NULL
-        UNION ALL SELECT 'departement', dep_code, * FROM b WHERE dep_code IS NOT NULL
-        UNION ALL SELECT 'epci', epci_code, * FROM b WHERE epci_code IS NOT NULL
-        UNION ALL SELECT 'epci', ept_code, * FROM b WHERE ept_code IS NOT NULL
-        UNION ALL SELECT 'commune', commune_code, * FROM b WHERE commune_code IS NOT NULL
-    )
+by_commune AS (
+    SELECT commune_code, reg_code, dep_code, epci_code, ept_code, sse_insee, sse_statut, family,
+        cy, fy, count(*) AS n
+    FROM b
     WHERE fy IS NULL OR fy >= $first_year
+    GROUP BY ALL
+),
+flows AS (
+    SELECT level, code, sse_insee, sse_statut, family, cy, fy, sum(n) AS n
+    FROM (
+        SELECT 'france' AS level, $france_code AS code, * FROM by_commune
+        UNION ALL SELECT 'region', reg_code, * FROM by_commune WHERE reg_code IS NOT NULL
+        UNION ALL SELECT 'departement', dep_code, * FROM by_commune WHERE dep_code IS NOT NULL
+        UNION ALL SELECT 'epci', epci_code, * FROM by_commune WHERE epci_code IS NOT NULL
+        UNION ALL SELECT 'epci', ept_code, * FROM by_commune WHERE ept_code IS NOT NULL
+        UNION ALL SELECT 'commune', commune_code, * FROM by_commune WHERE commune_code IS NOT NULL
+    )
     GROUP BY ALL
 ),
 years AS (SELECT range AS year FROM range($first_year, $last_year + 1))
