@@ -131,16 +131,21 @@ else:
     bounds = cache.call(terr.bounds, scope) if scope.level != "france" else None
     legend = indicator_labels[indicator]
     share = indicator in ("share_qpv", *indicators.MAP_INDICATORS)
-    m = mapviews.choropleth_map(
-        areas,
-        indicator,
-        legend_title=legend,
-        percent=share,
-        decimals=1 if indicator == "per10k" else 0,
-        bounds=bounds,
-        lang=lang,
-    )
-    show_map(m, key=f"home_map_{scope.key}_{level}_{indicator}", height=520)
+    if areas.empty:
+        st.info(
+            t("Aucun territoire de ce niveau à cartographier ici : choisissez une autre maille.")
+        )
+    else:
+        m = mapviews.choropleth_map(
+            areas,
+            indicator,
+            legend_title=legend,
+            percent=share,
+            decimals=1 if indicator == "per10k" else 0,
+            bounds=bounds,
+            lang=lang,
+        )
+        show_map(m, key=f"home_map_{scope.key}_{level}_{indicator}", height=520)
     if scope.level == "france":
         st.caption(
             t(

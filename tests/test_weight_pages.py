@@ -122,3 +122,9 @@ def test_compare_shows_the_weight_of_each_territory():
     )
     assert table["Territoire"].tolist()[:2] == ["Seine-Saint-Denis (93)", "Paris (75)"]
     assert "France" in table["Territoire"].tolist()
+
+
+def test_home_level_without_any_area_says_so():
+    # Paris: its only EPCI (the Métropole du Grand Paris) is drawn as its EPT elsewhere
+    at = run_page(territoire="dep:75", maille="epci")
+    assert "Aucun territoire de ce niveau" in "\n".join(i.value for i in at.info)
