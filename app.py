@@ -3,9 +3,9 @@
 import streamlit as st
 
 from sse_dash import charts, fmt, style
-from sse_dash.dashboard import mapviews, points, qpv, sse
+from sse_dash.dashboard import indicators, mapviews, points, qpv, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, home, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.page import page_setup
@@ -31,9 +31,20 @@ if not ctx.sirene:
         )
     )
 else:
-    france = cache.call(terr.france)
-    k = cache.call(sse.kpis, france)
-    st.subheader(t("France"))
+    territory = ctx.territory
+    weights_ok = cache.call(indicators.available)
+    if territory.level == "france":
+        st.subheader(t("France"))
+    else:
+        c1, c2 = st.columns([3, 1])
+        c1.subheader(territory.label)
+        c2.button(
+            t("← Revenir à la France"),
+            key="home_back_to_france",
+            on_click=home.back_to_france,
+            help=t("Afficher de nouveau la France entière."),
+        )
+    k = cache.call(sse.kpis, territory)
     widgets.kpis(
         [
             (t("Établissements ESS"), fmt.number(k["establishments"], lang=lang), None),
@@ -61,51 +72,81 @@ else:
     )
     if k["qpv_uncertain"]:
         st.caption(sse.uncertain_note(k, lang))
+    if territory.level != "france":
+        references = cache.call(terr.references, territory)
+        ref_rows = [(territory, k)] + [(r, cache.call(sse.kpis, r)) for r in references]
+        widgets.data_table(
+            points.reference_table(ref_rows, lang),
+            lang,
+            label="Comparer avec le territoire parent et la France",
+        )
+    if weights_ok:
+        home.weight_summary(territory, lang)
 
     st.subheader(t("Carte"))
+    scope = cache.call(indicators.map_scope, territory)
+    indicator_labels = {code: t(label) for code, label in sse.INDICATORS.items()}
+    if weights_ok:
+        indicator_labels.update(
+            {code: t(label) for code, label in indicators.MAP_INDICATORS.items()}
+        )
+    level_names = {
+        "region": t("Régions"),
+        "departement": t("Départements"),
+        "epci": t("EPCI / EPT"),
+        "commune": t("Communes"),
+    }
+    levels = {lv: level_names[lv] for lv in indicators.SUB_LEVELS[scope.level]}
     c1, c2 = st.columns(2)
     with c1:
         indicator = widgets.url_choice(
             st.radio,
             t("Indicateur"),
-            {code: t(label) for code, label in sse.INDICATORS.items()},
+            indicator_labels,
             param=S.QP_INDICATOR,
             default="count",
             key="home_indicator",
             ignored=ignored,
-            horizontal=True,
         )
-    dep = ctx.territory.dep_code if ctx.territory.level != "region" else None
-    levels = {"region": t("Régions"), "departement": t("Départements")}
-    if dep:  # commune maps only within one département (35 000 communes are too heavy)
-        levels["commune"] = f"{t('Communes')} ({dep})"
     with c2:
         level = widgets.url_choice(
             st.radio,
             t("Maille"),
             levels,
             param=S.QP_MAP_LEVEL,
-            default="region",
+            default=next(iter(levels)),
             key="home_level",
             ignored=ignored,
             horizontal=True,
         )
     widgets.ignored_params(ignored, lang)
-    dep_territory = cache.call(terr.lookup, "departement", dep) if level == "commune" else None
-    areas = cache.call(sse.choropleth, level, within=dep_territory)
-    bounds = cache.call(terr.bounds, dep_territory) if dep_territory is not None else None
-    legend = t(sse.INDICATORS[indicator])
-    m = mapviews.choropleth_map(
-        areas,
-        indicator,
-        legend_title=legend,
-        percent=indicator == "share_qpv",
-        decimals=1 if indicator == "per10k" else 0,
-        bounds=bounds,
-        lang=lang,
-    )
-    show_map(m, key=f"home_map_{level}_{indicator}_{dep}", height=520)
-    if level != "commune":
+    if scope.level != "france":
+        st.caption(
+            t("Territoires de {name} : {what}.").format(name=scope.label, what=levels[level])
+        )
+    if weights_ok:
+        areas = cache.call(indicators.choropleth, level, scope)
+    else:
+        areas = cache.call(sse.choropleth, level, within=None if scope.level == "france" else scope)
+    bounds = cache.call(terr.bounds, scope) if scope.level != "france" else None
+    legend = indicator_labels[indicator]
+    share = indicator in ("share_qpv", *indicators.MAP_INDICATORS)
+    if areas.empty:
+        st.info(
+            t("Aucun territoire de ce niveau à cartographier ici : choisissez une autre maille.")
+        )
+    else:
+        m = mapviews.choropleth_map(
+            areas,
+            indicator,
+            legend_title=legend,
+            percent=share,
+            decimals=1 if indicator == "per10k" else 0,
+            bounds=bounds,
+            lang=lang,
+        )
+        show_map(m, key=f"home_map_{scope.key}_{level}_{indicator}", height=520)
+    if scope.level == "france":
         st.caption(
             t(
                 "Outre-mer : valeurs dans le tableau « Voir les données ». Pour la carte des "
@@ -140,10 +181,12 @@ else:
         .round(2),
         lang,
     )
+    if weights_ok:
+        home.ranking(level, scope, levels[level], lang)
 
     c1, c2 = st.columns(2)
     with c1:
-        fam = cache.call(sse.breakdown, france, "family", lang=lang)
+        fam = cache.call(sse.breakdown, territory, "family", lang=lang)
         fig = charts.hbar(
             fam,
             label="label",
@@ -152,9 +195,15 @@ else:
             lang=lang,
             color=style.family_colours(fam["code"]),
         )
-        widgets.chart(fig, "home_families", points.breakdown_table(fam, lang), lang=lang)
+        widgets.chart(
+            fig,
+            "home_families",
+            points.breakdown_table(fam, lang),
+            lang=lang,
+            meta={"title": t("Familles de l'ESS"), "territory": territory.label},
+        )
     with c2:
-        sec = cache.call(sse.breakdown, france, "naf_section", lang=lang).head(12)
+        sec = cache.call(sse.breakdown, territory, "naf_section", lang=lang).head(12)
         fig = charts.hbar(
             sec,
             label="label",
@@ -163,7 +212,13 @@ else:
             lang=lang,
             color=style.SECTOR_COLOUR,
         )
-        widgets.chart(fig, "home_sectors", points.breakdown_table(sec, lang), lang=lang)
+        widgets.chart(
+            fig,
+            "home_sectors",
+            points.breakdown_table(sec, lang),
+            lang=lang,
+            meta={"title": t("Secteurs d'activité (sections NAF)"), "territory": territory.label},
+        )
 
 st.subheader(t("Nombre de QPV par région"))
 widgets.kpis(

@@ -24,6 +24,8 @@ BENCHES: list[tuple[str, str, dict]] = [
     ("sirene", "benchmarks.sirene:bench_assignment", {"n_points": 1_000_000}),
     ("sirene", "benchmarks.sirene:bench_build", {"scale": "1/10"}),
     ("sirene", "benchmarks.sirene:bench_build", {"scale": "national"}),
+    ("weight", "benchmarks.weight:bench_weight", {"scale": "1/10"}),
+    ("weight", "benchmarks.weight:bench_weight", {"scale": "national"}),
     ("pages", "benchmarks.pages:bench_pages", {}),
     ("browser", "benchmarks.pages:bench_browser_paint", {"n_points": 50_000}),
     ("export", "benchmarks.exports:bench_exports", {}),

@@ -6,7 +6,7 @@ import streamlit as st
 from sse_dash import charts, fmt, i18n, style
 from sse_dash.dashboard import layers, mapviews, points, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, downloads, widgets
+from sse_dash.ui import cache, downloads, weight, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.markdown import md
@@ -176,6 +176,8 @@ with c2:
         years.rename(columns={"year": t("Année"), "establishments": t("Établissements")}),
         lang=lang,
     )
+
+weight.section(territory, lang)
 
 st.subheader(t("Carte"))
 layer_ignored: list[str] = []

@@ -7,7 +7,7 @@ from sse_dash import charts, i18n
 from sse_dash import params as url
 from sse_dash.dashboard import compare, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, weight, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
@@ -111,3 +111,5 @@ for i, (col, french_label, percent, _) in enumerate(compare.INDICATORS):
             ),
             lang=lang,
         )
+
+weight.compare_section(territories, reference, lang)

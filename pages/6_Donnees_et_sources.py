@@ -3,7 +3,7 @@
 import streamlit as st
 
 from sse_dash.dashboard import sources, warehouse
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, weight, widgets
 from sse_dash.ui.data_admin import update_section
 from sse_dash.ui.page import page_setup
 
@@ -48,6 +48,8 @@ for title, body in sources.definitions(lang):
 for i, (title, frame) in enumerate(sources.definition_tables(lang)):
     with st.expander(title):
         widgets.table(frame, f"definitions_{i}", lang=lang)
+
+weight.sources_section(lang)
 
 st.header(t("Mise à jour"))
 update_section(ctx.meta.get("built_at"), lang)

@@ -185,3 +185,43 @@ def columns(
             yaxis={"title": y_label},
         ),
     )
+
+
+def lines(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    series: Sequence[tuple[str, str]],
+    title: str | None = None,
+    y_label: str = "",
+    lang: str = "fr",
+    colors: Sequence[str] | None = None,
+    decimals: int = 0,
+) -> go.Figure:
+    """One line per (column, legend name) of `series` over `x` (e.g. years): index 100
+    curves, counts by family."""
+    traces = []
+    for i, (col, name) in enumerate(series):
+        values = pd.to_numeric(df[col], errors="coerce")
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": [str(v) for v in df[x]],
+            "y": [None if pd.isna(v) else float(v) for v in values],
+            "name": name,
+            "text": [fmt.number(v, decimals, lang) for v in values],
+            "hovertemplate": f"{name} — %{{x}} : %{{text}}<extra></extra>",
+        }
+        if colors is not None:
+            trace["line"] = {"color": colors[i % len(colors)]}
+        traces.append(trace)
+    return figure(
+        traces,
+        layout(
+            title=title,
+            lang=lang,
+            xaxis={"title": None, "type": "category"},
+            yaxis={"title": y_label},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        ),
+    )

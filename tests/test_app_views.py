@@ -202,7 +202,7 @@ def test_compare_from_url():
         len(
             [e for e in _walk(at.main) if type(getattr(e, "proto", None)).__name__ == "PlotlyChart"]
         )
-        == 10
+        == 10 + 3  # the indicators, then the weight of the SSE (sse_dash.ui.weight)
     )
 
 

@@ -385,6 +385,10 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
     con.execute(
         "CREATE TABLE ess_share (level VARCHAR, code VARCHAR, name VARCHAR, share_2014 DOUBLE, share_2008 DOUBLE)"
     )
+    con.execute(
+        "INSERT INTO ess_share VALUES ('departement', '93', 'Seine-Saint-Denis', 5.64, 5.26), "
+        "('region', '11', 'Île-de-France', 7.1, 6.9)"
+    )
     if not sirene:
         return
     for name, frame in mappings.ref_frames().items():
@@ -418,3 +422,9 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
         for lvl, col in parts
     ]
     con.execute("CREATE TABLE agg_territory AS " + " UNION ALL ".join(selects))
+    import tempfile
+
+    import weight_fixture
+
+    with tempfile.TemporaryDirectory() as folder:
+        weight_fixture.add_weight_tables(con, Path(folder))

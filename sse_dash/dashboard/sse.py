@@ -42,8 +42,12 @@ INDICATORS = {
     "per10k": "Pour 10 000 habitants",
     "share_qpv": "Part en QPV",
 }
-CHOROPLETH_LEVELS = ("region", "departement", "commune")
-_GEOMETRIES = {"region": "ui_geom_regions", "departement": "ui_geom_departements"}
+CHOROPLETH_LEVELS = ("region", "departement", "epci", "commune")
+_GEOMETRIES = {
+    "region": "ui_geom_regions",
+    "departement": "ui_geom_departements",
+    "epci": "ui_geom_epci",
+}
 
 
 def size_class_labels(lang: str = "fr") -> dict[str, str]:
@@ -430,7 +434,8 @@ def choropleth(
     con: duckdb.DuckDBPyConnection, level: str, *, within: Territory | None = None
 ) -> pd.DataFrame:
     """Areas of `level` with counts and rates (areas without any establishment get 0):
-    régions, départements (of a région when `within` is one), or the communes of `within`
+    régions, départements (of a région when `within` is one), EPCI (of a région or a
+    département), or the communes of `within`
     (never of all France: 35,000 communes are too heavy to draw)."""
     if level not in CHOROPLETH_LEVELS:
         raise ValueError(level)
@@ -441,8 +446,10 @@ def choropleth(
         agg = queries.df(con, "ui_agg_communes", terr.filter_params(within))
     else:
         reg = within.code if within is not None and within.level == "region" else None
-        geoms = queries.df(con, _GEOMETRIES[level], {"reg": reg})
-        agg = queries.df(con, "ui_agg_level", {"level": level, "reg": reg})
+        dep = within.code if within is not None and within.level == "departement" else None
+        params = {"reg": reg, "dep": dep} if level == "epci" else {"reg": reg}
+        geoms = queries.df(con, _GEOMETRIES[level], params)
+        agg = queries.df(con, "ui_agg_level", {"level": level, "reg": reg, "dep": dep})
     frame = geoms.merge(agg, on="code", how="left")
     for col in (
         "establishments",

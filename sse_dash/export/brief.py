@@ -72,6 +72,7 @@ class BriefData:
     sources: list[str]
     synthetic: bool
     generated: dt.date
+    weight: list[Section] = field(default_factory=list)  # weight_sections()
 
     @property
     def compared(self) -> list[Territory]:
@@ -128,6 +129,7 @@ def collect(
         sources=sources,
         synthetic=provenance.is_synthetic(con),
         generated=today or dt.date.today(),
+        weight=weight_sections(con, territory),
     )
 
 
@@ -358,6 +360,7 @@ def sections(brief: BriefData) -> list[Section]:
             f"{SYNTHETIC_NOTICE} : les établissements de ce document sont générés pour "
             "la démonstration et ne décrivent aucune structure réelle.",
         ]
+    out += brief.weight
     out.append(Section("text", "Sources et définitions", lines=lines))
     return out
 
@@ -601,3 +604,71 @@ def build_brief_bytes(
         path = Path(tmp) / f"note.{fmt_name}"
         build_brief(con, territory, path)
         return path.read_bytes()
+
+
+# --- weight and evolution of the SSE (sse_dash.dashboard.indicators) -------------------------
+
+
+def _draw_index(evo: pd.DataFrame) -> Callable[[Axes], None]:
+    def draw(ax: Axes) -> None:
+        years = evo["annee"].astype(int).tolist()
+        ax.plot(years, evo["indice_ess"], marker="o", color=style.BAR_COLOUR, label="ESS")
+        ax.plot(years, evo["indice_tous"], marker="o", color="#888888", label="Tous établissements")
+        ax.axhline(100, color="#cccccc", linewidth=0.8)
+        ax.set_ylabel(f"Indice (100 en {years[0]})", fontsize=9)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v)))
+        ax.legend(frameon=False, fontsize=9)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+    return draw
+
+
+def weight_sections(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Section]:
+    """The weight slide (SSE share of establishments, employer establishments and estimated
+    jobs, with the parent and France) and the evolution slide (index 100); none when the
+    warehouse predates the weight tables."""
+    from sse_dash.dashboard import indicators as ind
+
+    if not ind.available(con):
+        return []
+    compared = [territory, *terr.references(con, territory)]
+    frame = ind.weights(con, compared, ind.DEFAULT_PERIMETER)
+    rows = []
+    for stem, share, label in (
+        ("etablissements", "part_ess_etablissements", "établissements actifs"),
+        ("employeurs", "part_ess_employeurs", "établissements employeurs"),
+        ("emplois_estimes", "part_ess_emplois", "emplois estimés"),
+    ):
+        row = {"Part de l'ESS dans les…": label}
+        for _i, r in frame.iterrows():
+            row[r["territoire"]] = (
+                f"{fmt.percent(r[share])} ({fmt.number(r[f'{stem}_ess'])} sur "
+                f"{fmt.number(r[f'{stem}_tous'])})"
+            )
+        rows.append(row)
+    out = [
+        Section(
+            "table",
+            "Poids de l'ESS dans l'économie locale",
+            subtitle=territory.label,
+            table=pd.DataFrame(rows),
+            note="Tous les établissements actifs de SIRENE ; ESS : indicateur ESS de l'INSEE. "
+            "Emplois : estimation à partir des tranches d'effectifs.",
+        )
+    ]
+    evo = ind.evolution(con, territory, ind.DEFAULT_PERIMETER)
+    if not evo.empty and evo["etablissements_ess_actifs_1er_janvier"].iloc[0] > 0:
+        first, last = int(evo["annee"].iloc[0]), int(evo["annee"].iloc[-1])
+        out.append(
+            Section(
+                "chart",
+                f"Évolution des établissements de l'ESS depuis {first}",
+                subtitle=f"{territory.label} — actifs au 1er janvier, indice 100 en {first}",
+                draw=_draw_index(evo),
+                note=f"Reconstitution à partir des dates de création et de fermeture du fichier "
+                f"stock SIRENE ({first}–{last}) ; l'histoire d'un établissement avant son dernier "
+                "changement d'état n'y figure pas.",
+            )
+        )
+    return out

@@ -315,8 +315,9 @@ def _synthetic_sources(con, ctx) -> tuple[pipeline.Sources, list[dict]]:
     )
 
 
-def run(con, catalog, ctx) -> None:
-    """Build establishments, ref_* and agg_territory into `con` (see module docstring)."""
+def run(con, catalog, ctx) -> pipeline.Sources:
+    """Build establishments, ref_* and agg_territory into `con` (see module docstring);
+    returns the SIRENE sources read (the weight step reads the same files)."""
     present = [r for r in ROLES if catalog is not None and catalog.by_role(r)]
     if present and len(present) != len(ROLES):
         missing = ", ".join(r for r in ROLES if r not in present)
@@ -351,6 +352,7 @@ def run(con, catalog, ctx) -> None:
     set_meta(con, "sirene_synthetic", "true" if synthetic else "false")
     set_meta(con, "sirene_employers_only", "true" if _opt(ctx, "employers_only") else "false")
     set_meta(con, "sirene_scope", _opt(ctx, "scope") or "")
+    return sources
 
 
 def _read_failure(catalog, sources: pipeline.Sources, exc: Exception) -> str:

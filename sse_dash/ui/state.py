@@ -20,6 +20,8 @@ QP_REFERENCE = "reference"  # parent | france
 QP_DISTANCE = "distance"  # metres for the proximity questions
 QP_QUESTION = "question"  # proximity question id
 QP_GEOGRAPHY = "geographie"  # 2024 | 2015
+QP_PERIMETER = "perimetre"  # insee | statut (perimeter of the SSE in the weight indicators)
+QP_WEIGHT_MEASURE = "mesure"  # etablissements | employeurs | emplois_estimes
 
 # ---------------------------------------------------------------- session state
 SESSION_LANG = "sse_lang"

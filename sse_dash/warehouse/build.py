@@ -51,7 +51,8 @@ from sse_dash.warehouse.readers import (
 # 4: QPV status oui / non / incertain (establishments, third places, PTCE), location precision,
 #    activity nomenclature, INSEE's zone codes and qualities, agg_territory.qpv_uncertain,
 #    third places found in several sources
-SCHEMA_VERSION = "4"
+# 5: agg_weight, agg_evolution, ref_sector_groups (all establishments, SSE or not)
+SCHEMA_VERSION = "5"
 TMP_SUFFIX = ".tmp"
 INDICATOR_COLUMNS = (
     "population",
@@ -632,7 +633,24 @@ class Step:
 
 
 def _sirene(builder: _Builder) -> None:
-    sirene_step.run(builder.con, builder.catalog, builder.ctx)
+    builder.sirene_sources = sirene_step.run(builder.con, builder.catalog, builder.ctx)
+
+
+def _weight(builder: _Builder) -> None:
+    """Aggregates of all establishments (SSE or not) from the files the SIRENE step read."""
+    from sse_dash.sirene import aggregates, weight
+
+    sources = getattr(builder, "sirene_sources", None)
+    if sources is None:
+        return
+    if builder.ctx.progress is not None:
+        builder.ctx.progress("SIRENE : poids et évolution de l'ESS (tous établissements)", 0, None)
+    weight.build(
+        builder.con,
+        sources,
+        scope=(builder.ctx.options or {}).get("scope"),
+        france_code=aggregates.france_code(builder.con),
+    )
 
 
 # The build, in order. Steps before the first `publish_before` one are the geography.
@@ -701,6 +719,13 @@ STEPS: tuple[Step, ...] = (
         ),
         run=_sirene,
         publish_before=True,
+    ),
+    Step(
+        "weight",
+        "Poids et évolution de l'ESS (tous établissements SIRENE)",
+        reads=(),  # the SIRENE files the « sirene » step obtained (builder.sirene_sources)
+        writes=("agg_weight", "agg_evolution", "ref_sector_groups"),
+        run=_weight,
     ),
 )
 # Written by the build itself around its steps.

@@ -1,0 +1,2 @@
+-- First and last year of the evolution series.
+SELECT min(year), max(year) FROM agg_evolution
