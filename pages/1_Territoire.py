@@ -116,6 +116,8 @@ widgets.data_table(
     lang,
     label="Comparer avec le territoire parent et la France",
 )
+st.subheader(t("Dossier de synthèse et carte"))
+downloads.briefing_downloads(territory, "ter", lang=lang)
 
 c1, c2 = st.columns(2)
 with c1:

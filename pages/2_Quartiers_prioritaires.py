@@ -7,7 +7,7 @@ import streamlit as st
 from sse_dash import charts, fmt, i18n
 from sse_dash.dashboard import mapviews, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, downloads, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.page import page_setup
@@ -191,6 +191,12 @@ if record:
         lang=lang,
     )
     show_map(m, key=f"qpv_detail_map_{record['code']}", height=480)
+    qpv_territory = (
+        cache.call(terr.lookup, "qpv", record["code"]) if record["geography"] == "2024" else None
+    )
+    if qpv_territory is not None:
+        st.markdown("#### " + t("Dossier de synthèse et carte du quartier"))
+        downloads.briefing_downloads(qpv_territory, "qpv_detail", lang=lang)
     if not other.empty:
         st.markdown(t("**Géographies 2015 et 2024**"))
         widgets.table(qpv.overlap_table(other, record["geography"], lang), "qpv_overlap", lang=lang)

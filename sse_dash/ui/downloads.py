@@ -211,15 +211,17 @@ def establishment_downloads(territory, filters, total: int, key: str, *, lang: s
     )
 
 
-def map_downloads(territory: str, key: str, *, lang: str = "fr") -> None:
-    """Static map (PNG / PDF) of a territory id such as « dep:93 », drawn without tiles."""
+def map_downloads(territory: str, key: str, *, lang: str = "fr", label: str = "") -> None:
+    """Static map (PNG / SVG / PDF) of a territory id such as « dep:93 », drawn without tiles;
+    the file is named after the territory's `label` when given."""
     from sse_dash.export import static_map
 
     con = _connection()
     if con is None:
         return
-    cols = st.columns(2)
-    for col, fmt in zip(cols, ("png", "pdf"), strict=True):
+    name = slug(f"carte {label or territory}")
+    cols = st.columns(len(IMAGE_FORMATS))
+    for col, fmt in zip(cols, IMAGE_FORMATS, strict=True):
 
         def make(fmt=fmt) -> bytes:
             return static_map.static_map(con, territory, fmt)
@@ -227,12 +229,34 @@ def map_downloads(territory: str, key: str, *, lang: str = "fr") -> None:
         col.download_button(
             i18n.tf("Carte {format}", lang, format=fmt.upper()),
             data=make,
-            file_name=f"carte-{slug(territory)}.{fmt}",
+            file_name=f"{name}.{fmt}",
             mime=MIME[fmt],
             key=f"dl-{key}-map-{fmt}",
             on_click="ignore",
             help=i18n.t("Carte statique (contours, QPV, établissements, échelle, sources)", lang),
         )
+
+
+def briefing_downloads(territory, key: str, *, lang: str = "fr") -> None:
+    """The « Dossier de synthèse » and « Carte » blocks of the Territoire and QPV pages, for a
+    sse_dash.dashboard.territory.Territory (France has neither: choose a territory first)."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    if territory.level == "france":
+        st.caption(
+            t(
+                "Choisissez une région, un département, un EPCI ou une commune pour préparer "
+                "le dossier de synthèse et la carte statique."
+            )
+        )
+        return
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**" + t("Dossier de synthèse (PPTX / PDF)") + "**")
+        brief_button(territory.key, key=f"{key}-brief", lang=lang, label=territory.label)
+    with c2:
+        st.markdown("**" + t("Carte (PNG / SVG / PDF)") + "**")
+        st.caption(t("Carte statique sans fond de carte : contours, QPV, établissements."))
+        map_downloads(territory.key, key, lang=lang, label=territory.label)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
@@ -242,7 +266,9 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
     return build_brief_bytes(_con, territory, fmt)
 
 
-def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> None:
+def brief_button(
+    territory: str, *, key: str = "brief", lang: str = "fr", label: str = ""
+) -> None:
     """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
     `territory` is a key such as « dep:93 » (sse_dash.dashboard.territory.Territory.key)."""
     from sse_dash.dashboard.territory import UnknownTerritory
@@ -279,7 +305,7 @@ def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> Non
         st.download_button(
             i18n.tf("Télécharger la note ({format})", lang, format=fmt.upper()),
             data=data,
-            file_name=f"note-ess-{slug(territory)}.{fmt}",
+            file_name=f"{slug(f'note ess {label or territory}')}.{fmt}",
             mime=MIME[fmt],
             key=f"{key}-download-{fmt}",
             on_click="ignore",

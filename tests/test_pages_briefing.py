@@ -1,0 +1,59 @@
+"""AppTest of the briefing pack and static map blocks of the Territoire and QPV pages: the
+buttons are on the page, named after the territory, and the pack is built on click."""
+
+from __future__ import annotations
+
+import pytest
+from app_support import run_page
+
+from sse_dash.ui import pages
+
+TERRITORY = pages.script("territory")
+QPV = pages.script("qpv")
+
+pytestmark = pytest.mark.usefixtures("ui_app_env")
+
+
+def downloads(at) -> dict[str, str]:
+    """Download button label -> suggested file name."""
+    found = {}
+    for node in at.get("download_button"):
+        proto = node.proto
+        found[proto.label] = getattr(proto, "file_name", "") or ""
+    return found
+
+
+def test_territory_page_offers_the_briefing_pack_and_the_static_map():
+    at = run_page(TERRITORY, territoire="dep:93")
+    labels = downloads(at)
+    assert {"Carte PNG", "Carte SVG", "Carte PDF"} <= set(labels)
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "Dossier de synthèse (PPTX / PDF)" in markdown
+    assert "Carte (PNG / SVG / PDF)" in markdown
+    at.button(key="ter-brief-make-pptx").click().run()
+    assert not at.exception
+    assert not at.error
+    labels = downloads(at)
+    assert "Télécharger la note (PPTX)" in labels
+    assert at.session_state["ter-brief-bytes-dep:93-pptx"].startswith(b"PK")
+
+
+def test_territory_page_for_france_says_to_choose_a_territory():
+    at = run_page(TERRITORY)
+    assert "Carte PNG" not in downloads(at)
+    assert any("dossier de synthèse" in c.value for c in at.caption)
+
+
+def test_qpv_detail_offers_the_pack_of_the_quartier():
+    at = run_page(QPV, territoire="dep:93", qpv="QN09301M")
+    assert {"Carte PNG", "Carte SVG", "Carte PDF"} <= set(downloads(at))
+    at.radio(key="qpv_detail-brief-format").set_value("PDF").run()
+    at.button(key="qpv_detail-brief-make-pdf").click().run()
+    assert not at.error
+    assert at.session_state["qpv_detail-brief-bytes-qpv:QN09301M-pdf"].startswith(b"%PDF")
+
+
+def test_english_page_has_english_labels():
+    at = run_page(TERRITORY, territoire="dep:93", lang="en")
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "Briefing pack (PPTX / PDF)" in markdown
