@@ -281,13 +281,13 @@ def brief_button(
     if con is None:
         st.info(t("La note de synthèse sera disponible une fois l'entrepôt de données construit."))
         return
-    label = st.radio(
+    choice = st.radio(
         t("Format de la note de synthèse"),
         list(BRIEF_FORMATS),
         horizontal=True,
         key=f"{key}-format",
     )
-    fmt = BRIEF_FORMATS[label]
+    fmt = BRIEF_FORMATS[choice]
     state_key = f"{key}-bytes-{territory}-{fmt}"
     if st.button(t("Préparer la note de synthèse"), key=f"{key}-make-{fmt}"):
         with st.spinner(t("Préparation de la note (chiffres clés, graphiques, carte)…")):
