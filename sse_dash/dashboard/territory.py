@@ -39,12 +39,14 @@ PREFIX = {
 }
 LEVEL_OF_PREFIX = {v: k for k, v in PREFIX.items()}
 CODE_PATTERNS = {
-    "region": re.compile(r"^[0-9]{2}$"),
-    "departement": re.compile(r"^(?:[0-9]{2}|2[AB]|97[0-9])$"),
+    # overseas collectivités (COG: 975, 977, 978, 984, 986-989) are their own région and
+    # département, as in the COG tables
+    "region": re.compile(r"^(?:[0-9]{2}|9[78][0-9])$"),
+    "departement": re.compile(r"^(?:[0-9]{2}|2[AB]|9[78][0-9])$"),
     "epci": re.compile(r"^[0-9]{9}$"),
     "commune": re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$"),
     # QN + département (2-3 chars) + order + type letter (2024), QP + 6 digits (2015).
-    "qpv": re.compile(r"^(?:QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QN97[0-9][0-9]{2}[A-Z]|QP[0-9]{6})$"),
+    "qpv": re.compile(r"^(?:QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QN9[78][0-9][0-9]{2}[A-Z]|QP[0-9]{6})$"),
 }
 GEOMETRY_TABLES = {
     "region": "regions",
