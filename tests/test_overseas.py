@@ -3,7 +3,6 @@ command line, found in the dev warehouse with their QPV, mapped in their local p
 
 from __future__ import annotations
 
-
 import pytest
 
 from sse_dash import db, style

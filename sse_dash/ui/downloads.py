@@ -266,9 +266,7 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
     return build_brief_bytes(_con, territory, fmt)
 
 
-def brief_button(
-    territory: str, *, key: str = "brief", lang: str = "fr", label: str = ""
-) -> None:
+def brief_button(territory: str, *, key: str = "brief", lang: str = "fr", label: str = "") -> None:
     """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
     `territory` is a key such as « dep:93 » (sse_dash.dashboard.territory.Territory.key)."""
     from sse_dash.dashboard.territory import UnknownTerritory
