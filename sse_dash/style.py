@@ -52,6 +52,7 @@ THIRD_PLACE_COLOUR = "#009E73"
 PTCE_COLOUR = "#CC79A7"
 ADDRESS_COLOUR = "#000000"
 BAR_COLOUR = OKABE_ITO[0]  # one-colour bar charts (and the territory in a comparison)
+REFERENCE_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the reference marker of Comparer
 SECTOR_COLOUR = OKABE_ITO[1]
 YEAR_COLOUR = OKABE_ITO[2]
 SIZE_COLOUR = OKABE_ITO[4]
