@@ -99,7 +99,7 @@ widgets.kpis(
             fmt.number(k["employees_est"], lang=lang),
             t("Milieu de la tranche d'effectifs : ordre de grandeur."),
         ),
-        (t("Pour 10 000 habitants"), fmt.number(k["per10k"], 1, lang), None),
+        (t("Pour 10 000 habitants"), fmt.rate(k["per10k"], 1, lang), None),
         (
             t("Part en QPV"),
             fmt.percent(k["share_in_qpv"], lang=lang),

@@ -97,3 +97,17 @@ def date(day: dt.date, lang: str | None = None) -> str:
 def month(day: dt.date, lang: str | None = None) -> str:
     """`novembre 2026` / `November 2026`: the vintage of a monthly file."""
     return format_date(day, "MMMM y", locale=_locale(lang))
+
+
+def rate(value, decimals: int = 1, lang: str | None = None) -> str:
+    """A rate (per 10 000 inhabitants…) that never reads « 0,0 » when it is not zero: small
+    values get the decimals they need (`0.034` -> `0,03`), tiny ones read `< 0,01`."""
+    if _missing(value):
+        return MISSING
+    v = float(value)
+    if v == 0 or abs(v) >= 10**-decimals:
+        return number(v, decimals, lang)
+    for more in range(decimals + 1, 3):
+        if abs(v) >= 10**-more:
+            return number(v, more, lang)
+    return "< " + number(0.01, 2, lang)

@@ -88,7 +88,7 @@ def table(totals: pd.DataFrame, references: str | dict[str, str], lang: str = "f
 def value_text(value, percent: bool, decimals: int, lang: str = "fr") -> str:
     """A value as shown in the table and on the bars."""
     shown = decimals_for(value, decimals)
-    return fmt.percent(value, shown, lang) if percent else fmt.number(value, shown, lang)
+    return fmt.percent(value, shown, lang) if percent else fmt.rate(value, shown, lang)
 
 
 def display(long: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
