@@ -6,6 +6,7 @@ import streamlit as st
 from sse_dash import fmt, i18n
 from sse_dash.dashboard import layers, mapviews, proximity, sse
 from sse_dash.dashboard import territory as terr
+from sse_dash.i18n import N_
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
@@ -105,12 +106,13 @@ with c2:
         step=50,
     )
 sector = None
+section_labels = cache.call(sse.labels, "naf_section", lang) if ctx.sirene else {}
 if question == "sse_near_ptce":
     with c3:
         sector = widgets.url_choice(
             st.selectbox,
             t("Secteur"),
-            {"": t("Tous"), **cache.call(sse.labels, "naf_section", lang)},
+            {"": t("Tous"), **section_labels},
             param=S.QP_SECTOR,
             default="",
             key="eco_sector",
@@ -158,17 +160,19 @@ elif question == "qpv_without_sse":
 else:
     found = cache.call(proximity.sse_near_ptce, territory, radius, sector or None)
     template = (
-        "**{n}** établissements ESS du secteur {sector} à {distance} ou moins d'un PTCE de "
-        "{territory}."
+        N_(
+            "**{n}** établissements ESS du secteur « {sector} » à {distance} ou moins d'un "
+            "PTCE de {territory}."
+        )
         if sector
-        else "**{n}** établissements ESS à {distance} ou moins d'un PTCE de {territory}."
+        else N_("**{n}** établissements ESS à {distance} ou moins d'un PTCE de {territory}.")
     )
     st.markdown(
         i18n.tf(
             template,
             lang,
             n=fmt.number(len(found), lang=lang),
-            sector=sector,
+            sector=section_labels.get(sector, sector),
             distance=distance_label,
             territory=territory.label,
         )

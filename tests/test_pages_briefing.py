@@ -57,3 +57,15 @@ def test_english_page_has_english_labels():
     at = run_page(TERRITORY, territoire="dep:93", lang="en")
     markdown = "\n".join(m.value for m in at.markdown)
     assert "Briefing pack (PPTX / PDF)" in markdown
+
+
+def test_ptce_sentence_names_the_sector_in_words():
+    at = run_page(
+        pages.script("ecosystem"),
+        territoire="dep:93",
+        question="sse_near_ptce",
+        secteur="Q",
+        distance="5000",
+    )
+    sentence = [m.value for m in at.markdown if "PTCE de" in m.value][0]
+    assert "secteur « Q — Santé humaine et action sociale »" in sentence, sentence
