@@ -229,7 +229,7 @@ st.caption(
         shown=fmt.number(len(shown), lang=lang),
     )
 )
-st.dataframe(sse.display_points(shown, family_labels, lang), hide_index=True)
+widgets.show_frame(sse.display_points(shown, family_labels, lang), lang)
 downloads.establishment_downloads(
     territory, filters, int(k["establishments"]), "ter_establishments", lang=lang
 )

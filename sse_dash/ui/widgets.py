@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from sse_dash import i18n
+from sse_dash import fmt, i18n
 from sse_dash.ui import downloads
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,22 @@ def kpis(items: Sequence[tuple[str, str, str | None]]) -> None:
         col.metric(label, value, help=help_text)
 
 
+def show_frame(df: pd.DataFrame, lang: str = "fr", *, height: int | None = None) -> None:
+    """Every table of the pages goes through here: numbers, percentages and missing values in
+    the page's language (sse_dash.fmt.frame); an empty table says so in words."""
+    if df.empty:
+        st.caption(i18n.t("Aucune ligne à afficher.", lang))
+        return
+    st.dataframe(fmt.frame(df, lang), hide_index=True, height=height or "auto")
+
+
 def data_table(
     df: pd.DataFrame, lang: str = "fr", *, label: str = "Voir les données", **values
 ) -> None:
     """The table alternative of a chart or map (accessibility, copy/paste). `label` is French,
     a template when `values` fill its {fields}."""
     with st.expander(i18n.tf(label, lang, **values)):
-        st.dataframe(df, hide_index=True)
+        show_frame(df, lang)
 
 
 def chart(
@@ -59,8 +68,8 @@ def table(
     height: int | None = None,
     lang: str = "fr",
 ):
-    """A data table with its downloads."""
-    st.dataframe(df, hide_index=True, height=height or "auto")
+    """A data table (formatted in the page's language) with its downloads (raw values)."""
+    show_frame(df, lang, height=height)
     try:
         downloads.table_downloads(df, key, meta or {}, lang=lang)
     except Exception:  # logged and said, as for charts
@@ -116,6 +125,8 @@ def url_choice(
     _sync(key, param, from_url)
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
+    if widget is st.selectbox:
+        kwargs.setdefault("placeholder", i18n.t("Choisir…"))
     value = widget(label, codes, format_func=lambda c: options.get(c, c), key=key, **kwargs)
     _write(key, param, None if value == default or value is None else str(value))
     return value
@@ -146,6 +157,8 @@ def url_multi(
     _sync(key, param, from_url)
     st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
     kwargs = {"max_selections": max_selections} if max_selections else {}
+    if widget is None or widget is st.multiselect:
+        kwargs["placeholder"] = i18n.t("Choisir…")
     values = (widget or st.multiselect)(
         label, list(options), format_func=lambda c: options.get(c, c), key=key, **kwargs
     )
