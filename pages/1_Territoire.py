@@ -85,6 +85,19 @@ filters = sse.Filters(
     employer=employer,
 )
 
+# what the chart exports are about: the territory and the active filters (title, file name)
+chart_meta = {
+    "territory": downloads.context_label(
+        territory.label,
+        [
+            family_labels.get(family, family) if family else "",
+            section_labels.get(sector, sector) if sector else "",
+            size_labels.get(size, size) if size else "",
+            t(sse.QPV_FILTER_LABELS[qpv_filter]) if qpv_filter != "all" else "",
+            t("Employeurs uniquement") if employer else "",
+        ],
+    )
+}
 figures = cache.call(sse.summary, territory, filters)
 k = sse.kpis_of(figures, territory)
 st.subheader(territory.label)
@@ -107,6 +120,7 @@ widgets.kpis(
         ),
     ]
 )
+st.caption(downloads.source_caption(lang=lang, estimate=True))
 if k["qpv_uncertain"]:
     st.caption(sse.uncertain_note(k, lang))
 references = cache.call(terr.references, territory)
@@ -130,7 +144,9 @@ with c1:
         lang=lang,
         color=style.family_colours(fam["code"]),
     )
-    widgets.chart(fig, "ter_families", points.breakdown_table(fam, lang), lang=lang)
+    widgets.chart(
+        fig, "ter_families", points.breakdown_table(fam, lang), lang=lang, meta=chart_meta
+    )
     size_df = sse.breakdown_of(figures, "size_class", size_labels, lang)
     fig = charts.columns(
         size_df,
@@ -141,7 +157,9 @@ with c1:
         lang=lang,
         color=style.SIZE_COLOUR,
     )
-    widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df, lang), lang=lang)
+    widgets.chart(
+        fig, "ter_sizes", points.breakdown_table(size_df, lang), lang=lang, meta=chart_meta
+    )
 with c2:
     sec = sse.breakdown_of(figures, "naf_section", section_labels, lang)
     fig = charts.hbar(
@@ -152,7 +170,7 @@ with c2:
         lang=lang,
         color=style.SECTOR_COLOUR,
     )
-    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec, lang), lang=lang)
+    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec, lang), lang=lang, meta=chart_meta)
     years = sse.years_of(figures)
     fig = charts.columns(
         years,
@@ -167,6 +185,7 @@ with c2:
         "ter_years",
         years.rename(columns={"year": t("Année"), "establishments": t("Établissements")}),
         lang=lang,
+        meta=chart_meta,
     )
 
 st.subheader(t("Carte"))

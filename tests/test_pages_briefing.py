@@ -69,3 +69,26 @@ def test_ptce_sentence_names_the_sector_in_words():
     )
     sentence = [m.value for m in at.markdown if "PTCE de" in m.value][0]
     assert "secteur « Q — Santé humaine et action sociale »" in sentence, sentence
+
+
+def test_chart_exports_carry_the_territory_and_the_filters(monkeypatch):
+    from sse_dash.ui import downloads as module
+
+    seen = []
+    monkeypatch.setattr(module, "chart_downloads", lambda fig, key, meta, lang: seen.append(meta))
+    run_page(TERRITORY, territoire="dep:93", famille="cooperative", employeur="1")
+    assert len(seen) == 4
+    territory = seen[0]["territory"]
+    assert territory.startswith("Seine-Saint-Denis (93) — ")
+    assert "Employeurs uniquement" in territory
+    assert module.slug(f"Familles de l'ESS {territory}").startswith(
+        "familles-de-l-ess-seine-saint-denis-93-"
+    )
+    assert module.context_label("Bobigny (93008)") == "Bobigny (93008)"
+
+
+def test_kpis_and_charts_say_their_source():
+    at = run_page(TERRITORY, territoire="dep:93")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Source : ") and c.endswith("— estimation") for c in captions)
+    assert sum(c.startswith("Source : ") for c in captions) >= 5  # KPIs + four charts

@@ -80,6 +80,23 @@ def _warehouse_defaults(meta: dict) -> tuple[list[str], bool]:
     return list(sources or []), bool(synthetic)
 
 
+def context_label(territory: str, filters: list[str] | None = None) -> str:
+    """What an export is about: « Seine-Saint-Denis (93) — Associations, employeurs » (the
+    territory, then the active filters); printed under the title and in the file name."""
+    shown = [f for f in (filters or []) if f]
+    return f"{territory} — {', '.join(shown)}" if shown else territory
+
+
+def source_caption(meta: dict | None = None, *, lang: str = "fr", estimate: bool = False) -> str:
+    """The short source and vintage line under a KPI row or a chart, « Source : SIRENE (INSEE),
+    octobre 2026 — estimation »; empty when the warehouse says nothing."""
+    sources, _synthetic = _warehouse_defaults(meta or {})
+    if not sources:
+        return ""
+    text = i18n.tf("Source : {sources}", lang, sources=" ; ".join(sources))
+    return text + (i18n.t(" — estimation", lang) if estimate else "")
+
+
 @functools.lru_cache(maxsize=64)
 def _render_image(
     fig_json: str, fmt: str, title: str, territory: str, sources: tuple, synthetic: bool

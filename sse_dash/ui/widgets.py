@@ -52,6 +52,9 @@ def chart(
 ) -> None:
     """Chart + « Voir les données » + downloads."""
     st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG)
+    caption = downloads.source_caption(meta, lang=lang)
+    if caption:
+        st.caption(caption)
     data_table(data, lang)
     try:
         downloads.chart_downloads(fig, key, meta or {}, lang=lang)
