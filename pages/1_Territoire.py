@@ -224,7 +224,14 @@ else:
     if ets is not None:
         frames["ets"] = ets.head(MAX_MAP_POINTS)
     m = mapviews.layered_map(
-        frames, bounds=cache.call(terr.bounds, territory), family_labels=family_labels, lang=lang
+        frames,
+        bounds=cache.call(terr.bounds, territory),
+        family_labels=family_labels,
+        lang=lang,
+        outline=cache.call(terr.outline, territory),
+        subdivisions=cache.call(terr.communes, territory)
+        if territory.level in ("departement", "epci")
+        else None,
     )
     show_map(m, key=f"ter_map_{territory.key}", height=560)
     # The map's table alternative lists the same first rows as the establishment table below

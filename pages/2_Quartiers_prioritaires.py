@@ -61,6 +61,10 @@ else:
             {"qpv": contours, "qpv15": contours15},
             bounds=cache.call(terr.bounds, territory),
             lang=lang,
+            outline=cache.call(terr.outline, territory),
+            subdivisions=cache.call(terr.communes, territory)
+            if territory.level in ("departement", "epci")
+            else None,
         )
         show_map(m, key=f"qpv_map_{territory.key}_{show_2015}")
         if show_2015 and (contours15 is None or contours15.empty):

@@ -286,6 +286,34 @@ def polygons_layer(
     )
 
 
+OUTLINE_COLOUR = "#333333"
+SUBDIVISION_COLOUR = "#8c8c8c"
+
+
+def boundaries_layer(
+    geometries: Sequence[str | None],
+    *,
+    name: str,
+    color: str = SUBDIVISION_COLOUR,
+    weight: float = 1.0,
+    dash: str | None = None,
+) -> folium.GeoJson:
+    """Boundary lines (no fill, no hover) drawn under the data, so that a map without tiles
+    still shows where the territory and its communes are."""
+    frame = pd.DataFrame({"geometry": list(geometries)})
+    data = _feature_collection(frame, "geometry", [])
+    style = {"color": color, "weight": weight, "fill": False, "fillOpacity": 0, "dashArray": dash}
+    return folium.GeoJson(
+        data,
+        name=name,
+        style_function=lambda _feature: style,
+        interactive=False,
+        overlay=True,
+        control=False,
+        smooth_factor=1.0,
+    )
+
+
 def qpv_layer(
     df: pd.DataFrame,
     *,

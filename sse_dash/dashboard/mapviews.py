@@ -95,13 +95,28 @@ def layered_map(
     family_labels: Mapping[str, str] | None = None,
     lang: str = "fr",
     tiles=...,
+    outline: str | None = None,
+    subdivisions: pd.DataFrame | None = None,
 ) -> folium.Map:
     """One map with the layers given by id (None or empty = absent), a layer control and a
-    legend. `family_labels` (code -> label, in ref_families order) name the families."""
+    legend. `family_labels` (code -> label, in ref_families order) name the families.
+    `outline` (GeoJSON of the territory) and `subdivisions` (its communes, with a GeoJSON
+    `geometry`) are drawn under the data: the map stays readable without tiles."""
     shown = _shown(frames or {})
     if bounds is None:
         bounds = _data_bounds(*(frame for _, frame in shown))
     m = maps.base_map(bounds=bounds, tiles=tiles)
+    if subdivisions is not None and not subdivisions.empty and "geometry" in subdivisions:
+        maps.boundaries_layer(
+            subdivisions["geometry"].tolist(), name=i18n.t("Limites des communes", lang)
+        ).add_to(m)
+    if outline:
+        maps.boundaries_layer(
+            [outline],
+            name=i18n.t("Contour du territoire", lang),
+            color=maps.OUTLINE_COLOUR,
+            weight=2.5,
+        ).add_to(m)
     items: list[tuple[str, str]] = []
     for layer, frame in shown:
         precise, unsure = split_uncertain(frame) if layer.uncertain_apart else (frame, frame[:0])
