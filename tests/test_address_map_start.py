@@ -1,0 +1,26 @@
+"""The single-address map before any check: metropolitan France at a useful zoom, refitted
+once its frame has a size, with the régions' limits drawn (readable without tiles)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import ui_warehouse
+
+from sse_dash import db, maps
+from sse_dash.qpvcheck import maps as qmaps
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = ui_warehouse.build(tmp_path_factory.mktemp("addrmap") / "sse.duckdb")
+    connection = db.open_warehouse(path)
+    yield connection
+    connection.close()
+
+
+def test_empty_map_is_france_with_regions(con):
+    html = qmaps.single_map(con, None).get_root().render()
+    assert json.dumps(maps.FRANCE_BOUNDS) in html  # refit on resize to metropolitan France
+    assert '"interactive": false' in html
