@@ -24,3 +24,20 @@ def test_empty_map_is_france_with_regions(con):
     html = qmaps.single_map(con, None).get_root().render()
     assert json.dumps(maps.FRANCE_BOUNDS) in html  # refit on resize to metropolitan France
     assert '"interactive": false' in html
+
+
+def test_geocoder_down_asks_for_coordinates_or_a_click():
+    from sse_dash.qpvcheck import InputError, engine
+    from sse_dash.qpvcheck.geocoder import GeocoderError
+
+    class Down:
+        def search(self, text):
+            raise GeocoderError("Géocodage impossible : service injoignable.")
+
+    with pytest.raises(InputError) as caught:
+        engine.check_text(None, "12 rue de la République 93200 Saint-Denis", Down())
+    french = caught.value.text("fr")
+    assert "Saisissez les coordonnées" in french and "cliquez sur la carte" in french
+    assert "plus tard" not in french
+    english = caught.value.text("en")
+    assert "coordinates" in english and "click" in english

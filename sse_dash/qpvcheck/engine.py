@@ -489,6 +489,13 @@ def check_point(
     )
 
 
+GEOCODER_DOWN = Message(
+    "Le service de recherche d'adresses ne répond pas. Saisissez les coordonnées (longitude "
+    "puis latitude, par exemple 2,3601 ; 48,9362) ou cliquez sur la carte à l'emplacement de "
+    "l'adresse."
+)
+
+
 def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
     """Free text: two numbers are coordinates, anything else is an address to geocode."""
     text = (text or "").strip()
@@ -501,8 +508,8 @@ def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
 
     try:
         results = geocoder.search(text)
-    except GeocoderError as exc:
-        raise InputError(str(exc)) from exc
+    except GeocoderError as exc:  # waiting will not help on an intranet without the service
+        raise InputError(GEOCODER_DOWN) from exc
     if not results:
         raise InputError("Adresse introuvable : vérifiez l'orthographe, ajoutez la commune.")
     best = results[0]
