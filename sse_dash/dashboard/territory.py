@@ -284,6 +284,26 @@ def references(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Ter
     return out
 
 
+def epci_of(con: duckdb.DuckDBPyConnection, territory: Territory) -> Territory | None:
+    """The EPT (Grand Paris) or EPCI of a commune, None for other levels or when unknown."""
+    if territory.level != "commune" or not db.table_exists(con, "communes"):
+        return None
+    found = queries.rows(con, "ui_commune_epci", {"code": territory.code})
+    code = found[0][0] if found else None
+    return lookup(con, "epci", code) if code else None
+
+
+def brief_references(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Territory]:
+    """What the briefing pack compares a territory with: a commune with its EPCI (EPT), then
+    its département, then France; other levels as `references`."""
+    epci = epci_of(con, territory)
+    out = [epci] if epci is not None else []
+    for candidate in references(con, territory):
+        if candidate.key not in {r.key for r in out}:
+            out.append(candidate)
+    return out
+
+
 # level -> the parameter holding its code in the ui_sse_filter and ui_commune_filter fragments
 FILTER_PARAMS = {
     "region": "region",
