@@ -30,7 +30,7 @@ def test_key_messages_compare_with_parent_and_france(con):
     lines = brief.key_messages(data)
     assert 3 <= len(lines) <= 4
     assert lines[0].startswith("Seine-Saint-Denis compte ")
-    assert "Île-de-France" in lines[1] and "France" in lines[1]
+    assert "Île-de-France" in lines[1] and "que la France" in lines[1]
     assert any(w in lines[1] for w in ("plus que", "moins que", "autant que"))
     assert "quartier prioritaire" in lines[2] and "contre" in lines[2]
 

@@ -281,6 +281,11 @@ def _more_or_less(value, other, tolerance: float = 0.05) -> str:
     return "plus que" if value > other else "moins que"
 
 
+def _called(territory: Territory) -> str:
+    """The name in a sentence: « la France », the others by their name."""
+    return "la France" if territory.level == "france" else territory.name
+
+
 def key_messages(brief: BriefData) -> list[str]:
     """The « À retenir » slide: 3 or 4 sentences, the territory against its references (parent
     and France), generated from the same key figures as the tables."""
@@ -293,7 +298,8 @@ def key_messages(brief: BriefData) -> list[str]:
     ]
     if refs and k.get("per10k") is not None:
         parts = [
-            f"{_more_or_less(k['per10k'], f.get('per10k'))} {r.name} ({fmt.rate(f.get('per10k'))})"
+            f"{_more_or_less(k['per10k'], f.get('per10k'))} {_called(r)} "
+            f"({fmt.rate(f.get('per10k'))})"
             for r, f in refs
         ]
         out.append(
@@ -302,7 +308,7 @@ def key_messages(brief: BriefData) -> list[str]:
             + "."
         )
     if t.level != "qpv":
-        against = [f"{fmt.percent(f.get('share_in_qpv'))} pour {r.name}" for r, f in refs]
+        against = [f"{fmt.percent(f.get('share_in_qpv'))} pour {_called(r)}" for r, f in refs]
         sentence = (
             f"{fmt.percent(k.get('share_in_qpv'))} de ses établissements sont situés dans un "
             "quartier prioritaire"
