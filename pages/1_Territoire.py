@@ -232,6 +232,7 @@ else:
         subdivisions=cache.call(terr.communes, territory)
         if territory.level in ("departement", "epci")
         else None,
+        cluster=territory.level == "region",
     )
     show_map(m, key=f"ter_map_{territory.key}", height=560)
     # The map's table alternative lists the same first rows as the establishment table below

@@ -74,3 +74,44 @@ def test_qpv_detail_pack_and_map_download_and_open(server, browser):  # noqa: F8
         assert not view.errors, view.errors
     finally:
         view.close()
+
+
+def test_region_map_clusters_and_outline_without_tiles(server, browser):  # noqa: F811
+    view = Offline(browser)
+    try:
+        view.page.goto(server + "/Territoire?territoire=reg:11", wait_until="domcontentloaded")
+        frame = view.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        frame.locator(".marker-cluster").first.wait_for(timeout=30_000)
+        assert frame.locator(".marker-cluster").count() >= 1
+        iframe = view.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        iframe.scroll_into_view_if_needed()
+        view.page.wait_for_timeout(500)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        view.page.screenshot(path=str(SCREENSHOT_DIR / "territoire_region_clusters.png"))
+        assert not view.errors, view.errors
+        assert not view.failed_local, view.failed_local
+    finally:
+        view.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pages_screenshots(server, browser, lang):  # noqa: F811
+    """Screenshots looked at by eye: Territoire (département map with outline and communes),
+    Comparer (reference markers), QPV list, in both languages."""
+    view = Offline(browser)
+    try:
+        for name, url in (
+            ("territoire_dep", "/Territoire?territoire=dep:93"),
+            ("comparer", "/Comparer?territoire=com:93066&comparer=com:93066,com:31555"),
+            ("qpv", "/Quartiers_prioritaires?territoire=dep:93"),
+        ):
+            view.page.goto(f"{server}{url}&lang={lang}", wait_until="domcontentloaded")
+            view.page.get_by_role("heading").first.wait_for(timeout=60_000)
+            view.page.wait_for_timeout(4_000)
+            view.page.screenshot(
+                path=str(SCREENSHOT_DIR / f"{name}_{lang}.png"), full_page=True
+            )
+        assert not view.errors, view.errors
+    finally:
+        view.close()
