@@ -215,9 +215,11 @@ def bars_with_reference(
         layout(
             title=title,
             lang=lang,
-            height=max(220, 44 * len(frame) + 100),
+            height=max(240, 44 * len(frame) + 120),
             xaxis={"ticksuffix": " %" if percent else "", "rangemode": "tozero"},
             yaxis={"title": None},
+            # below the plot: above it, the legend would run into the title
+            legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
         ),
     )
 

@@ -18,11 +18,11 @@ import folium
 import folium.elements
 import folium.map
 import folium.plugins
-from folium.elements import JSCSSMixin
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from sse_dash import config

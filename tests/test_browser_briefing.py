@@ -109,9 +109,7 @@ def test_pages_screenshots(server, browser, lang):  # noqa: F811
             view.page.goto(f"{server}{url}&lang={lang}", wait_until="domcontentloaded")
             view.page.get_by_role("heading").first.wait_for(timeout=60_000)
             view.page.wait_for_timeout(4_000)
-            view.page.screenshot(
-                path=str(SCREENSHOT_DIR / f"{name}_{lang}.png"), full_page=True
-            )
+            view.page.screenshot(path=str(SCREENSHOT_DIR / f"{name}_{lang}.png"), full_page=True)
         assert not view.errors, view.errors
     finally:
         view.close()

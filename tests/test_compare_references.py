@@ -48,6 +48,7 @@ def test_one_reference_for_all_still_works():
 def test_small_values_keep_a_decimal():
     assert compare.value_text(2.27, False, 0) == "2,3"
     assert compare.value_text(2.61, False, 0) == "2,6"
+    assert compare.value_text(4.0, False, 0) == "4"  # a small count stays whole
     assert compare.value_text(12_345, False, 0) == "12\u202f345"
     wide = compare.display(compare.table(_totals(), {"com:93066": "dep:93"}))
     assert wide.iloc[1, 1].startswith("2,3 ")

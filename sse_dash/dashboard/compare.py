@@ -26,8 +26,8 @@ INDICATORS = (
 def decimals_for(value, decimals: int) -> int:
     """Decimals shown for a value: one more than the indicator's where the value is small
     (2,27 and 2,61 establishments per 10 000 inhabitants must not both read « 2 »)."""
-    if value is None or pd.isna(value):
-        return decimals
+    if value is None or pd.isna(value) or float(value).is_integer():
+        return decimals  # a count stays a whole number
     return max(decimals, 1) if abs(float(value)) < 10 else decimals
 
 
