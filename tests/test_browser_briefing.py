@@ -113,3 +113,22 @@ def test_pages_screenshots(server, browser, lang):  # noqa: F811
         assert not view.errors, view.errors
     finally:
         view.close()
+
+
+LABEL_CUT = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+    .map(e => e.textContent)"""
+
+
+def test_kpi_labels_are_not_cut(server, browser):  # noqa: F811
+    view = Offline(browser)
+    try:
+        view.context.pages[0].set_viewport_size({"width": 1100, "height": 900})
+        view.page.goto(server + "/?territoire=dep:93", wait_until="domcontentloaded")
+        label = view.page.get_by_text("Part en QPV ou à moins de 300 m").first
+        label.wait_for(timeout=60_000)
+        view.page.wait_for_timeout(1_000)
+        cut = view.page.locator("[data-testid='stMetricLabel'] *").evaluate_all(LABEL_CUT)
+        assert not cut, cut
+        view.page.screenshot(path=str(SCREENSHOT_DIR / "kpi_labels.png"))
+    finally:
+        view.close()

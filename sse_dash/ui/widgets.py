@@ -17,8 +17,18 @@ log = logging.getLogger(__name__)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
 
+# st.metric cuts a long label with « … » on one line (« Part en QPV ou à moins de 30… »):
+# let it wrap instead, so that a KPI always says what it counts
+KPI_LABEL_CSS = (
+    "<style>[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * "
+    "{white-space: normal !important; overflow: visible !important; "
+    "text-overflow: clip !important; height: auto !important;}</style>"
+)
+
+
 def kpis(items: Sequence[tuple[str, str, str | None]]) -> None:
-    """A row of st.metric: (label, formatted value, help or None)."""
+    """A row of st.metric: (label, formatted value, help or None); labels wrap, never cut."""
+    st.html(KPI_LABEL_CSS)
     cols = st.columns(len(items))
     for col, (label, value, help_text) in zip(cols, items, strict=True):
         col.metric(label, value, help=help_text)
