@@ -41,6 +41,7 @@ if territory.level == "france":
                 "population": t("Population"),
             }
         ),
+        meta={"territory": "France"},
         lang=lang,
     )
     qpv_table = None
@@ -113,6 +114,7 @@ record = cache.call(qpv.one, code) if code else None
 if code and record is None:
     st.warning(t("Ce code de quartier prioritaire est inconnu dans la base."))
 if record:
+    qpv_label = f"{record['name']} ({record['code']})"
     st.subheader(
         i18n.tf(
             "{name} ({code}) — géographie {geography}",
@@ -203,7 +205,12 @@ if record:
         downloads.briefing_downloads(qpv_territory, "qpv_detail", lang=lang)
     if not other.empty:
         st.markdown(t("**Géographies 2015 et 2024**"))
-        widgets.table(qpv.overlap_table(other, record["geography"], lang), "qpv_overlap", lang=lang)
+        widgets.table(
+            qpv.overlap_table(other, record["geography"], lang),
+            "qpv_overlap",
+            meta={"title": t("Géographies 2015 et 2024"), "territory": qpv_label},
+            lang=lang,
+        )
     elif record["geography"] == "2024":
         st.caption(t("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base."))
     if not ets.empty:
@@ -211,6 +218,7 @@ if record:
         widgets.table(
             qpv.establishments_table(ets, lang, family_labels),
             "qpv_establishments",
+            meta={"title": t("Établissements ESS"), "territory": qpv_label},
             lang=lang,
         )
     if not near_tl.empty:
@@ -221,4 +229,9 @@ if record:
                 distance=fmt.distance(NEAR_THIRD_PLACES_M, lang),
             )
         )
-        widgets.table(qpv.third_places_table(near_tl, lang), "qpv_third_places", lang=lang)
+        widgets.table(
+            qpv.third_places_table(near_tl, lang),
+            "qpv_third_places",
+            meta={"title": t("Tiers-lieux"), "territory": qpv_label},
+            lang=lang,
+        )

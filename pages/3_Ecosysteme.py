@@ -105,6 +105,11 @@ with c2:
         max_value=proximity.MAX_RADIUS_M,
         step=50,
     )
+# the exported table says which question, distance and territory it answers
+question_meta = {
+    "title": f"{questions.get(question, question)} ({fmt.distance(radius, lang)})",
+    "territory": territory.label,
+}
 sector = None
 section_labels = cache.call(sse.labels, "naf_section", lang) if ctx.sirene else {}
 if question == "sse_near_ptce":
@@ -143,7 +148,12 @@ if question == "tl_near_qpv":
                 territory=territory.label,
             )
         )
-    widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
+    widgets.table(
+        proximity.third_places_table(found, lang),
+        "eco_tl_near_qpv",
+        meta=question_meta,
+        lang=lang,
+    )
 elif question == "qpv_without_sse":
     around = cache.call(proximity.sse_around_qpv, territory, radius)
     found = around[around["sse_within"] == 0]
@@ -156,7 +166,7 @@ elif question == "qpv_without_sse":
             distance=distance_label,
         )
     )
-    widgets.table(proximity.qpv_table(around, lang), "eco_qpv_sse", lang=lang)
+    widgets.table(proximity.qpv_table(around, lang), "eco_qpv_sse", meta=question_meta, lang=lang)
 else:
     found = cache.call(proximity.sse_near_ptce, territory, radius, sector or None)
     template = (
@@ -177,4 +187,9 @@ else:
             territory=territory.label,
         )
     )
-    widgets.table(proximity.ptce_table(found, family_labels, lang), "eco_sse_near_ptce", lang=lang)
+    widgets.table(
+        proximity.ptce_table(found, family_labels, lang),
+        "eco_sse_near_ptce",
+        meta=question_meta,
+        lang=lang,
+    )

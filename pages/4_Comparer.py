@@ -85,7 +85,12 @@ st.caption(
         reference=", ".join(r.label for r in references) or "—",
     )
 )
-widgets.table(compare.display(long, lang), "cmp_table", meta={"title": t("Comparaison")}, lang=lang)
+widgets.table(
+    compare.display(long, lang),
+    "cmp_table",
+    meta={"title": t("Comparaison"), "territory": ", ".join(x.label for x in territories)},
+    lang=lang,
+)
 
 cols = st.columns(2)
 for i, (col, french_label, percent, decimals) in enumerate(compare.INDICATORS):
@@ -122,5 +127,6 @@ for i, (col, french_label, percent, decimals) in enumerate(compare.INDICATORS):
                     "rank": t("Rang"),
                 }
             ),
+            meta={"territory": ", ".join(x.label for x in territories)},
             lang=lang,
         )

@@ -92,3 +92,19 @@ def test_kpis_and_charts_say_their_source():
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Source : ") and c.endswith("— estimation") for c in captions)
     assert sum(c.startswith("Source : ") for c in captions) >= 5  # KPIs + four charts
+
+
+def test_other_pages_exports_are_named_after_their_territory(monkeypatch):
+    from sse_dash.ui import downloads as module
+
+    tables, charts_seen = [], []
+    monkeypatch.setattr(module, "table_downloads", lambda df, key, meta, lang: tables.append(meta))
+    monkeypatch.setattr(
+        module, "chart_downloads", lambda fig, key, meta, lang: charts_seen.append(meta)
+    )
+    run_page(QPV, territoire="dep:93", qpv="QN09301M")
+    assert any(m.get("territory") == "Franc-Moisin & Bel-Air (QN09301M)" for m in tables)
+    run_page(pages.script("ecosystem"), territoire="dep:93")
+    assert tables[-1]["territory"] == "Seine-Saint-Denis (93)"
+    run_page(pages.script("compare"), territoire="com:93066", comparer="com:93066,com:93008")
+    assert charts_seen[-1]["territory"] == "Saint-Denis (93066), Bobigny (93008)"
