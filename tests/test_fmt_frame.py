@@ -47,3 +47,13 @@ def test_qpv_table_on_the_page_is_formatted(ui_app_env):
 def test_selectboxes_have_a_french_placeholder(ui_app_env):
     at = run_page(pages.script("compare"), territoire="dep:93")
     assert at.multiselect(key="cmp_territories").proto.placeholder == "Choisir…"
+
+
+def test_source_caption_in_the_page_language(ui_app_env):
+    at = run_page(pages.script("territory"), territoire="dep:93", lang="en")
+    captions = [c.value for c in at.caption if c.value.startswith("Source")]
+    assert captions and all("synthétique" not in c for c in captions)
+    assert captions[0].startswith("Source: synthetic SIRENE (fictitious)")
+    at = run_page(pages.script("territory"), territoire="dep:93")
+    captions = [c.value for c in at.caption if c.value.startswith("Source")]
+    assert captions[0].startswith("Source : SIRENE synthétique (fictif), novembre 2026")

@@ -90,7 +90,9 @@ def context_label(territory: str, filters: list[str] | None = None) -> str:
 def source_caption(meta: dict | None = None, *, lang: str = "fr", estimate: bool = False) -> str:
     """The short source and vintage line under a KPI row or a chart, « Source : SIRENE (INSEE),
     octobre 2026 — estimation »; empty when the warehouse says nothing."""
-    sources, _synthetic = _warehouse_defaults(meta or {})
+    sources = (meta or {}).get("sources")
+    if sources is None:
+        sources = _cached(provenance.screen_sources, lang, default=[])
     if not sources:
         return ""
     text = i18n.tf("Source : {sources}", lang, sources=" ; ".join(sources))
