@@ -256,7 +256,8 @@ st.caption(
         shown=fmt.number(len(shown), lang=lang),
     )
 )
-widgets.show_frame(sse.display_points(shown, family_labels, lang), lang)
+commune_names = cache.call(terr.commune_names, tuple(sorted(set(shown["commune_code"].dropna()))))
+widgets.show_frame(sse.display_points(shown, family_labels, lang, commune_names), lang)
 downloads.establishment_downloads(
     territory, filters, int(k["establishments"]), "ter_establishments", lang=lang
 )

@@ -57,3 +57,9 @@ def test_source_caption_in_the_page_language(ui_app_env):
     at = run_page(pages.script("territory"), territoire="dep:93")
     captions = [c.value for c in at.caption if c.value.startswith("Source")]
     assert captions[0].startswith("Source : SIRENE synthétique (fictif), novembre 2026")
+
+
+def test_establishment_table_names_the_communes(ui_app_env):
+    at = run_page(pages.script("territory"), territoire="dep:93")
+    table = next(d.value for d in at.dataframe if "SIRET" in d.value.columns)
+    assert "Saint-Denis (93066)" in set(table["Commune"])

@@ -293,6 +293,14 @@ def epci_of(con: duckdb.DuckDBPyConnection, territory: Territory) -> Territory |
     return lookup(con, "epci", code) if code else None
 
 
+def commune_names(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...]) -> dict[str, str]:
+    """{code: name} of the listed communes (unknown codes left out)."""
+    clean = sorted({c for c in codes if isinstance(c, str) and CODE_PATTERNS["commune"].match(c)})
+    if not clean or not db.table_exists(con, "communes"):
+        return {}
+    return dict(queries.rows(con, "ui_commune_names", {"codes": clean}))
+
+
 def brief_references(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Territory]:
     """What the briefing pack compares a territory with: a commune with its EPCI (EPT), then
     its département, then France; other levels as `references`."""
