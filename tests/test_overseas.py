@@ -68,3 +68,30 @@ def test_qpv_page_of_polynesia_by_url(dev_data_dir, monkeypatch):
     headers = [h.value for h in at.subheader]
     assert any(h.startswith("Polynésie française (987) — ") for h in headers), headers
     assert not any("inconnu" in w.value for w in at.warning)
+
+
+def test_pack_of_polynesia_goes_out_without_a_map(con, tmp_path):
+    from pptx import Presentation
+
+    from sse_dash.export import brief
+
+    out = tmp_path / "987.pptx"
+    report = brief.build_brief(con, "dep:987", out)
+    assert report["pages"] >= 8
+    pictures = [
+        sh for slide in Presentation(str(out)).slides for sh in slide.shapes if sh.shape_type == 13
+    ]
+    assert len(pictures) == 4  # the four charts; no map page without a contour
+
+
+def test_territory_page_of_polynesia_says_no_static_map(dev_data_dir, monkeypatch):
+    from app_support import run_page
+
+    from sse_dash.ui import pages
+
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(dev_data_dir))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+    at = run_page(pages.script("territory"), territoire="dep:987")
+    assert any("pas de carte statique" in c.value for c in at.caption)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Carte PNG" not in labels

@@ -68,7 +68,7 @@ class BriefData:
     by_sector: pd.DataFrame
     by_size: pd.DataFrame
     qpv_table: pd.DataFrame
-    layers: static_map.MapLayers
+    layers: static_map.MapLayers | None  # None: no contour in the warehouse (some overseas)
     sources: list[str]
     synthetic: bool
     generated: dt.date
@@ -82,6 +82,15 @@ def french_date(day: dt.date) -> str:
     """`22 novembre 2026` (1er for the first of the month)."""
     first = "1er" if day.day == 1 else str(day.day)
     return f"{first} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def _map_layers(con: duckdb.DuckDBPyConnection, territory: Territory):
+    """The map's layers, None when the warehouse has no contour for the territory (the pack
+    then goes out without its map page rather than not at all)."""
+    try:
+        return static_map.load_layers(con, territory)
+    except static_map.MapUnavailable:
+        return None
 
 
 def collect(
@@ -124,7 +133,7 @@ def collect(
         by_sector=breakdowns["naf_section"],
         by_size=breakdowns["size_class"],
         qpv_table=qpv_table,
-        layers=static_map.load_layers(con, territory),
+        layers=_map_layers(con, territory),
         sources=sources,
         synthetic=provenance.is_synthetic(con),
         generated=today or dt.date.today(),
@@ -378,14 +387,17 @@ def sections(brief: BriefData) -> list[Section]:
             subtitle=f"{t.name} comparé à {refs}" if refs else t.name,
             draw=_draw_qpv_shares(brief),
         ),
-        Section(
-            "map",
-            static_map.map_title(brief.layers),
-            subtitle=t.label,
-            draw=lambda ax: static_map.draw_map(ax, brief.layers),
-            note=f"Projection {brief.layers.crs} ; contours de l'entrepôt, sans fond de carte.",
-        ),
     ]
+    if brief.layers is not None:
+        out.append(
+            Section(
+                "map",
+                static_map.map_title(brief.layers),
+                subtitle=t.label,
+                draw=lambda ax: static_map.draw_map(ax, brief.layers),
+                note=f"Projection {brief.layers.crs} ; contours de l'entrepôt, sans fond de carte.",
+            )
+        )
     pages = _qpv_pages(brief)
     total = len(brief.qpv_table) if brief.qpv_table is not None else 0
     first = 1

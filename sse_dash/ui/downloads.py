@@ -256,6 +256,13 @@ def map_downloads(territory: str, key: str, *, lang: str = "fr", label: str = ""
         )
 
 
+def terr_outline(con, territory):
+    """sse_dash.dashboard.territory.outline, or communes' union when it has none."""
+    from sse_dash.dashboard import territory as terr
+
+    return terr.outline(con, territory) or (not terr.communes(con, territory).empty) or None
+
+
 def briefing_downloads(territory, key: str, *, lang: str = "fr") -> None:
     """The « Dossier de synthèse » and « Carte » blocks of the Territoire and QPV pages, for a
     sse_dash.dashboard.territory.Territory (France has neither: choose a territory first)."""
@@ -274,6 +281,9 @@ def briefing_downloads(territory, key: str, *, lang: str = "fr") -> None:
         brief_button(territory.key, key=f"{key}-brief", lang=lang, label=territory.label)
     with c2:
         st.markdown("**" + t("Carte (PNG / SVG / PDF)") + "**")
+        if territory.level != "qpv" and not _cached(terr_outline, territory, default=None):
+            st.caption(t("Pas de contour de ce territoire dans la base : pas de carte statique."))
+            return
         st.caption(t("Carte statique sans fond de carte : contours, QPV, établissements."))
         map_downloads(territory.key, key, lang=lang, label=territory.label)
 
