@@ -41,3 +41,21 @@ def test_geocoder_down_asks_for_coordinates_or_a_click():
     assert "plus tard" not in french
     english = caught.value.text("en")
     assert "coordinates" in english and "click" in english
+
+
+def test_batch_with_geocoder_down_says_what_to_do(tmp_path):
+    import pandas as pd
+    from fixtures.qpvcheck import warehouse as wh
+
+    from sse_dash.qpvcheck import engine
+    from sse_dash.qpvcheck import mapping as mp
+    from sse_dash.qpvcheck.geocoder import IgnGeocoder
+
+    ref = engine.get_reference(wh.build(tmp_path / "sse.duckdb"))
+    df = pd.DataFrame({"adresse": ["1 rue de Paris 93200 Saint-Denis", "2 rue de Lyon Paris"]})
+    down = IgnGeocoder("http://127.0.0.1:9", retries=0, backoff=0, timeout=2)
+    res = engine.run_batch(ref, df, mp.ColumnMapping("address", address="adresse"), down)
+    texts = [n.text("fr") if hasattr(n, "text") else str(n) for n in res.notes]
+    assert any("2 adresse(s) non géocodée(s)" in n and "longitude et latitude" in n for n in texts)
+    english = [n.text("en") for n in res.notes if hasattr(n, "text")]
+    assert any("longitude and latitude" in n for n in english)

@@ -594,6 +594,18 @@ def run_batch(
         ok = geo.geo_ok.to_numpy(dtype=bool)
         if not ok.any():
             notes.append("Aucune adresse n'a pu être géocodée.")
+        from sse_dash.qpvcheck.geocoder import SERVICE_ERROR
+
+        unreached = int((status == SERVICE_ERROR).sum())
+        if unreached:  # waiting will not help on an intranet without the service
+            notes.append(
+                Message(
+                    "{n} adresse(s) non géocodée(s) : le service de recherche d'adresses ne "
+                    "répond pas. Ajoutez au fichier des colonnes longitude et latitude, ou "
+                    "vérifiez ces adresses une à une (coordonnées ou clic sur la carte).",
+                    n=unreached,
+                )
+            )
         low = ok & (score < pr.LOW_SCORE)
         approx = ok & ~low & pd.Series(kind).notna().to_numpy() & (kind != "housenumber")
         status[low] = "à vérifier (score de géocodage faible)"
