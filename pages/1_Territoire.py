@@ -95,6 +95,19 @@ filters = sse.Filters(
     employer=employer,
 )
 
+# what the chart exports are about: the territory and the active filters (title, file name)
+chart_meta = {
+    "territory": downloads.context_label(
+        territory.label,
+        [
+            family_labels.get(family, family) if family else "",
+            section_labels.get(sector, sector) if sector else "",
+            size_labels.get(size, size) if size else "",
+            t(sse.QPV_FILTER_LABELS[qpv_filter]) if qpv_filter != "all" else "",
+            t("Employeurs uniquement") if employer else "",
+        ],
+    )
+}
 figures = cache.call(sse.summary, territory, filters)
 k = sse.kpis_of(figures, territory)
 st.subheader(md(territory.label))
@@ -109,7 +122,7 @@ widgets.kpis(
             fmt.number(k["employees_est"], lang=lang),
             t("Milieu de la tranche d'effectifs : ordre de grandeur."),
         ),
-        (t("Pour 10 000 habitants"), fmt.number(k["per10k"], 1, lang), None),
+        (t("Pour 10 000 habitants"), fmt.rate(k["per10k"], 1, lang), None),
         (
             t("Part en QPV"),
             fmt.percent(k["share_in_qpv"], lang=lang),
@@ -117,6 +130,7 @@ widgets.kpis(
         ),
     ]
 )
+st.caption(downloads.source_caption(lang=lang, estimate=True))
 if k["qpv_uncertain"]:
     st.caption(sse.uncertain_note(k, lang))
 references = cache.call(terr.references, territory)
@@ -126,6 +140,8 @@ widgets.data_table(
     lang,
     label="Comparer avec le territoire parent et la France",
 )
+st.subheader(t("Dossier de synthèse et carte"))
+downloads.briefing_downloads(territory, "ter", lang=lang)
 
 c1, c2 = st.columns(2)
 with c1:
@@ -138,7 +154,9 @@ with c1:
         lang=lang,
         color=style.family_colours(fam["code"]),
     )
-    widgets.chart(fig, "ter_families", points.breakdown_table(fam, lang), lang=lang)
+    widgets.chart(
+        fig, "ter_families", points.breakdown_table(fam, lang), lang=lang, meta=chart_meta
+    )
     size_df = sse.breakdown_of(figures, "size_class", size_labels, lang)
     fig = charts.columns(
         size_df,
@@ -149,7 +167,9 @@ with c1:
         lang=lang,
         color=style.SIZE_COLOUR,
     )
-    widgets.chart(fig, "ter_sizes", points.breakdown_table(size_df, lang), lang=lang)
+    widgets.chart(
+        fig, "ter_sizes", points.breakdown_table(size_df, lang), lang=lang, meta=chart_meta
+    )
 with c2:
     sec = sse.breakdown_of(figures, "naf_section", section_labels, lang)
     fig = charts.hbar(
@@ -160,7 +180,7 @@ with c2:
         lang=lang,
         color=style.SECTOR_COLOUR,
     )
-    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec, lang), lang=lang)
+    widgets.chart(fig, "ter_sectors", points.breakdown_table(sec, lang), lang=lang, meta=chart_meta)
     years = sse.years_of(figures)
     fig = charts.columns(
         years,
@@ -175,6 +195,7 @@ with c2:
         "ter_years",
         years.rename(columns={"year": t("Année"), "establishments": t("Établissements")}),
         lang=lang,
+        meta=chart_meta,
     )
 
 weight.section(territory, lang)
@@ -215,7 +236,15 @@ else:
     if ets is not None:
         frames["ets"] = ets.head(MAX_MAP_POINTS)
     m = mapviews.layered_map(
-        frames, bounds=cache.call(terr.bounds, territory), family_labels=family_labels, lang=lang
+        frames,
+        bounds=cache.call(terr.bounds, territory),
+        family_labels=family_labels,
+        lang=lang,
+        outline=cache.call(terr.outline, territory),
+        subdivisions=cache.call(terr.communes, territory)
+        if territory.level in ("departement", "epci")
+        else None,
+        cluster=territory.level == "region",
     )
     show_map(m, key=f"ter_map_{territory.key}", height=560)
     # The map's table alternative lists the same first rows as the establishment table below
@@ -239,7 +268,8 @@ st.caption(
         shown=fmt.number(len(shown), lang=lang),
     )
 )
-st.dataframe(sse.display_points(shown, family_labels, lang), hide_index=True)
+commune_names = cache.call(terr.commune_names, tuple(sorted(set(shown["commune_code"].dropna()))))
+widgets.show_frame(sse.display_points(shown, family_labels, lang, commune_names), lang)
 downloads.establishment_downloads(
     territory, filters, int(k["establishments"]), "ter_establishments", lang=lang
 )

@@ -8,7 +8,7 @@ from sse_dash import charts, fmt, i18n
 from sse_dash import params as url
 from sse_dash.dashboard import mapviews, proximity, qpv, sse
 from sse_dash.dashboard import territory as terr
-from sse_dash.ui import cache, widgets
+from sse_dash.ui import cache, downloads, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
 from sse_dash.ui.markdown import md
@@ -43,6 +43,7 @@ if territory.level == "france":
                 "population": t("Population"),
             }
         ),
+        meta={"territory": "France"},
         lang=lang,
     )
     qpv_table = None
@@ -63,6 +64,10 @@ else:
             {"qpv": contours, "qpv15": contours15},
             bounds=cache.call(terr.bounds, territory),
             lang=lang,
+            outline=cache.call(terr.outline, territory),
+            subdivisions=cache.call(terr.communes, territory)
+            if territory.level in ("departement", "epci")
+            else None,
         )
         show_map(m, key=f"qpv_map_{territory.key}_{show_2015}")
         if show_2015 and (contours15 is None or contours15.empty):
@@ -112,6 +117,7 @@ record = cache.call(qpv.one, code) if code else None
 if code and record is None:
     st.warning(t("Ce code de quartier prioritaire est inconnu dans la base."))
 if record:
+    qpv_label = f"{record['name']} ({record['code']})"
     st.subheader(
         i18n.tf(
             "{name} ({code}) — géographie {geography}",
@@ -194,9 +200,20 @@ if record:
         lang=lang,
     )
     show_map(m, key=f"qpv_detail_map_{record['code']}", height=480)
+    qpv_territory = (
+        cache.call(terr.lookup, "qpv", record["code"]) if record["geography"] == "2024" else None
+    )
+    if qpv_territory is not None:
+        st.markdown("#### " + t("Dossier de synthèse et carte du quartier"))
+        downloads.briefing_downloads(qpv_territory, "qpv_detail", lang=lang)
     if not other.empty:
         st.markdown(t("**Géographies 2015 et 2024**"))
-        widgets.table(qpv.overlap_table(other, record["geography"], lang), "qpv_overlap", lang=lang)
+        widgets.table(
+            qpv.overlap_table(other, record["geography"], lang),
+            "qpv_overlap",
+            meta={"title": t("Géographies 2015 et 2024"), "territory": qpv_label},
+            lang=lang,
+        )
     elif record["geography"] == "2024":
         st.caption(t("Aucun QPV de la géographie 2015 ne recoupe ce quartier dans la base."))
     if not ets.empty:
@@ -204,6 +221,7 @@ if record:
         widgets.table(
             qpv.establishments_table(ets, lang, family_labels),
             "qpv_establishments",
+            meta={"title": t("Établissements ESS"), "territory": qpv_label},
             lang=lang,
         )
     if not near_tl.empty:
@@ -214,4 +232,9 @@ if record:
                 distance=fmt.distance(NEAR_THIRD_PLACES_M, lang),
             )
         )
-        widgets.table(qpv.third_places_table(near_tl, lang), "qpv_third_places", lang=lang)
+        widgets.table(
+            qpv.third_places_table(near_tl, lang),
+            "qpv_third_places",
+            meta={"title": t("Tiers-lieux"), "territory": qpv_label},
+            lang=lang,
+        )

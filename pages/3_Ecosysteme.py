@@ -6,6 +6,7 @@ import streamlit as st
 from sse_dash import fmt, i18n
 from sse_dash.dashboard import layers, mapviews, proximity, sse
 from sse_dash.dashboard import territory as terr
+from sse_dash.i18n import N_
 from sse_dash.ui import cache, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
@@ -105,7 +106,13 @@ with c2:
         max_value=proximity.MAX_RADIUS_M,
         step=50,
     )
+# the exported table says which question, distance and territory it answers
+question_meta = {
+    "title": f"{questions.get(question, question)} ({fmt.distance(radius, lang)})",
+    "territory": territory.label,
+}
 sector = None
+section_labels = cache.call(sse.labels, "naf_section", lang) if ctx.sirene else {}
 if question == "sse_near_ptce":
     section_labels = cache.call(sse.labels, "naf_section", lang)
     with c3:
@@ -144,7 +151,12 @@ if question == "tl_near_qpv":
                 territory=md(territory.label),
             )
         )
-    widgets.table(proximity.third_places_table(found, lang), "eco_tl_near_qpv", lang=lang)
+    widgets.table(
+        proximity.third_places_table(found, lang),
+        "eco_tl_near_qpv",
+        meta=question_meta,
+        lang=lang,
+    )
 elif question == "qpv_without_sse":
     around = cache.call(proximity.sse_around_qpv, territory, radius)
     found = around[around["sse_within"] == 0]
@@ -157,23 +169,30 @@ elif question == "qpv_without_sse":
             distance=distance_label,
         )
     )
-    widgets.table(proximity.qpv_table(around, lang), "eco_qpv_sse", lang=lang)
+    widgets.table(proximity.qpv_table(around, lang), "eco_qpv_sse", meta=question_meta, lang=lang)
 else:
     found = cache.call(proximity.sse_near_ptce, territory, radius, sector or None)
     template = (
-        "**{n}** établissements ESS du secteur {sector} à {distance} ou moins d'un PTCE de "
-        "{territory}."
+        N_(
+            "**{n}** établissements ESS du secteur « {sector} » à {distance} ou moins d'un "
+            "PTCE de {territory}."
+        )
         if sector
-        else "**{n}** établissements ESS à {distance} ou moins d'un PTCE de {territory}."
+        else N_("**{n}** établissements ESS à {distance} ou moins d'un PTCE de {territory}.")
     )
     st.markdown(
         i18n.tf(
             template,
             lang,
             n=fmt.number(len(found), lang=lang),
-            sector=sector,
+            sector=section_labels.get(sector, sector),
             distance=distance_label,
             territory=md(territory.label),
         )
     )
-    widgets.table(proximity.ptce_table(found, family_labels, lang), "eco_sse_near_ptce", lang=lang)
+    widgets.table(
+        proximity.ptce_table(found, family_labels, lang),
+        "eco_sse_near_ptce",
+        meta=question_meta,
+        lang=lang,
+    )

@@ -61,7 +61,7 @@ chosen = widgets.url_multi(
 reference_mode = widgets.url_choice(
     st.radio,
     t("Référence"),
-    {"parent": t("Territoire parent"), "france": "France"},
+    {"parent": t("Le territoire parent de chacun"), "france": "France"},
     param=S.QP_REFERENCE,
     default="parent",
     key="cmp_reference",
@@ -76,40 +76,66 @@ if len(chosen) < 2:
 territories = [cache.call(terr.from_key, k) for k in chosen]
 territories = [x for x in territories if x is not None]
 france = cache.call(terr.france)
-reference = cache.call(terr.parent, territories[0]) if reference_mode == "parent" else france
-totals = cache.call(sse.totals, [*territories, reference])
-long = compare.table(totals, reference.key, lang)
+if reference_mode == "parent":
+    own = {x.key: cache.call(terr.parent, x) for x in territories}
+else:
+    own = {x.key: france for x in territories}
+references = list({r.key: r for r in own.values() if r.key not in own}.values())
+totals = cache.call(sse.totals, [*territories, *references])
+long = compare.table(totals, {k: r.key for k, r in own.items() if r.key not in own}, lang)
 st.subheader(t("Indicateurs"))
 st.caption(
     i18n.tf(
-        "Référence : {reference}. « indice » = valeur rapportée à la référence (référence = 100) ; "
-        "« rang » parmi les territoires comparés (1 = valeur la plus élevée).",
+        "Référence : {reference}. « indice » = valeur rapportée à la référence du territoire "
+        "(référence = 100) ; « rang » parmi les territoires comparés (1 = valeur la plus élevée).",
         lang,
-        reference=md(reference.label),
+        reference=", ".join(md(r.label) for r in references) or "—",
     )
 )
-widgets.table(compare.display(long, lang), "cmp_table", meta={"title": t("Comparaison")}, lang=lang)
+widgets.table(
+    compare.display(long, lang),
+    "cmp_table",
+    meta={"title": t("Comparaison"), "territory": ", ".join(x.label for x in territories)},
+    lang=lang,
+)
 
 cols = st.columns(2)
-for i, (col, french_label, percent, _) in enumerate(compare.INDICATORS):
+for i, (col, french_label, percent, decimals) in enumerate(compare.INDICATORS):
     label = t(french_label)
-    part = long[long["indicator"] == col]
-    fig = charts.hbar(
-        part, label="territory", value="value", title=label, lang=lang, percent=percent
+    part = long[(long["indicator"] == col) & ~long["reference"]]
+    fig = charts.bars_with_reference(
+        part,
+        label="territory",
+        value="value",
+        texts=[compare.value_text(v, percent, decimals, lang) for v in part["value"]],
+        reference="reference_value",
+        reference_name="reference_name",
+        reference_texts=[
+            compare.value_text(v, percent, decimals, lang) for v in part["reference_value"]
+        ],
+        title=label,
+        lang=lang,
+        percent=percent,
+        reference_label=t("Référence (trait)"),
     )
     with cols[i % 2]:
         widgets.chart(
             fig,
             f"cmp_{col}",
-            part[["territory", "value", "ratio", "rank"]].rename(
+            part[
+                ["territory", "value", "reference_name", "reference_value", "ratio", "rank"]
+            ].rename(
                 columns={
                     "territory": t("Territoire"),
                     "value": label,
+                    "reference_name": t("Référence"),
+                    "reference_value": t("Valeur de la référence"),
                     "ratio": t("Indice (référence = 100)"),
                     "rank": t("Rang"),
                 }
             ),
+            meta={"territory": ", ".join(x.label for x in territories)},
             lang=lang,
         )
 
-weight.compare_section(territories, reference, lang)
+weight.compare_section(territories, references, lang)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from sse_dash import fmt
-from sse_dash.style import BAR_COLOUR, OKABE_ITO, YEAR_COLOUR
+from sse_dash.style import BAR_COLOUR, OKABE_ITO, REFERENCE_COLOUR, YEAR_COLOUR
 
 SEPARATORS = {"fr": ",\u202f", "en": ".,"}
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -151,6 +151,77 @@ def hbar(
             height=max(260, 34 * len(frame) + 80),
             xaxis={"title": value_label, "ticksuffix": " %" if percent else ""},
             yaxis={"title": None},
+        ),
+    )
+
+
+def bars_with_reference(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    texts: Sequence[str],
+    reference: str,
+    reference_name: str,
+    reference_texts: Sequence[str],
+    title: str | None = None,
+    lang: str = "fr",
+    percent: bool = False,
+    reference_label: str = "Référence",
+) -> go.Figure:
+    """Horizontal bars of the compared territories in the given order, each with its own
+    reference (column `reference`, named by `reference_name`) drawn as a marker on its bar:
+    the reference does not crush the bars as a bar of its own would."""
+    rows = list(range(len(df)))[::-1]  # first territory at the top
+    frame = df.iloc[rows]
+    full = [str(v) for v in frame[label]]
+    y = [short_label(v) for v in full]
+    bar_texts = [texts[i] for i in rows]
+    ref_texts = [reference_texts[i] for i in rows]
+    ref_names = [str(v) if v is not None else "" for v in frame[reference_name]]
+    ref_values = pd.to_numeric(frame[reference], errors="coerce")
+    traces = [
+        {
+            "type": "bar",
+            "x": pd.to_numeric(frame[value], errors="coerce").fillna(0).tolist(),
+            "y": y,
+            "customdata": full,
+            "orientation": "h",
+            "marker": {"color": BAR_COLOUR},
+            "text": bar_texts,
+            "textposition": "auto",
+            "hovertemplate": "%{customdata} : %{text}<extra></extra>",
+            "showlegend": False,
+        }
+    ]
+    if ref_values.notna().any():
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [None if pd.isna(v) else float(v) for v in ref_values],
+                "y": y,
+                "customdata": [[n, tx] for n, tx in zip(ref_names, ref_texts, strict=True)],
+                "marker": {
+                    "symbol": "line-ns",
+                    "size": 26,
+                    "line": {"width": 3, "color": REFERENCE_COLOUR},
+                    "color": REFERENCE_COLOUR,
+                },
+                "name": reference_label,
+                "hovertemplate": "%{customdata[0]} : %{customdata[1]}<extra></extra>",
+            }
+        )
+    return figure(
+        traces,
+        layout(
+            title=title,
+            lang=lang,
+            height=max(240, 44 * len(frame) + 120),
+            xaxis={"ticksuffix": " %" if percent else "", "rangemode": "tozero"},
+            yaxis={"title": None},
+            # below the plot: above it, the legend would run into the title
+            legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
         ),
     )
 

@@ -58,6 +58,16 @@ def mirror_dir() -> Path | None:
     return Path(value).resolve() if value else None
 
 
+def brief_logo() -> Path | None:
+    """The authority's logo for the briefing pack (SSE_DASH_BRIEF_LOGO: a PNG or JPEG file);
+    None when unset or absent."""
+    value = os.environ.get("SSE_DASH_BRIEF_LOGO", "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_file() else None
+
+
 def tile_url() -> str | None:
     """Map tile template; SSE_DASH_TILES='none' disables tiles (data layers still draw)."""
     value = os.environ.get("SSE_DASH_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 
+import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
@@ -97,3 +99,67 @@ def date(day: dt.date, lang: str | None = None) -> str:
 def month(day: dt.date, lang: str | None = None) -> str:
     """`novembre 2026` / `November 2026`: the vintage of a monthly file."""
     return format_date(day, "MMMM y", locale=_locale(lang))
+
+
+def rate(value, decimals: int = 1, lang: str | None = None) -> str:
+    """A rate (per 10 000 inhabitants…) that never reads « 0,0 » when it is not zero: small
+    values get the decimals they need (`0.034` -> `0,03`), tiny ones read `< 0,01`."""
+    if _missing(value):
+        return MISSING
+    v = float(value)
+    if v == 0 or abs(v) >= 10**-decimals:
+        return number(v, decimals, lang)
+    for more in range(decimals + 1, 3):
+        if abs(v) >= 10**-more:
+            return number(v, more, lang)
+    return "< " + number(0.01, 2, lang)
+
+
+TABLE_MISSING = "—"
+_COORDINATE_WORDS = ("lat", "lon", "latitude", "longitude", "x", "y")
+
+
+def _decimals_for_column(name: str, values: pd.Series) -> int:
+    words = {w for w in re.split(r"[^a-z]+", str(name).lower()) if w}
+    if words & set(_COORDINATE_WORDS):
+        return 5
+    finite = values.dropna()
+    if finite.empty or bool((finite == finite.round(0)).all()):
+        return 0
+    return 2 if float(finite.abs().max()) < 1 else 1
+
+
+def _blank(value) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array in a cell
+        return False
+
+
+def frame(df: pd.DataFrame, lang: str | None = None, decimals: dict | None = None) -> pd.DataFrame:
+    """A table as the screen shows it, in `lang`: numbers with the language's separators
+    (`12 345`, `2,4`), percentages with « % » when the header says « (%) », coordinates with
+    5 decimals, « — » for missing values. The raw table stays for the downloads."""
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        values = df[col]
+        if pd.api.types.is_bool_dtype(values):
+            out[col] = values
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            numeric = pd.to_numeric(values, errors="coerce").astype("float64")
+            places = (decimals or {}).get(col, _decimals_for_column(col, numeric))
+            if "%" in str(col):
+                out[col] = [
+                    TABLE_MISSING if pd.isna(v) else percent(v, max(places, 1), lang)
+                    for v in numeric
+                ]
+            else:
+                out[col] = [
+                    TABLE_MISSING if pd.isna(v) else number(v, places, lang) for v in numeric
+                ]
+            continue
+        out[col] = [TABLE_MISSING if _blank(v) else v for v in values]
+    return out

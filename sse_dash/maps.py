@@ -17,10 +17,12 @@ import branca.element
 import folium
 import folium.elements
 import folium.map
+import folium.plugins
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from sse_dash import config
@@ -286,6 +288,34 @@ def polygons_layer(
     )
 
 
+OUTLINE_COLOUR = "#333333"
+SUBDIVISION_COLOUR = "#8c8c8c"
+
+
+def boundaries_layer(
+    geometries: Sequence[str | None],
+    *,
+    name: str,
+    color: str = SUBDIVISION_COLOUR,
+    weight: float = 1.0,
+    dash: str | None = None,
+) -> folium.GeoJson:
+    """Boundary lines (no fill, no hover) drawn under the data, so that a map without tiles
+    still shows where the territory and its communes are."""
+    frame = pd.DataFrame({"geometry": list(geometries)})
+    data = _feature_collection(frame, "geometry", [])
+    style = {"color": color, "weight": weight, "fill": False, "fillOpacity": 0, "dashArray": dash}
+    return folium.GeoJson(
+        data,
+        name=name,
+        style_function=lambda _feature: style,
+        interactive=False,
+        overlay=True,
+        control=False,
+        smooth_factor=1.0,
+    )
+
+
 def qpv_layer(
     df: pd.DataFrame,
     *,
@@ -311,7 +341,10 @@ class PointsLayer(folium.map.Layer):
             var renderer = L.canvas({padding: 0.5});
             var colors = {{ this.colors_json }};
             var rows = {{ this.data_json }};
-            var group = L.featureGroup();
+            var group = {% if this.cluster_zoom %}L.markerClusterGroup({
+                disableClusteringAtZoom: {{ this.cluster_zoom }}, chunkedLoading: true,
+                showCoverageOnHover: false
+            }){% else %}L.featureGroup(){% endif %};
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
                 var marker = L.circleMarker([r[0] / 1e5, r[1] / 1e5], {% if this.hollow %}{
@@ -343,8 +376,12 @@ class PointsLayer(folium.map.Layer):
         radius: float,
         show: bool,
         hollow: bool = False,
+        cluster_zoom: int | None = None,
     ):
         super().__init__(name=name, overlay=True, control=True, show=show)
+        # grouped into counted clusters below this zoom (a région's 30,000 points), single
+        # points from about the zoom of a commune on
+        self.cluster_zoom = int(cluster_zoom) if cluster_zoom else None
         self._name = "PointsLayer"
         self.lat, self.lon, self.classes, self.tips = lat, lon, classes, tips
         self.radius = float(radius)
@@ -448,6 +485,7 @@ def points_layer(
     max_points: int = 60_000,
     show: bool = True,
     hollow: bool = False,
+    cluster_zoom: int | None = None,
 ) -> PointsLayer:
     """Points with an escaped tooltip; coloured by `category` (values listed in `categories`,
     colours in `colors`) or with one `color`. Rows without coordinates are skipped; beyond
@@ -471,9 +509,29 @@ def points_layer(
     )
     lats = pa.array(frame[lat].astype("float64").round(5).to_numpy())
     lons = pa.array(frame[lon].astype("float64").round(5).to_numpy())
-    return PointsLayer(
-        lats, lons, classes, tips, palette, name=name, radius=radius, show=show, hollow=hollow
+    kind = ClusteredPointsLayer if cluster_zoom else PointsLayer
+    return kind(
+        lats,
+        lons,
+        classes,
+        tips,
+        palette,
+        name=name,
+        radius=radius,
+        show=show,
+        hollow=hollow,
+        cluster_zoom=cluster_zoom,
     )
+
+
+class ClusteredPointsLayer(JSCSSMixin, PointsLayer):
+    """PointsLayer grouped with Leaflet.markercluster (vendored, see VENDORED)."""
+
+    default_js = folium.plugins.MarkerCluster.default_js
+    default_css = folium.plugins.MarkerCluster.default_css
+
+
+COMMUNE_ZOOM = 13  # points shown one by one from this zoom on
 
 
 def classify(values: Sequence[float], n_classes: int = 5) -> list[float]:

@@ -52,6 +52,7 @@ THIRD_PLACE_COLOUR = "#009E73"
 PTCE_COLOUR = "#CC79A7"
 ADDRESS_COLOUR = "#000000"
 BAR_COLOUR = OKABE_ITO[0]  # one-colour bar charts (and the territory in a comparison)
+REFERENCE_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the reference marker of Comparer
 SECTOR_COLOUR = OKABE_ITO[1]
 YEAR_COLOUR = OKABE_ITO[2]
 SIZE_COLOUR = OKABE_ITO[4]
@@ -95,6 +96,19 @@ ZONES: tuple[Zone, ...] = (
 METROPOLE = ZONES[0]
 OVERSEAS_EPSG = {dep: z.epsg for z in ZONES for dep in z.departements}
 OVERSEAS_REGION_EPSG = {reg: z.epsg for z in ZONES for reg in z.regions}
+
+
+# Maps of the overseas collectivités, each its own « département » and « région » in the COG
+# (SIRENE gives no coordinates for 986-988, so these stay out of OVERSEAS_EPSG).
+COLLECTIVITY_EPSG = {"975": 4467, "977": 5490, "978": 5490, "986": 8903, "987": 3297, "988": 3163}
+
+
+def map_epsg_for(dep_code: str | None = None, region_code: str | None = None) -> int:
+    """`epsg_for`, also knowing the overseas collectivités (for maps)."""
+    for code in (dep_code, region_code):
+        if code in COLLECTIVITY_EPSG:
+            return COLLECTIVITY_EPSG[code]
+    return epsg_for(dep_code, region_code)
 
 
 def epsg_for(dep_code: str | None = None, region_code: str | None = None) -> int:

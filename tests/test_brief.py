@@ -32,12 +32,12 @@ def con(wh):
 
 
 def _expected_pages(con, where: str) -> int:
-    """Fixed sections (title, figures, 4 charts, map, sources) + QPV table pages."""
+    """Fixed sections (title, « à retenir », figures, 4 charts, map, sources) + QPV pages."""
     n_qpv = con.execute(
         "SELECT count(DISTINCT qc.code) FROM qpv_communes qc "
         f"JOIN communes c ON c.code = qc.commune_code WHERE {where}"
     ).fetchone()[0]
-    return 8 + math.ceil(min(n_qpv, brief.QPV_ROWS_PER_PAGE * brief.QPV_MAX_PAGES) / 14)
+    return 9 + math.ceil(min(n_qpv, brief.QPV_ROWS_PER_PAGE * brief.QPV_MAX_PAGES) / 14)
 
 
 def _slide_texts(slide) -> str:
@@ -65,8 +65,9 @@ def test_pptx_slides_and_texts(con, pptx_dep):
     assert len(slides) == report["pages"] == _expected_pages(con, "c.dep_code = '93'")
     assert "L'économie sociale et solidaire — Seine-Saint-Denis" in slides[0]
     assert "22 novembre 2026" in slides[0]
-    assert slides[1].startswith("Chiffres clés")
-    assert "Établissements par famille de l'ESS" in slides[2]
+    assert slides[1].startswith("À retenir")
+    assert slides[2].startswith("Chiffres clés")
+    assert "Établissements par famille de l'ESS" in slides[3]
     assert any("Quartiers prioritaires (QPV 2024)" in s for s in slides)
     assert "Sources et définitions" in slides[-1]
     assert "SIRENE synthétique (juin 2026)" in slides[-1]
@@ -98,7 +99,7 @@ def test_pptx_layout_stays_on_the_slide(pptx_dep):
 
 def test_pptx_key_figures_match_raw_establishments(con, pptx_dep):
     out, _ = pptx_dep
-    table = next(sh.table for sh in Presentation(str(out)).slides[1].shapes if sh.has_table)
+    table = next(sh.table for sh in Presentation(str(out)).slides[2].shapes if sh.has_table)
     header = [c.text for c in table.rows[0].cells]
     assert header == ["Indicateur", "Seine-Saint-Denis", "Île-de-France", "France"]
     rows = {r.cells[0].text: [c.text for c in r.cells][1:] for r in list(table.rows)[1:]}
@@ -155,7 +156,7 @@ def test_qpv_brief(con, tmp_path):
     assert "Franc-Moisin" in slides[0]
     assert "Densité de l'ESS du quartier" in "\n".join(slides)
     # reference columns: main commune then France
-    assert "Saint-Denis | France" in slides[1]
+    assert "Saint-Denis | France" in slides[2]
 
 
 def test_no_synthetic_mention_on_real_data(tmp_path):
@@ -233,7 +234,7 @@ def test_territory_without_establishments(tmp_path):
     text = subprocess.run(
         ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert report["pages"] == 9
+    assert report["pages"] == 10
     assert "Aucun établissement recensé" in text
     assert "Bel-Air - Grands-Pêchers" in text  # the QPV table is still there
 
@@ -281,7 +282,8 @@ def test_the_pack_shows_the_figures_of_the_pages(ui_warehouse_dir):
     for pack_frame in (data.by_family, data.by_sector, data.by_size):
         page_frame = next(f for f in breakdowns if set(f["Catégorie"]) == set(pack_frame["label"]))
         assert dict(zip(page_frame["Catégorie"], page_frame["Établissements"], strict=True)) == (
-            dict(zip(pack_frame["label"], pack_frame["establishments"], strict=True))
+            # the page shows its tables formatted (sse_dash.fmt.frame)
+            dict(zip(pack_frame["label"], fmt.frame(pack_frame)["establishments"], strict=True))
         )
     # the QPV table of the Quartiers prioritaires page and of the pack
     at = run_page(pages.script("qpv"), territoire="dep:93")
@@ -290,11 +292,10 @@ def test_the_pack_shows_the_figures_of_the_pages(ui_warehouse_dir):
     assert set(page_qpv["Code QPV"]) == set(pack_qpv.index)
     for _, row in page_qpv.iterrows():
         code = row["Code QPV"]
-        assert pack_qpv.loc[code, "Étab. ESS"] == fmt.number(row["Établissements ESS dans le QPV"])
-        assert pack_qpv.loc[code, "Salariés (est.)"] == fmt.number(
-            row["Emplois estimés dans le QPV"]
-        )
-        assert pack_qpv.loc[code, "Population"] == fmt.number(row["Population"])
+        # both formatted for the screen (sse_dash.fmt.frame) and the pack
+        assert pack_qpv.loc[code, "Étab. ESS"] == row["Établissements ESS dans le QPV"]
+        assert pack_qpv.loc[code, "Salariés (est.)"] == row["Emplois estimés dans le QPV"]
+        assert pack_qpv.loc[code, "Population"] == row["Population"]
 
 
 def test_qpv_table_names_every_commune_a_qpv_spans(con):

@@ -30,9 +30,9 @@ def test_departement_pack_on_dev_warehouse(con, tmp_path):
         "ON c.code = qc.commune_code WHERE qc.geography = '2024' AND c.dep_code = '93'"
     ).fetchone()[0]
     shown = min(n_qpv, brief.QPV_ROWS_PER_PAGE * brief.QPV_MAX_PAGES)
-    # 8 pages, the QPV tables, then the weight and evolution slides (brief.weight_sections)
-    assert len(slides) == report["pages"] == 8 + math.ceil(shown / brief.QPV_ROWS_PER_PAGE) + 2
-    table = next(sh.table for sh in slides[1].shapes if sh.has_table)
+    # 9 pages (with « à retenir »), the QPV tables, then the weight and evolution slides
+    assert len(slides) == report["pages"] == 9 + math.ceil(shown / brief.QPV_ROWS_PER_PAGE) + 2
+    table = next(sh.table for sh in slides[2].shapes if sh.has_table)
     total = con.execute("SELECT count(*) FROM establishments WHERE dep_code = '93'").fetchone()[0]
     assert table.cell(1, 1).text == fmt.number(total)
     texts = "\n".join(sh.text_frame.text for sh in slides[-1].shapes if sh.has_text_frame)

@@ -23,22 +23,43 @@ INDICATORS = (
 )
 
 
-def table(totals: pd.DataFrame, reference_key: str, lang: str = "fr") -> pd.DataFrame:
-    """Long table: one row per (territory, indicator) with value, ratio to the reference
-    (reference = 100) and rank among the compared territories (1 = highest)."""
+def decimals_for(value, decimals: int) -> int:
+    """Decimals shown for a value: one more than the indicator's where the value is small
+    (2,27 and 2,61 establishments per 10 000 inhabitants must not both read « 2 »)."""
+    if value is None or pd.isna(value) or float(value).is_integer():
+        return decimals  # a count stays a whole number
+    return max(decimals, 1) if abs(float(value)) < 10 else decimals
+
+
+def table(totals: pd.DataFrame, references: str | dict[str, str], lang: str = "fr") -> pd.DataFrame:
+    """Long table: one row per (territory, indicator) with value, ratio to the territory's own
+    reference (reference = 100) and rank among the compared territories (1 = highest).
+    `references` is one reference key for every territory, or {territory key: its reference
+    key} (each territory against its own parent); every reference is a row of `totals`."""
+    keys = list(totals["key"])
+    reference_keys = set(references.values()) if isinstance(references, dict) else {references}
+    own = (
+        dict(references)
+        if isinstance(references, dict)
+        else {k: references for k in keys if k != references}
+    )
     rows = []
     ref_mark = i18n.t(" (référence)", lang)
-    ref = totals[totals["key"] == reference_key]
-    compared = totals[totals["key"] != reference_key]
+    compared = totals[~totals["key"].isin(reference_keys)]
+    by_key = totals.drop_duplicates("key").set_index("key")
     for col, label, percent, decimals in INDICATORS:
-        ref_value = ref.iloc[0][col] if not ref.empty else None
         ranks = compared[col].rank(ascending=False, method="min")
         for index, row in totals.iterrows():
-            is_ref = row["key"] == reference_key
+            is_ref = row["key"] in reference_keys and row["key"] not in own
             value = row[col]
+            ref_key = None if is_ref else own.get(row["key"])
+            ref_value = by_key.loc[ref_key, col] if ref_key in by_key.index else None
             ratio = (
                 value / ref_value * 100
-                if ref_value not in (None, 0) and pd.notna(ref_value) and pd.notna(value)
+                if ref_value is not None
+                and pd.notna(ref_value)
+                and ref_value != 0
+                and pd.notna(value)
                 else None
             )
             rank = None if is_ref else ranks.get(index)
@@ -49,6 +70,11 @@ def table(totals: pd.DataFrame, reference_key: str, lang: str = "fr") -> pd.Data
                     "territory": row["name"] + (ref_mark if is_ref else ""),
                     "key": row["key"],
                     "reference": is_ref,
+                    "reference_key": ref_key,
+                    "reference_name": by_key.loc[ref_key, "name"]
+                    if ref_key in by_key.index
+                    else None,
+                    "reference_value": ref_value,
                     "value": value,
                     "ratio": ratio,
                     "rank": rank,
@@ -59,6 +85,12 @@ def table(totals: pd.DataFrame, reference_key: str, lang: str = "fr") -> pd.Data
     return pd.DataFrame(rows)
 
 
+def value_text(value, percent: bool, decimals: int, lang: str = "fr") -> str:
+    """A value as shown in the table and on the bars."""
+    shown = decimals_for(value, decimals)
+    return fmt.percent(value, shown, lang) if percent else fmt.rate(value, shown, lang)
+
+
 def display(long: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """Wide table for the screen: indicators in rows, territories in columns (formatted)."""
     out = {}
@@ -66,11 +98,7 @@ def display(long: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
         name = part["territory"].iloc[0]
         cells = []
         for _, r in part.iterrows():
-            value = (
-                fmt.percent(r["value"], r["decimals"], lang)
-                if r["percent"]
-                else fmt.number(r["value"], r["decimals"], lang)
-            )
+            value = value_text(r["value"], r["percent"], r["decimals"], lang)
             extra = []
             if not r["reference"] and pd.notna(r["ratio"]):
                 extra.append(i18n.tf("indice {n}", lang, n=fmt.number(r["ratio"], 0, lang)))

@@ -38,6 +38,7 @@ def draw(
     lang: str = "fr",
     show: bool = True,
     uncertain: bool = False,
+    cluster: bool = False,
 ):
     """The folium element of one registry layer: contours or points with escaped hover
     texts, coloured by the layer's colour or, for families, one colour per family.
@@ -66,9 +67,16 @@ def draw(
             radius=layer.radius,
             show=show,
             hollow=uncertain,
+            cluster_zoom=maps.COMMUNE_ZOOM if cluster else None,
         )
     return maps.points_layer(
-        frame, name=name, color=layer.colour, radius=layer.radius, show=show, hollow=uncertain
+        frame,
+        name=name,
+        color=layer.colour,
+        radius=layer.radius,
+        show=show,
+        hollow=uncertain,
+        cluster_zoom=maps.COMMUNE_ZOOM if cluster else None,
     )
 
 
@@ -95,18 +103,41 @@ def layered_map(
     family_labels: Mapping[str, str] | None = None,
     lang: str = "fr",
     tiles=...,
+    outline: str | None = None,
+    subdivisions: pd.DataFrame | None = None,
+    cluster: bool = False,
 ) -> folium.Map:
     """One map with the layers given by id (None or empty = absent), a layer control and a
-    legend. `family_labels` (code -> label, in ref_families order) name the families."""
+    legend. `family_labels` (code -> label, in ref_families order) name the families.
+    `outline` (GeoJSON of the territory) and `subdivisions` (its communes, with a GeoJSON
+    `geometry`) are drawn under the data: the map stays readable without tiles. `cluster`
+    groups the points into counted clusters until the zoom of a commune (région scale)."""
     shown = _shown(frames or {})
     if bounds is None:
         bounds = _data_bounds(*(frame for _, frame in shown))
     m = maps.base_map(bounds=bounds, tiles=tiles)
+    if subdivisions is not None and not subdivisions.empty and "geometry" in subdivisions:
+        maps.boundaries_layer(
+            subdivisions["geometry"].tolist(), name=i18n.t("Limites des communes", lang)
+        ).add_to(m)
+    if outline:
+        maps.boundaries_layer(
+            [outline],
+            name=i18n.t("Contour du territoire", lang),
+            color=maps.OUTLINE_COLOUR,
+            weight=2.5,
+        ).add_to(m)
     items: list[tuple[str, str]] = []
     for layer, frame in shown:
         precise, unsure = split_uncertain(frame) if layer.uncertain_apart else (frame, frame[:0])
         if not precise.empty:
-            draw(layer, precise, family_labels=family_labels, lang=lang).add_to(m)
+            draw(
+                layer,
+                precise,
+                family_labels=family_labels,
+                lang=lang,
+                cluster=cluster and layer.kind != "polygons",
+            ).add_to(m)
         items += registry.legend_items(layer, frame, family_labels, lang)
         if not unsure.empty:
             draw(layer, unsure, family_labels=family_labels, lang=lang, uncertain=True).add_to(m)

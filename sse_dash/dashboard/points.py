@@ -40,7 +40,7 @@ def reference_table(rows: list[tuple[Territory, dict]], lang: str = "fr") -> pd.
         {
             t("Territoire"): [x.label for x, _ in rows],
             t("Établissements ESS"): [fmt.number(k["establishments"], lang=lang) for _, k in rows],
-            t("Pour 10 000 habitants"): [fmt.number(k["per10k"], 1, lang) for _, k in rows],
+            t("Pour 10 000 habitants"): [fmt.rate(k["per10k"], 1, lang) for _, k in rows],
             t("Emplois estimés pour 1 000 habitants"): [
                 fmt.number(k["jobs_per1k"], 1, lang) for _, k in rows
             ],

@@ -367,9 +367,15 @@ def _labelled(codes: pd.Series, labels: dict[str, str]) -> pd.Series:
 
 
 def display_points(
-    frame: pd.DataFrame, family_labels: dict[str, str], lang: str = "fr"
+    frame: pd.DataFrame,
+    family_labels: dict[str, str],
+    lang: str = "fr",
+    commune_names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Headers in `lang` (French by default) for the establishment table."""
+    """Headers in `lang` (French by default) for the establishment table; communes by name
+    and code when `commune_names` is given."""
+    names = commune_names or {}
+    communes = [f"{names[c]} ({c})" if c in names else c for c in frame["commune_code"]]
     t = lambda text: i18n.t(text, lang)  # noqa: E731
     return pd.DataFrame(
         {
@@ -383,7 +389,7 @@ def display_points(
                 frame["employer"].fillna(False).astype(bool), t("oui"), t("non")
             ),
             t("Création"): pd.to_datetime(frame["created"]).dt.date,
-            t("Commune"): frame["commune_code"],
+            t("Commune"): communes,
             t("En QPV 2024"): _labelled(frame["qpv24_status"], status_labels(lang)),
             "QPV": frame["qpv24"],
             t("Distance au QPV le plus proche (m)"): frame["qpv24_distance_m"].round(0),

@@ -39,12 +39,14 @@ PREFIX = {
 }
 LEVEL_OF_PREFIX = {v: k for k, v in PREFIX.items()}
 CODE_PATTERNS = {
-    "region": re.compile(r"^[0-9]{2}$"),
-    "departement": re.compile(r"^(?:[0-9]{2}|2[AB]|97[0-9])$"),
+    # overseas collectivités (COG: 975, 977, 978, 984, 986-989) are their own région and
+    # département, as in the COG tables
+    "region": re.compile(r"^(?:[0-9]{2}|9[78][0-9])$"),
+    "departement": re.compile(r"^(?:[0-9]{2}|2[AB]|9[78][0-9])$"),
     "epci": re.compile(r"^[0-9]{9}$"),
     "commune": re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$"),
     # QN + département (2-3 chars) + order + type letter (2024), QP + 6 digits (2015).
-    "qpv": re.compile(r"^(?:QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QN97[0-9][0-9]{2}[A-Z]|QP[0-9]{6})$"),
+    "qpv": re.compile(r"^(?:QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QN9[78][0-9][0-9]{2}[A-Z]|QP[0-9]{6})$"),
 }
 GEOMETRY_TABLES = {
     "region": "regions",
@@ -278,6 +280,34 @@ def references(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Ter
     out: list[Territory] = []
     for candidate in (parent(con, territory), france(con)):
         if candidate.key != territory.key and candidate.key not in {r.key for r in out}:
+            out.append(candidate)
+    return out
+
+
+def epci_of(con: duckdb.DuckDBPyConnection, territory: Territory) -> Territory | None:
+    """The EPT (Grand Paris) or EPCI of a commune, None for other levels or when unknown."""
+    if territory.level != "commune" or not db.table_exists(con, "communes"):
+        return None
+    found = queries.rows(con, "ui_commune_epci", {"code": territory.code})
+    code = found[0][0] if found else None
+    return lookup(con, "epci", code) if code else None
+
+
+def commune_names(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...]) -> dict[str, str]:
+    """{code: name} of the listed communes (unknown codes left out)."""
+    clean = sorted({c for c in codes if isinstance(c, str) and CODE_PATTERNS["commune"].match(c)})
+    if not clean or not db.table_exists(con, "communes"):
+        return {}
+    return dict(queries.rows(con, "ui_commune_names", {"codes": clean}))
+
+
+def brief_references(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[Territory]:
+    """What the briefing pack compares a territory with: a commune with its EPCI (EPT), then
+    its département, then France; other levels as `references`."""
+    epci = epci_of(con, territory)
+    out = [epci] if epci is not None else []
+    for candidate in references(con, territory):
+        if candidate.key not in {r.key for r in out}:
             out.append(candidate)
     return out
 

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import duckdb
 import matplotlib
+import matplotlib.image
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from sse_dash import fmt, style
+from sse_dash import config, fmt, style
 from sse_dash.dashboard import qpv, sse, warehouse
 from sse_dash.dashboard import territory as terr
 from sse_dash.dashboard.territory import Territory
@@ -46,7 +47,7 @@ class BriefUnavailable(RuntimeError):
 class Section:
     """One slide / PDF page."""
 
-    kind: str  # title, table, chart, map, text
+    kind: str  # title, key (« À retenir »), table, chart, map, text
     title: str
     subtitle: str = ""
     table: pd.DataFrame | None = None
@@ -68,7 +69,7 @@ class BriefData:
     by_sector: pd.DataFrame
     by_size: pd.DataFrame
     qpv_table: pd.DataFrame
-    layers: static_map.MapLayers
+    layers: static_map.MapLayers | None  # None: no contour in the warehouse (some overseas)
     sources: list[str]
     synthetic: bool
     generated: dt.date
@@ -85,6 +86,15 @@ def french_date(day: dt.date) -> str:
     return f"{first} {MONTHS_FR[day.month - 1]} {day.year}"
 
 
+def _map_layers(con: duckdb.DuckDBPyConnection, territory: Territory):
+    """The map's layers, None when the warehouse has no contour for the territory (the pack
+    then goes out without its map page rather than not at all)."""
+    try:
+        return static_map.load_layers(con, territory)
+    except static_map.MapUnavailable:
+        return None
+
+
 def collect(
     con: duckdb.DuckDBPyConnection, territory_id: str, *, today: dt.date | None = None
 ) -> BriefData:
@@ -98,7 +108,7 @@ def collect(
             + "). Construisez-le avec : python -m sse_dash data build"
         )
     territory = terr.resolve(con, territory_id)
-    references = terr.references(con, territory)
+    references = terr.brief_references(con, territory)
     summary = sse.summary(con, territory)
     figures = [sse.kpis_of(summary, territory)] + [sse.kpis(con, r) for r in references]
     breakdowns = {
@@ -125,7 +135,7 @@ def collect(
         by_sector=breakdowns["naf_section"],
         by_size=breakdowns["size_class"],
         qpv_table=qpv_table,
-        layers=static_map.load_layers(con, territory),
+        layers=_map_layers(con, territory),
         sources=sources,
         synthetic=provenance.is_synthetic(con),
         generated=today or dt.date.today(),
@@ -225,7 +235,7 @@ def _figures_table(brief: BriefData) -> pd.DataFrame:
         "Établissements de l'ESS": [fmt.number(k["establishments"]) for k in f],
         "dont employeurs": [fmt.number(k["employer_establishments"]) for k in f],
         "Salariés (estimation)": [fmt.number(k["employees_est"]) for k in f],
-        "Établissements pour 10 000 habitants": [fmt.number(k["per10k"], 1) for k in f],
+        "Établissements pour 10 000 habitants": [fmt.rate(k["per10k"], 1) for k in f],
         "Part des établissements situés en QPV": [fmt.percent(k["share_in_qpv"]) for k in f],
         "Part en QPV ou à moins de 300 m": [fmt.percent(k["share_near_qpv"]) for k in f],
         "Localisation trop imprécise (QPV incertain, non comptés)": [
@@ -267,10 +277,70 @@ def _qpv_pages(brief: BriefData) -> list[pd.DataFrame]:
     return [table.iloc[i : i + QPV_ROWS_PER_PAGE] for i in range(0, len(table), QPV_ROWS_PER_PAGE)]
 
 
+def names_list(names: list[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def _more_or_less(value, other, tolerance: float = 0.05) -> str:
+    """« plus que », « moins que » or « autant que » (within 5 %)."""
+    if value is None or other in (None, 0) or value != value or other != other:
+        return "autant que"
+    if abs(value - other) <= tolerance * abs(other):
+        return "autant que"
+    return "plus que" if value > other else "moins que"
+
+
+def _called(territory: Territory) -> str:
+    """The name in a sentence: « la France », the others by their name."""
+    return "la France" if territory.level == "france" else territory.name
+
+
+def key_messages(brief: BriefData) -> list[str]:
+    """The « À retenir » slide: 3 or 4 sentences, the territory against its references (parent
+    and France), generated from the same key figures as the tables."""
+    t, k = brief.territory, brief.figures[0]
+    refs = list(zip(brief.references, brief.figures[1:], strict=False))
+    out = [
+        f"{t.name} compte {fmt.number(k['establishments'])} établissements de l'ESS, dont "
+        f"{fmt.number(k['employer_establishments'])} employeurs, pour environ "
+        f"{fmt.number(k['employees_est'])} salariés (estimation)."
+    ]
+    if refs and k.get("per10k") is not None:
+        parts = [
+            f"{_more_or_less(k['per10k'], f.get('per10k'))} {_called(r)} "
+            f"({fmt.rate(f.get('per10k'))})"
+            for r, f in refs
+        ]
+        out.append(
+            f"Avec {fmt.rate(k['per10k'])} établissements pour 10 000 habitants, c'est "
+            + names_list(parts)
+            + "."
+        )
+    if t.level != "qpv":
+        against = [f"{fmt.percent(f.get('share_in_qpv'))} pour {_called(r)}" for r, f in refs]
+        sentence = (
+            f"{fmt.percent(k.get('share_in_qpv'))} de ses établissements sont situés dans un "
+            "quartier prioritaire"
+        )
+        out.append(sentence + (f", contre {names_list(against)}." if against else "."))
+    family = brief.by_family
+    if family is not None and not family.empty and k["establishments"]:
+        top = family.sort_values("establishments", ascending=False).iloc[0]
+        share = float(top["establishments"]) / float(k["establishments"]) * 100
+        out.append(
+            f"Première famille : {str(top['label']).lower()} "
+            f"({fmt.number(top['establishments'])} établissements, {fmt.percent(share, 0)})."
+        )
+    return out[:4]
+
+
 def sections(brief: BriefData) -> list[Section]:
     """The pack's pages, in order, independent of the output format."""
     t = brief.territory
-    refs = " et ".join(r.name for r in brief.references)
+    refs = names_list([r.name for r in brief.references])
     out = [
         Section(
             "title",
@@ -281,6 +351,12 @@ def sections(brief: BriefData) -> list[Section]:
                 "Établissements de l'ESS (SIRENE) et quartiers prioritaires de la politique "
                 "de la ville (QPV 2024)",
             ],
+        ),
+        Section(
+            "key",
+            "À retenir",
+            subtitle=t.label,
+            lines=[f"• {line}" for line in key_messages(brief)],
         ),
         Section(
             "table",
@@ -314,30 +390,44 @@ def sections(brief: BriefData) -> list[Section]:
             subtitle=f"{t.name} comparé à {refs}" if refs else t.name,
             draw=_draw_qpv_shares(brief),
         ),
-        Section(
-            "map",
-            static_map.map_title(brief.layers),
-            subtitle=t.label,
-            draw=lambda ax: static_map.draw_map(ax, brief.layers),
-            note=f"Projection {brief.layers.crs} ; contours de l'entrepôt, sans fond de carte.",
-        ),
     ]
+    if brief.layers is not None:
+        out.append(
+            Section(
+                "map",
+                static_map.map_title(brief.layers),
+                subtitle=t.label,
+                draw=lambda ax: static_map.draw_map(ax, brief.layers),
+                note=f"Projection {brief.layers.crs} ; contours de l'entrepôt, sans fond de carte.",
+            )
+        )
     pages = _qpv_pages(brief)
     total = len(brief.qpv_table) if brief.qpv_table is not None else 0
+    first = 1
     for i, page in enumerate(pages, start=1):
         suffix = f" ({i}/{len(pages)})" if len(pages) > 1 else ""
         shown = min(total, QPV_ROWS_PER_PAGE * QPV_MAX_PAGES)
+        last = first + len(page) - 1
+        subtitle = (
+            f"{t.label} — QPV {fmt.number(first)} à {fmt.number(last)} sur {fmt.number(total)}"
+            if len(pages) > 1 or shown < total
+            else t.label
+        )
+        first = last + 1
         note = (
             "Classés par population décroissante. Pauvreté : taux de pauvreté au seuil de 60 % ; "
             "taux d'emploi des 15-64 ans ; Étab. ESS : établissements de l'ESS dans le quartier."
         )
         if shown < total:
-            note += f" {fmt.number(shown)} QPV affichés sur {fmt.number(total)}."
+            note += (
+                f" {fmt.number(shown)} sur {fmt.number(total)} : les plus peuplés ; la liste "
+                "complète est dans le tableau des QPV (page Quartiers prioritaires, CSV/XLSX)."
+            )
         out.append(
             Section(
                 "table",
                 f"Quartiers prioritaires (QPV 2024){suffix}",
-                subtitle=t.label,
+                subtitle=subtitle,
                 table=page,
                 note=note,
             )
@@ -350,7 +440,8 @@ def sections(brief: BriefData) -> list[Section]:
         "QPV : quartiers prioritaires de la politique de la ville, géographie 2024. "
         "« En QPV » : établissement géolocalisé dans le contour du quartier ; "
         "« à moins de 300 m » : à 300 mètres au plus du contour.",
-        "Références : territoire parent et France entière, mêmes définitions.",
+        "Références : territoire parent (pour une commune, son intercommunalité puis son "
+        "département) et France entière, mêmes définitions.",
     ]
     sources = [f"• {s}" for s in brief.sources] or ["• (aucune provenance enregistrée)"]
     lines = [*definitions, "", "Sources :", *sources]
@@ -383,6 +474,18 @@ def _alt_text(picture, description: str) -> None:
     picture._element.nvPicPr.cNvPr.set("descr", document_text(description))
 
 
+def _logo():
+    """The configured logo (sse_dash.config.brief_logo) when it is a readable image."""
+    path = config.brief_logo()
+    if path is None:
+        return None
+    try:
+        matplotlib.image.imread(str(path))
+    except Exception:  # not an image: the pack goes out without it
+        return None
+    return path
+
+
 def write_pptx(brief: BriefData, out: Path) -> int:
     """Write the pack as PPTX (16:9); returns the number of slides."""
     from pptx import Presentation
@@ -394,6 +497,7 @@ def write_pptx(brief: BriefData, out: Path) -> int:
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     blank = prs.slide_layouts[6]
     footer = provenance.source_line(brief.sources)
+    logo = _logo()
 
     def text(slide, left, top, width, height, lines, size, bold=False, colour=None, align=None):
         box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
@@ -413,6 +517,8 @@ def write_pptx(brief: BriefData, out: Path) -> int:
     for section in sections(brief):
         slide = prs.slides.add_slide(blank)
         if section.kind == "title":
+            if logo is not None:  # top right, 1.2 in high at most
+                slide.shapes.add_picture(str(logo), Inches(10.3), Inches(0.5), height=Inches(1.2))
             size = 34 if len(section.title) <= 55 else 26  # long QPV names: two lines at most
             text(slide, 0.8, 2.0, 11.7, 1.6, [section.title], size, bold=True, colour="1F3B57")
             text(slide, 0.8, 3.6, 11.7, 0.6, [section.subtitle], 20, colour="555555")
@@ -461,6 +567,10 @@ def write_pptx(brief: BriefData, out: Path) -> int:
                 io.BytesIO(image), Inches(1.2), Inches(1.4), height=Inches(5.0)
             )
             _alt_text(picture, f"Carte : {section.title} — {section.subtitle}")
+        elif section.kind == "key":
+            box = text(slide, 0.8, 1.7, 11.7, 4.6, section.lines, 20)
+            for para in box.text_frame.paragraphs:
+                para.space_after = Pt(14)
         elif section.kind == "text":
             text(slide, 0.5, 1.2, 12.3, 5.4, section.lines, 13)
         if section.note:
@@ -519,11 +629,16 @@ def _pdf_table(fig: Figure, table: pd.DataFrame) -> None:
 def write_pdf(brief: BriefData, out: Path) -> int:
     """Write the pack as an A4-landscape PDF; returns the number of pages."""
     footer_pdf = textwrap.fill(provenance.source_line(brief.sources), 210)
+    logo = _logo()
     pages = 0
     with matplotlib.rc_context(static_map.RC), PdfPages(str(out)) as pdf:
         for section in sections(brief):
             fig = Figure(figsize=(11.69, 8.27))
             if section.kind == "title":
+                if logo is not None:
+                    ax = fig.add_axes((0.78, 0.8, 0.18, 0.15))
+                    ax.imshow(matplotlib.image.imread(str(logo)))
+                    ax.set_axis_off()
                 fig.text(0.07, 0.62, section.title, fontsize=24, fontweight="bold", color="#1f3b57")
                 fig.text(0.07, 0.55, section.subtitle, fontsize=16, color="#555555")
                 fig.text(0.07, 0.45, "\n".join(section.lines), fontsize=12, va="top")
@@ -537,6 +652,9 @@ def write_pdf(brief: BriefData, out: Path) -> int:
                 section.draw(fig.add_axes((0.3, 0.16, 0.64, 0.68)))
             elif section.kind == "map" and section.draw is not None:
                 section.draw(fig.add_axes((0.04, 0.1, 0.66, 0.76)))
+            elif section.kind == "key":
+                wrapped = [textwrap.fill(line, 105) for line in section.lines]
+                fig.text(0.06, 0.8, "\n\n".join(wrapped), fontsize=14, va="top", linespacing=1.5)
             elif section.kind == "text":
                 wrapped = [textwrap.fill(line, 150) if line else "" for line in section.lines]
                 fig.text(0.04, 0.85, "\n".join(wrapped), fontsize=9.5, va="top", linespacing=1.5)

@@ -4,11 +4,12 @@ which vintage (« Source : INSEE SIRENE, juin 2026 ; ANCT QPV 2024 »)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import duckdb
 
-from sse_dash import db
+from sse_dash import db, fmt, i18n
 from sse_dash.dashboard import warehouse
 
 SIRENE_ROLES = ("sirene_unites_legales", "sirene_etablissements", "sirene_geolocalisation")
@@ -157,3 +158,32 @@ def source_records(
             }
         )
     return out
+
+
+def _screen_month(vintage: str | None, lang: str | None) -> str:
+    """An ISO month vintage in the page's language (`octobre 2026`, `October 2026`), else ""
+    (free-text vintages are French: they stay on the « Données & sources » page)."""
+    match = _ISO_MONTH.match((vintage or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return ""
+    return fmt.month(dt.date(int(match.group(1)), int(match.group(2)), 1), lang)
+
+
+def screen_sources(con: duckdb.DuckDBPyConnection, lang: str | None = None) -> list[str]:
+    """The short source items under the KPIs and charts, in the page's language: « SIRENE
+    (INSEE), octobre 2026 » (or synthetic SIRENE) and « QPV 2024 (ANCT) »."""
+    rows = provenance_rows(con)
+    items: list[str] = []
+    sirene = [r for r in rows if r["role"] in SIRENE_ROLES]
+    if sirene:
+        row = sirene[0]
+        month = _screen_month(row.get("vintage"), lang)
+        base = (
+            i18n.t("SIRENE synthétique (fictif)", lang)
+            if row.get("synthetic") is True
+            else "SIRENE (INSEE)"
+        )
+        items.append(f"{base}, {month}" if month else base)
+    if any(r["role"] in QPV_ROLES and not _is_qpv2015(r) for r in rows):
+        items.append("QPV 2024 (ANCT)")
+    return items

@@ -52,9 +52,9 @@ class MapLayers:
 def crs_for(territory: Territory) -> str:
     """Lambert-93 for metropolitan France, local UTM overseas (sse_dash.style.ZONES)."""
     if territory.level == "region":
-        return f"EPSG:{style.epsg_for(region_code=territory.code)}"
+        return f"EPSG:{style.map_epsg_for(region_code=territory.code)}"
     dep = territory.dep_code or (territory.code if territory.level == "departement" else None)
-    return f"EPSG:{style.epsg_for(dep, territory.region_code)}"
+    return f"EPSG:{style.map_epsg_for(dep, territory.region_code)}"
 
 
 def _gdf(frame: pd.DataFrame, crs: str) -> gpd.GeoDataFrame:

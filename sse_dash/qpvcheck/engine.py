@@ -526,6 +526,13 @@ def check_point(
     )
 
 
+GEOCODER_DOWN = Message(
+    "Le service de recherche d'adresses ne répond pas. Saisissez les coordonnées (longitude "
+    "puis latitude, par exemple 2,3601 ; 48,9362) ou cliquez sur la carte à l'emplacement de "
+    "l'adresse."
+)
+
+
 def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
     """Free text: two numbers are coordinates, anything else is an address to geocode."""
     text = (text or "").strip()
@@ -538,8 +545,8 @@ def check_text(ref: Reference, text: str, geocoder) -> SingleResult:
 
     try:
         results = geocoder.search(text)
-    except GeocoderError as exc:
-        raise InputError(str(exc)) from exc
+    except GeocoderError as exc:  # waiting will not help on an intranet without the service
+        raise InputError(GEOCODER_DOWN) from exc
     if not results:
         raise InputError("Adresse introuvable : vérifiez l'orthographe, ajoutez la commune.")
     best = results[0]
@@ -624,6 +631,18 @@ def run_batch(
         ok = geo.geo_ok.to_numpy(dtype=bool)
         if not ok.any():
             notes.append("Aucune adresse n'a pu être géocodée.")
+        from sse_dash.qpvcheck.geocoder import SERVICE_ERROR
+
+        unreached = int((status == SERVICE_ERROR).sum())
+        if unreached:  # waiting will not help on an intranet without the service
+            notes.append(
+                Message(
+                    "{n} adresse(s) non géocodée(s) : le service de recherche d'adresses ne "
+                    "répond pas. Ajoutez au fichier des colonnes longitude et latitude, ou "
+                    "vérifiez ces adresses une à une (coordonnées ou clic sur la carte).",
+                    n=unreached,
+                )
+            )
         low = ok & (score < pr.LOW_SCORE)
         approx = ok & ~low & pd.Series(kind).notna().to_numpy() & (kind != "housenumber")
         status[low] = "à vérifier (score de géocodage faible)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import folium
 import numpy as np
 import pandas as pd
@@ -72,8 +73,20 @@ def answer_legend(lang: str = "fr", near: bool = False) -> maps.Legend:
 def single_map(con, result: SingleResult | None, lang: str = "fr") -> folium.Map:
     """The checked point, its QPV (or the nearest one), and the disc where the address may lie
     when its location is approximate; France when nothing is checked yet. Texts in `lang`."""
-    if result is None:
-        return maps.base_map()
+    if result is None:  # metropolitan France, with the régions' limits (no tiles needed)
+        m = maps.base_map(maps.FRANCE_BOUNDS)
+        RefitOnResize(maps.FRANCE_BOUNDS).add_to(m)
+        try:
+            regions = queries.df(con, "ui_geom_regions", {"reg": None})
+        except duckdb.Error:  # an older warehouse: the plain map
+            return m
+        if not regions.empty:
+            maps.boundaries_layer(
+                regions["geometry"].tolist(),
+                name=i18n.t("Limites des régions", lang),
+                color=maps.OUTLINE_COLOUR,
+            ).add_to(m)
+        return m
     reach = result.precision_m if np.isfinite(result.precision_m) else 0.0
     pad = 0.006 if max(result.distance_m, reach) < 1500 else 0.03
     bounds = [[result.lat - pad, result.lon - pad], [result.lat + pad, result.lon + pad]]

@@ -483,7 +483,8 @@ def batch(ctx, ref: engine.Reference) -> None:
     if job is None:
         return
     if job.running:
-        st.button(t("Annuler"), on_click=job.cancel.set, key="qc_cancel")
+        cancel_slot = st.empty()  # emptied when the work ends: no « Annuler » on a done job
+        cancel_slot.button(t("Annuler"), on_click=job.cancel.set, key="qc_cancel")
         bar = st.progress(0.0, text=t("Vérification en cours…"))
         while job.running:
             share = job.done / job.total if job.total else 0.0
@@ -494,6 +495,7 @@ def batch(ctx, ref: engine.Reference) -> None:
             )
             time.sleep(0.2)
         bar.empty()
+        cancel_slot.empty()
     show_batch(ctx, job)
 
 

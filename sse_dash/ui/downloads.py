@@ -80,6 +80,25 @@ def _warehouse_defaults(meta: dict) -> tuple[list[str], bool]:
     return list(sources or []), bool(synthetic)
 
 
+def context_label(territory: str, filters: list[str] | None = None) -> str:
+    """What an export is about: « Seine-Saint-Denis (93) — Associations, employeurs » (the
+    territory, then the active filters); printed under the title and in the file name."""
+    shown = [f for f in (filters or []) if f]
+    return f"{territory} — {', '.join(shown)}" if shown else territory
+
+
+def source_caption(meta: dict | None = None, *, lang: str = "fr", estimate: bool = False) -> str:
+    """The short source and vintage line under a KPI row or a chart, « Source : SIRENE (INSEE),
+    octobre 2026 — estimation »; empty when the warehouse says nothing."""
+    sources = (meta or {}).get("sources")
+    if sources is None:
+        sources = _cached(provenance.screen_sources, lang, default=[])
+    if not sources:
+        return ""
+    text = i18n.tf("Source : {sources}", lang, sources=" ; ".join(sources))
+    return text + (i18n.t(" — estimation", lang) if estimate else "")
+
+
 @functools.lru_cache(maxsize=64)
 def _render_image(
     fig_json: str, fmt: str, title: str, territory: str, sources: tuple, synthetic: bool
@@ -211,15 +230,17 @@ def establishment_downloads(territory, filters, total: int, key: str, *, lang: s
     )
 
 
-def map_downloads(territory: str, key: str, *, lang: str = "fr") -> None:
-    """Static map (PNG / PDF) of a territory id such as « dep:93 », drawn without tiles."""
+def map_downloads(territory: str, key: str, *, lang: str = "fr", label: str = "") -> None:
+    """Static map (PNG / SVG / PDF) of a territory id such as « dep:93 », drawn without tiles;
+    the file is named after the territory's `label` when given."""
     from sse_dash.export import static_map
 
     con = _connection()
     if con is None:
         return
-    cols = st.columns(2)
-    for col, fmt in zip(cols, ("png", "pdf"), strict=True):
+    name = slug(f"carte {label or territory}")
+    cols = st.columns(len(IMAGE_FORMATS))
+    for col, fmt in zip(cols, IMAGE_FORMATS, strict=True):
 
         def make(fmt=fmt) -> bytes:
             return static_map.static_map(con, territory, fmt)
@@ -227,12 +248,44 @@ def map_downloads(territory: str, key: str, *, lang: str = "fr") -> None:
         col.download_button(
             i18n.tf("Carte {format}", lang, format=fmt.upper()),
             data=make,
-            file_name=f"carte-{slug(territory)}.{fmt}",
+            file_name=f"{name}.{fmt}",
             mime=MIME[fmt],
             key=f"dl-{key}-map-{fmt}",
             on_click="ignore",
             help=i18n.t("Carte statique (contours, QPV, établissements, échelle, sources)", lang),
         )
+
+
+def terr_outline(con, territory):
+    """sse_dash.dashboard.territory.outline, or communes' union when it has none."""
+    from sse_dash.dashboard import territory as terr
+
+    return terr.outline(con, territory) or (not terr.communes(con, territory).empty) or None
+
+
+def briefing_downloads(territory, key: str, *, lang: str = "fr") -> None:
+    """The « Dossier de synthèse » and « Carte » blocks of the Territoire and QPV pages, for a
+    sse_dash.dashboard.territory.Territory (France has neither: choose a territory first)."""
+    t = lambda text: i18n.t(text, lang)  # noqa: E731
+    if territory.level == "france":
+        st.caption(
+            t(
+                "Choisissez une région, un département, un EPCI ou une commune pour préparer "
+                "le dossier de synthèse et la carte statique."
+            )
+        )
+        return
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**" + t("Dossier de synthèse (PPTX / PDF)") + "**")
+        brief_button(territory.key, key=f"{key}-brief", lang=lang, label=territory.label)
+    with c2:
+        st.markdown("**" + t("Carte (PNG / SVG / PDF)") + "**")
+        if territory.level != "qpv" and not _cached(terr_outline, territory, default=None):
+            st.caption(t("Pas de contour de ce territoire dans la base : pas de carte statique."))
+            return
+        st.caption(t("Carte statique sans fond de carte : contours, QPV, établissements."))
+        map_downloads(territory.key, key, lang=lang, label=territory.label)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
@@ -242,7 +295,7 @@ def _brief_bytes(_con, warehouse_key: tuple, territory: str, fmt: str, day: str)
     return build_brief_bytes(_con, territory, fmt)
 
 
-def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> None:
+def brief_button(territory: str, *, key: str = "brief", lang: str = "fr", label: str = "") -> None:
     """« Note de synthèse » block: choose PPTX or PDF, generate with a spinner, download.
     `territory` is a key such as « dep:93 » (sse_dash.dashboard.territory.Territory.key)."""
     from sse_dash.dashboard.territory import UnknownTerritory
@@ -255,13 +308,13 @@ def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> Non
     if con is None:
         st.info(t("La note de synthèse sera disponible une fois l'entrepôt de données construit."))
         return
-    label = st.radio(
+    choice = st.radio(
         t("Format de la note de synthèse"),
         list(BRIEF_FORMATS),
         horizontal=True,
         key=f"{key}-format",
     )
-    fmt = BRIEF_FORMATS[label]
+    fmt = BRIEF_FORMATS[choice]
     state_key = f"{key}-bytes-{territory}-{fmt}"
     if st.button(t("Préparer la note de synthèse"), key=f"{key}-make-{fmt}"):
         with st.spinner(t("Préparation de la note (chiffres clés, graphiques, carte)…")):
@@ -279,7 +332,7 @@ def brief_button(territory: str, *, key: str = "brief", lang: str = "fr") -> Non
         st.download_button(
             i18n.tf("Télécharger la note ({format})", lang, format=fmt.upper()),
             data=data,
-            file_name=f"note-ess-{slug(territory)}.{fmt}",
+            file_name=f"{slug(f'note ess {label or territory}')}.{fmt}",
             mime=MIME[fmt],
             key=f"{key}-download-{fmt}",
             on_click="ignore",

@@ -304,15 +304,15 @@ def sources_section(lang: str) -> None:
         widgets.table(table, "sector_groups", lang=lang)
 
 
-def compare_section(territories: list[Territory], reference: Territory, lang: str) -> None:
-    """« Comparer »: the weight of the SSE in each compared territory, its reference and
+def compare_section(territories: list[Territory], references: list[Territory], lang: str) -> None:
+    """« Comparer »: the weight of the SSE in each compared territory, their references and
     France (INSEE perimeter unless the URL says otherwise)."""
     if not cache.call(ind.available) or not territories:
         return
     st.subheader(_("Poids de l'ESS"))
     perimeter = perimeter_choice("cmp_weight_perimeter")
     france = cache.call(terr.france)
-    shown = list(dict.fromkeys([*territories, reference, france]))
+    shown = list(dict.fromkeys([*territories, *references, france]))
     frame = cache.call(ind.weights, shown, perimeter)
     st.dataframe(weight_display(frame, lang), hide_index=True)
     downloads.table_downloads(frame, "cmp_weight", {"title": _("Poids de l'ESS")}, lang=lang)

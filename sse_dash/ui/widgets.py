@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from sse_dash import i18n
+from sse_dash import fmt, i18n
 from sse_dash import params as url
 from sse_dash.ui import downloads
 
@@ -18,11 +18,30 @@ log = logging.getLogger(__name__)
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
 
+# st.metric cuts a long label with « … » on one line (« Part en QPV ou à moins de 30… »):
+# let it wrap instead, so that a KPI always says what it counts
+KPI_LABEL_CSS = (
+    "<style>[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * "
+    "{white-space: normal !important; overflow: visible !important; "
+    "text-overflow: clip !important; height: auto !important;}</style>"
+)
+
+
 def kpis(items: Sequence[tuple[str, str, str | None]]) -> None:
-    """A row of st.metric: (label, formatted value, help or None)."""
+    """A row of st.metric: (label, formatted value, help or None); labels wrap, never cut."""
+    st.html(KPI_LABEL_CSS)
     cols = st.columns(len(items))
     for col, (label, value, help_text) in zip(cols, items, strict=True):
         col.metric(label, value, help=help_text)
+
+
+def show_frame(df: pd.DataFrame, lang: str = "fr", *, height: int | None = None) -> None:
+    """Every table of the pages goes through here: numbers, percentages and missing values in
+    the page's language (sse_dash.fmt.frame); an empty table says so in words."""
+    if df.empty:
+        st.caption(i18n.t("Aucune ligne à afficher.", lang))
+        return
+    st.dataframe(fmt.frame(df, lang), hide_index=True, height=height or "auto")
 
 
 def data_table(
@@ -31,7 +50,7 @@ def data_table(
     """The table alternative of a chart or map (accessibility, copy/paste). `label` is French,
     a template when `values` fill its {fields}."""
     with st.expander(i18n.tf(label, lang, **values)):
-        st.dataframe(df, hide_index=True)
+        show_frame(df, lang)
 
 
 def chart(
@@ -44,6 +63,9 @@ def chart(
 ) -> None:
     """Chart + « Voir les données » + downloads."""
     st.plotly_chart(fig, key=key, theme=None, config=PLOTLY_CONFIG)
+    caption = downloads.source_caption(meta, lang=lang)
+    if caption:
+        st.caption(caption)
     data_table(data, lang)
     try:
         downloads.chart_downloads(fig, key, meta or {}, lang=lang)
@@ -60,8 +82,8 @@ def table(
     height: int | None = None,
     lang: str = "fr",
 ):
-    """A data table with its downloads."""
-    st.dataframe(df, hide_index=True, height=height or "auto")
+    """A data table (formatted in the page's language) with its downloads (raw values)."""
+    show_frame(df, lang, height=height)
     try:
         downloads.table_downloads(df, key, meta or {}, lang=lang)
     except Exception:  # logged and said, as for charts
@@ -127,6 +149,8 @@ def url_choice(
     _sync(key, param, from_url)
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
+    if widget is st.selectbox:
+        kwargs.setdefault("placeholder", i18n.t("Choisir…"))
     value = widget(label, codes, format_func=lambda c: options.get(c, c), key=key, **kwargs)
     _write(key, param, None if value == default or value is None else str(value))
     return value
@@ -160,6 +184,8 @@ def url_multi(
     _sync(key, param, from_url)
     st.session_state[key] = url.unique(v for v in st.session_state.get(key, []) if v in options)
     kwargs = {"max_selections": max_selections} if max_selections else {}
+    if widget is None or widget is st.multiselect:
+        kwargs["placeholder"] = i18n.t("Choisir…")
     values = (widget or st.multiselect)(
         label, list(options), format_func=lambda c: options.get(c, c), key=key, **kwargs
     )
