@@ -1,5 +1,8 @@
 """« Vue d'ensemble » — home page of the SSE / QPV dashboard (`streamlit run app.py`)."""
 
+import sse_dash.ui.boot  # noqa: F401  (first: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from sse_dash import charts, fmt, style

@@ -1,6 +1,9 @@
 """« Territoire » — the SSE of one territory: key figures against its parent and France,
 families, sectors, sizes, creation years, map with QPV / tiers-lieux / PTCE, filterable table."""
 
+import sse_dash.ui.boot  # noqa: F401  (first: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from sse_dash import charts, fmt, i18n, style

@@ -1,6 +1,9 @@
 """« Quartiers prioritaires » — QPV of the selected territory: map, indicators, SSE presence,
 detail of one QPV (?qpv=QN09301M) with its establishments and nearby third places."""
 
+import sse_dash.ui.boot  # noqa: F401  (first: see its docstring)
+
+# isort: split
 import pandas as pd
 import streamlit as st
 

@@ -1,6 +1,9 @@
 """« Écosystème » — SSE establishments, QPV, tiers-lieux, PTCE (and addresses checked on
 « Adresse en QPV ? ») on one map, and proximity questions answered in metres."""
 
+import sse_dash.ui.boot  # noqa: F401  (first: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from sse_dash import fmt, i18n

@@ -1,6 +1,9 @@
 """« Comparer » — 2 to 4 territories of the same level against a reference (parent or France):
 same indicators, index (reference = 100), rank, one chart per indicator."""
 
+import sse_dash.ui.boot  # noqa: F401  (first: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from sse_dash import charts, i18n

@@ -1,5 +1,8 @@
 """« Données & sources » — provenance, vintages, licences, definitions, build issues."""
 
+import sse_dash.ui.boot  # noqa: F401  (first: see its docstring)
+
+# isort: split
 import streamlit as st
 
 from sse_dash.dashboard import sources, warehouse
