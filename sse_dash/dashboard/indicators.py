@@ -63,12 +63,9 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
     return all(db.table_exists(con, t) for t in TABLES)
 
 
-def _perimeter(perimeter: str | None) -> dict[str, str]:
-    return {
-        "perimeter": queries.ident(
-            PERIMETERS.get(perimeter or DEFAULT_PERIMETER), PERIMETERS.values()
-        )
-    }
+def _column(perimeter: str | None) -> str:
+    """The agg_* column of a perimeter (checked again by queries.ident at each call)."""
+    return PERIMETERS.get(perimeter or DEFAULT_PERIMETER, "")
 
 
 def _share(part, whole):
@@ -111,7 +108,7 @@ def weight(
         con,
         "ui_weight_one",
         {"level": territory.level, "code": territory.code},
-        identifiers=_perimeter(perimeter),
+        identifiers={"perimeter": queries.ident(_column(perimeter), PERIMETERS.values())},
     )
     row = with_shares(frame).iloc[0].to_dict()
     return Weight(territory, row)
@@ -174,7 +171,12 @@ def level_table(
     if parent is not None and parent.level != "france":
         key = {"region": "reg", "departement": "dep", "epci": "epci"}[parent.level]
         params[key] = parent.code
-    frame = queries.df(con, "ui_weight_level", params, identifiers=_perimeter(perimeter))
+    frame = queries.df(
+        con,
+        "ui_weight_level",
+        params,
+        identifiers={"perimeter": queries.ident(_column(perimeter), PERIMETERS.values())},
+    )
     return with_shares(frame)
 
 
@@ -186,7 +188,7 @@ def sectors(
         con,
         "ui_weight_sectors",
         {"level": territory.level, "code": territory.code},
-        identifiers=_perimeter(perimeter),
+        identifiers={"perimeter": queries.ident(_column(perimeter), PERIMETERS.values())},
     )
     return with_shares(frame.drop(columns=["sort"]))
 
@@ -237,7 +239,7 @@ def evolution(
         con,
         "ui_evolution",
         {"level": territory.level, "code": territory.code},
-        identifiers=_perimeter(perimeter),
+        identifiers={"perimeter": queries.ident(_column(perimeter), PERIMETERS.values())},
     )
     full = pd.DataFrame({"annee": range(span[0], span[1] + 1)})
     out = full.merge(frame, on="annee", how="left")
@@ -264,7 +266,7 @@ def evolution_by_family(
         con,
         "ui_evolution_families",
         {"level": territory.level, "code": territory.code},
-        identifiers=_perimeter(perimeter),
+        identifiers={"perimeter": queries.ident(_column(perimeter), PERIMETERS.values())},
     )
 
 
