@@ -99,9 +99,8 @@ def update(lang: str, template: Catalog, prune: bool = False) -> tuple[int, int]
 def untranslated(lang: str, template: Catalog) -> list[str]:
     """Texts of the code without a (non-fuzzy) translation in `lang`."""
     known = i18n.entries(lang)
-    return [
-        m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id and m.id not in known
-    ]
+    ids = (m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id)
+    return [text for text in ids if text not in known]
 
 
 def main(argv: list[str]) -> int:

@@ -56,6 +56,6 @@ def test_batch_with_geocoder_down_says_what_to_do(tmp_path):
     down = IgnGeocoder("http://127.0.0.1:9", retries=0, backoff=0, timeout=2)
     res = engine.run_batch(ref, df, mp.ColumnMapping("address", address="adresse"), down)
     texts = [n.text("fr") if hasattr(n, "text") else str(n) for n in res.notes]
-    assert any("2 adresse(s) non géocodée(s)" in n and "longitude et latitude" in n for n in texts)
+    assert any("2 adresses non géocodées" in n and "longitude et latitude" in n for n in texts)
     english = [n.text("en") for n in res.notes if hasattr(n, "text")]
     assert any("longitude and latitude" in n for n in english)

@@ -471,3 +471,23 @@ def test_counts_take_the_plural_of_each_language(tmp_path):
             assert i18n.entries("en") == {"{n} ligne ignorée": "{n} line skipped"}
         finally:
             i18n.translations.cache_clear()
+
+
+def test_engine_counts_say_singular_and_plural_in_each_language():
+    """The batch engine's notes about a count are Counted messages: French text as a string
+    (CLI), the right form of the page's language when shown, kept through pickling
+    (st.session_state)."""
+    import pickle
+
+    from sse_dash.qpvcheck import Counted, say
+
+    one = Counted(
+        "{n} ligne avait longitude et latitude inversées : corrigée.",
+        "{n} lignes avaient longitude et latitude inversées : corrigées.",
+        1,
+    )
+    many = pickle.loads(pickle.dumps(Counted(one.template, one.plural, 1234)))
+    assert one == "1 ligne avait longitude et latitude inversées : corrigée."
+    assert say(one, "en") == "1 row had longitude and latitude swapped: corrected."
+    assert many == "1\u202f234 lignes avaient longitude et latitude inversées : corrigées."
+    assert say(many, "en") == "1,234 rows had longitude and latitude swapped: corrected."

@@ -36,6 +36,30 @@ def _rebuild(cls, template, values):
     return cls(template, **values)
 
 
+class Counted(Message):
+    """A Message about a count `n`: singular or plural form of the language that shows it
+    (`Counted("{n} ligne ignorée", "{n} lignes ignorées", 3)`)."""
+
+    plural: str
+
+    def __new__(cls, singular: str, plural: str, n: int, /, **values):
+        values = {"n": n, **values}
+        obj = str.__new__(cls, _render((singular, plural), "fr", values))
+        obj.template, obj.plural, obj.values = singular, plural, values
+        return obj
+
+    def text(self, lang: str = "fr") -> str:
+        return _render((self.template, self.plural), lang, self.values)
+
+    def __reduce__(self):
+        values = {k: v for k, v in self.values.items() if k != "n"}
+        return (_rebuild_counted, (self.template, self.plural, self.values["n"], values))
+
+
+def _rebuild_counted(singular, plural, n, values):
+    return Counted(singular, plural, n, **values)
+
+
 class Distance(float):
     """A distance in metres inside a Message: `12 m` / `1,5 km` (fr), `1.5 km` (en)."""
 
@@ -77,12 +101,18 @@ def _show(value, lang: str) -> str:
     return fmt.number(value, 1, lang=lang)
 
 
-def _render(template: str, lang: str, values: dict) -> str:
+def _render(template: str | tuple[str, str], lang: str, values: dict) -> str:
+    """`template` translated (a (singular, plural) pair: the form for values["n"]), then
+    filled with the values formatted for `lang`."""
     from sse_dash import i18n
 
+    if isinstance(template, tuple):
+        text = i18n.ngettext(*template, values["n"], lang)
+    else:
+        text = i18n.t_known(template, lang)
     if not values:
-        return i18n.t_known(template, lang)
-    return i18n.t_known(template, lang).format(**{k: _show(v, lang) for k, v in values.items()})
+        return text
+    return text.format(**{k: _show(v, lang) for k, v in values.items()})
 
 
 def say(text, lang: str = "fr") -> str:

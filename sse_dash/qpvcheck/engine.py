@@ -26,7 +26,7 @@ from sse_dash.qpv_index import (
     to_metric,
     zone_of,
 )
-from sse_dash.qpvcheck import Distance, InputError, Message, Term
+from sse_dash.qpvcheck import Counted, Distance, InputError, Message, Term
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import precision as pr
 
@@ -636,11 +636,14 @@ def run_batch(
         unreached = int((status == SERVICE_ERROR).sum())
         if unreached:  # waiting will not help on an intranet without the service
             notes.append(
-                Message(
-                    "{n} adresse(s) non géocodée(s) : le service de recherche d'adresses ne "
+                Counted(
+                    "{n} adresse non géocodée : le service de recherche d'adresses ne "
                     "répond pas. Ajoutez au fichier des colonnes longitude et latitude, ou "
                     "vérifiez ces adresses une à une (coordonnées ou clic sur la carte).",
-                    n=unreached,
+                    "{n} adresses non géocodées : le service de recherche d'adresses ne "
+                    "répond pas. Ajoutez au fichier des colonnes longitude et latitude, ou "
+                    "vérifiez ces adresses une à une (coordonnées ou clic sur la carte).",
+                    unreached,
                 )
             )
         low = ok & (score < pr.LOW_SCORE)
@@ -671,8 +674,10 @@ def run_batch(
         swapped = int((status == mp.SWAPPED).sum())
         if swapped:
             notes.append(
-                Message(
-                    "{n} ligne(s) avaient longitude et latitude inversées : corrigées.", n=swapped
+                Counted(
+                    "{n} ligne avait longitude et latitude inversées : corrigée.",
+                    "{n} lignes avaient longitude et latitude inversées : corrigées.",
+                    swapped,
                 )
             )
         located = np.isfinite(lon) & np.isfinite(lat)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sse_dash.qpvcheck import InputError, Message, reader
+from sse_dash.qpvcheck import Counted, InputError, reader
 from sse_dash.qpvcheck import mapping as mp
 from sse_dash.qpvcheck import precision as pr
 
@@ -301,7 +301,11 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     swapped = int((status == mp.SWAPPED).sum())
     if swapped:
         notes.append(
-            Message("{n} ligne(s) avaient longitude et latitude inversées : corrigées.", n=swapped)
+            Counted(
+                "{n} ligne avait longitude et latitude inversées : corrigée.",
+                "{n} lignes avaient longitude et latitude inversées : corrigées.",
+                swapped,
+            )
         )
     located = np.isfinite(lon) & np.isfinite(lat)
     if not located.any():

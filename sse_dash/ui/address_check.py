@@ -561,21 +561,25 @@ def show_batch(ctx, job: Job) -> None:
     cols[4].metric(
         t("Hors QPV, à moins de 300 m"),
         fmt.number(s["near_300"], lang=lang),
-        help=i18n.tf(
-            "Sans compter {n} ligne(s) pour lesquelles les 300 m sont incertains.",
+        help=i18n.ngettext(
+            "Sans compter {n} ligne pour laquelle les 300 m sont incertains.",
+            "Sans compter {n} lignes pour lesquelles les 300 m sont incertains.",
+            s["near_uncertain"],
             lang,
-            n=fmt.number(s["near_uncertain"], lang=lang),
-        ),
+        ).format(n=fmt.number(s["near_uncertain"], lang=lang)),
     )
     if s["uncertain"]:
         st.warning(
-            i18n.tf(
-                "{n} ligne(s) « incertain » : leur localisation n'est pas assez précise pour dire "
+            i18n.ngettext(
+                "{n} ligne « incertain » : sa localisation n'est pas assez précise pour dire "
+                "si elle est dans un QPV. Elle n'est comptée ni dans ni hors QPV (colonnes "
+                "« precision_localisation » et « rayon_precision_m » du fichier).",
+                "{n} lignes « incertain » : leur localisation n'est pas assez précise pour dire "
                 "si elles sont dans un QPV. Elles ne sont comptées ni dans ni hors QPV (colonnes "
                 "« precision_localisation » et « rayon_precision_m » du fichier).",
+                s["uncertain"],
                 lang,
-                n=fmt.number(s["uncertain"], lang=lang),
-            ),
+            ).format(n=fmt.number(s["uncertain"], lang=lang)),
             icon=":material/help:",
         )
     for note in res.notes:

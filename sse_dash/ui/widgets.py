@@ -213,12 +213,14 @@ def ignored_params(names: list[str], lang: str = "fr") -> None:
     if names:
         listed = ", ".join(f"« {n} »" for n in dict.fromkeys(names))
         st.warning(
-            i18n.tf(
-                "Paramètre(s) d'adresse ignoré(s) car inconnu(s) ou mal formé(s) : {listed}. "
+            i18n.ngettext(
+                "Paramètre d'adresse ignoré car inconnu ou mal formé : {listed}. "
+                "La valeur par défaut est utilisée.",
+                "Paramètres d'adresse ignorés car inconnus ou mal formés : {listed}. "
                 "Les valeurs par défaut sont utilisées.",
+                len(dict.fromkeys(names)),
                 lang,
-                listed=listed,
-            ),
+            ).format(listed=listed),
             icon=":material/warning:",
         )
 
