@@ -20,4 +20,5 @@ def test_bench_exports_reports_map_and_both_pack_formats(tmp_path, monkeypatch):
         "note de synthèse dep:93 (PDF)",
     ]
     assert results[1]["establishments_in_warehouse"] == 50
-    assert all(r["pages"] == 9 and r["median_s"] > 0 for r in results[2:])
+    # title, « à retenir », key figures, 4 charts, map, QPV table, sources
+    assert all(r["pages"] == 10 and r["median_s"] > 0 for r in results[2:])
