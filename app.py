@@ -132,6 +132,20 @@ else:
     else:
         areas = cache.call(sse.choropleth, level, within=None if scope.level == "france" else scope)
     bounds = cache.call(terr.bounds, scope) if scope.level != "france" else None
+    zones = style.zones_present(areas["code"]) if scope.level == "france" and len(areas) else []
+    zone_ignored: list[str] = []
+    if len(zones) > 1:  # the overseas départements and collectivités, one zoom each
+        zone = widgets.url_choice(
+            st.selectbox,
+            t("Partie de la France"),
+            {name: t(style.ZONE_LABELS[name]) for name in zones},
+            param=S.QP_MAP_ZONE,
+            default="metropole",
+            key="home_zone",
+            ignored=zone_ignored,
+        )
+        widgets.ignored_params(zone_ignored, lang)
+        bounds = style.zone_bounds(zone)
     legend = indicator_labels[indicator]
     share = indicator in ("share_qpv", *indicators.MAP_INDICATORS)
     if areas.empty:
@@ -148,12 +162,13 @@ else:
             bounds=bounds,
             lang=lang,
         )
-        show_map(m, key=f"home_map_{scope.key}_{level}_{indicator}", height=520)
+        zoom = f"_{zone}" if zones else ""
+        show_map(m, key=f"home_map_{scope.key}_{level}_{indicator}{zoom}", height=520)
     if scope.level == "france":
         st.caption(
             t(
-                "Outre-mer : valeurs dans le tableau « Voir les données ». Pour la carte des "
-                "communes, choisissez un département (ou une de ses communes) à gauche."
+                "Outre-mer : choisissez sa partie de la France au-dessus de la carte. Pour la "
+                "carte des communes, choisissez un département (ou une de ses communes) à gauche."
             )
         )
     widgets.data_table(

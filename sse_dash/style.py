@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from sse_dash.i18n import N_
+
 # Okabe-Ito: readable by colour-blind users.
 OKABE_ITO = [
     "#0072B2",
@@ -96,6 +98,39 @@ ZONES: tuple[Zone, ...] = (
 METROPOLE = ZONES[0]
 OVERSEAS_EPSG = {dep: z.epsg for z in ZONES for dep in z.departements}
 OVERSEAS_REGION_EPSG = {reg: z.epsg for z in ZONES for reg in z.regions}
+# Names of the zones (French, translated where shown) for the zoom of the national maps.
+ZONE_LABELS = {
+    "metropole": N_("France métropolitaine"),
+    "antilles": N_("Antilles (Guadeloupe, Martinique, Saint-Barthélemy, Saint-Martin)"),
+    "guyane": N_("Guyane"),
+    "reunion": N_("La Réunion"),
+    "mayotte": N_("Mayotte"),
+    "saint_pierre": N_("Saint-Pierre-et-Miquelon"),
+    "polynesie": N_("Polynésie française"),
+    "nouvelle_caledonie": N_("Nouvelle-Calédonie"),
+    "wallis_futuna": N_("Wallis-et-Futuna"),
+}
+ZONE_CODES = {  # département / région codes (COG) drawn in each overseas zone
+    **{z.name: (*z.departements, *z.regions) for z in ZONES},
+    "polynesie": ("987",),
+    "nouvelle_caledonie": ("988",),
+    "wallis_futuna": ("986",),
+}
+
+
+def zone_bounds(name: str) -> list[list[float]]:
+    """[[lat_min, lon_min], [lat_max, lon_max]] of a zone, for fitting a map to it."""
+    zone = next(z for z in ZONES if z.name == name)
+    return [[zone.lat_min, zone.lon_min], [zone.lat_max, zone.lon_max]]
+
+
+def zones_present(codes) -> list[str]:
+    """Metropolitan France, then the overseas zones with at least one of `codes` (the
+    départements or régions a national map draws)."""
+    codes = set(codes)
+    return ["metropole"] + [
+        name for name, own in ZONE_CODES.items() if name != "metropole" and codes & set(own)
+    ]
 
 
 # Maps of the overseas collectivités, each its own « département » and « région » in the COG

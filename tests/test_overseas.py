@@ -95,3 +95,55 @@ def test_territory_page_of_polynesia_says_no_static_map(dev_data_dir, monkeypatc
     assert any("pas de carte statique" in c.value for c in at.caption)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Carte PNG" not in labels
+
+
+def test_zones_present_and_their_bounds():
+    assert style.zones_present(["11", "93", "974"]) == ["metropole", "reunion"]
+    assert style.zones_present(["01", "02", "04", "987"]) == [
+        "metropole",
+        "antilles",
+        "reunion",
+        "polynesie",
+    ]
+    assert style.zones_present(["75"]) == ["metropole"]
+    (s, w), (n, e) = style.zone_bounds("reunion")
+    assert s < -21.0 < n and w < 55.5 < e
+
+
+def test_national_map_zooms_on_an_overseas_part(dev_data_dir, monkeypatch):
+    """The national choropleth offers each overseas part of France that it draws, and fits
+    the map to the one chosen (?zone=reunion), in French and English."""
+    import json
+
+    from app_support import run_page
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SSE_DASH_DATA_DIR", str(dev_data_dir))
+    monkeypatch.setenv("SSE_DASH_TILES", "none")
+
+    def fitted(at: AppTest) -> str:
+        def walk(node):
+            for child in getattr(node, "children", {}).values():
+                yield child
+                yield from walk(child)
+
+        for element in walk(at.main):
+            proto = getattr(element, "proto", None)
+            if type(proto).__name__ == "ComponentInstance" and "st_folium" in proto.component_name:
+                script = json.loads(proto.json_args)["script"]
+                return script[script.index("fitBounds(") :][:120]
+        raise AssertionError("no map")
+
+    at = run_page(territoire="fr", maille="departement", zone="reunion")
+    box = next(s for s in at.selectbox if s.label == "Partie de la France")
+    assert box.value == "reunion"
+    assert {"France métropolitaine", "Guyane", "La Réunion", "Mayotte"} <= set(box.options)
+    assert json.dumps(style.zone_bounds("reunion")) in fitted(at)
+    home = run_page(territoire="fr", maille="departement")
+    assert "46." in fitted(home) or "51." in fitted(home)  # metropolitan France by default
+    english = run_page(territoire="fr", maille="region", zone="antilles", lang="en")
+    box = next(s for s in english.selectbox if s.label == "Part of France")
+    assert box.value == "antilles"
+    assert "Metropolitan France" in english.selectbox[0].options or "Metropolitan France" in (
+        box.options
+    )

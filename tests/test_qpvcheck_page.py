@@ -194,3 +194,32 @@ def test_mac_roman_note_and_accents_on_the_page(app):
     at = upload(app, "mac.csv", mac)
     assert any("Mac Roman" in i.value for i in at.info)
     assert at.dataframe[0].value.nom.tolist() == ["Épicerie", "Crèche"]
+
+
+def test_results_table_shows_added_numbers_in_the_page_language(app, inside_point):
+    """The results on screen: added distances with the language's separators and « — » when
+    missing, coordinates with 6 decimals; the user's own columns exactly as read."""
+    from sse_dash.ui.address_check import results_view
+
+    _, _, lon, lat = inside_point
+    content = (
+        "code_postal;longitude;latitude\n"
+        f"93200;{lon:.6f};{lat:.6f}\n"
+        f"13001;{lon:.6f};{lat + 0.3:.6f}\n"
+        "75001;;\n"
+    ).encode()
+    at = upload(app, "structures.csv", content)
+    [b for b in at.button if b.label == "Lancer la vérification"][0].click()
+    at.run()
+    assert not at.exception
+    res = at.session_state[S.SESSION_QC_JOB].result
+    distance = next(c for c in res.result_columns if c.startswith("distance"))
+    far = res.df[distance].max()
+    assert far > 1000
+    french = results_view(res, lang="fr").to_html()
+    english = results_view(res, lang="en").to_html()
+    assert f"{int(round(far)):,}".replace(",", "\u202f") in french
+    assert f"{int(round(far)):,}" in english
+    assert "—" in french
+    assert ">93200<" in french and ">93\u202f200<" not in french  # the user's column untouched
+    assert f"{lon:.6f}".replace(".", ",") in french and f"{lon:.6f}" in english

@@ -521,15 +521,27 @@ def results_order(res: engine.BatchResult) -> list[str]:
     return original + first + [c for c in res.result_columns if c not in first]
 
 
-def results_view(res: engine.BatchResult, rows: int = 200):
-    """The first rows, « oui » and « incertain » answers shaded (colours of the map)."""
+def results_view(res: engine.BatchResult, rows: int = 200, lang: str = "fr"):
+    """The first rows, « oui » and « incertain » answers shaded (colours of the map). The
+    added numbers in the page's language (« 1 234 », « — » when missing); the user's own
+    columns exactly as read."""
+    import pandas as pd
+
     names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
     answers = [names["en_qpv_2024"], names["a_moins_de_300m"]]
-    return (
-        res.df.head(rows)
-        .style.map(lambda v: ANSWER_STYLES.get(v, ""), subset=answers)
-        .format(precision=6, subset=[names["lon"], names["lat"]])
-    )
+    head = res.df.head(rows)
+    coordinates = [names["lon"], names["lat"]]
+    numbers = [
+        c
+        for c in res.result_columns
+        if c in head.columns and c not in coordinates and pd.api.types.is_numeric_dtype(head[c])
+    ]
+
+    def shown(decimals: int):
+        return lambda v: fmt.TABLE_MISSING if pd.isna(v) else fmt.number(v, decimals, lang)
+
+    formats = {c: shown(6) for c in coordinates} | {c: shown(0) for c in numbers}
+    return head.style.map(lambda v: ANSWER_STYLES.get(v, ""), subset=answers).format(formats)
 
 
 def show_batch(ctx, job: Job) -> None:
@@ -596,21 +608,27 @@ def show_batch(ctx, job: Job) -> None:
     with left:
         st.markdown(t("**Lignes par QPV**"))
         st.dataframe(
-            s["by_qpv"].rename(
-                columns={"code_qpv": "Code", "nom_qpv": "QPV", "lignes": t("Lignes")}
+            fmt.frame(
+                s["by_qpv"].rename(
+                    columns={"code_qpv": "Code", "nom_qpv": "QPV", "lignes": t("Lignes")}
+                ),
+                lang,
             ),
             hide_index=True,
         )
     with right:
         st.markdown(t("**Lignes par statut**"))
         st.dataframe(
-            s["by_status"]
-            .assign(statut=[i18n.t_known(v, lang) for v in s["by_status"]["statut"]])
-            .rename(columns={"statut": t("Statut"), "lignes": t("Lignes")}),
+            fmt.frame(
+                s["by_status"]
+                .assign(statut=[i18n.t_known(v, lang) for v in s["by_status"]["statut"]])
+                .rename(columns={"statut": t("Statut"), "lignes": t("Lignes")}),
+                lang,
+            ),
             hide_index=True,
         )
     st.markdown(t("**Résultats** (colonnes d'origine inchangées, suivies des colonnes ajoutées)"))
-    st.dataframe(results_view(res), hide_index=True, column_order=results_order(res))
+    st.dataframe(results_view(res, lang=lang), hide_index=True, column_order=results_order(res))
     d1, d2 = st.columns(2)
     if job.csv is not None:
         d1.download_button(

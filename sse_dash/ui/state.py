@@ -9,6 +9,7 @@ QP_TERRITORY = "territoire"  # fr, reg:11, dep:93, epci:200054781, com:93066
 QP_QPV = "qpv"  # QPV code, e.g. QN09301M
 QP_INDICATOR = "indicateur"  # count | per10k | share_qpv
 QP_MAP_LEVEL = "maille"  # region | departement | commune
+QP_MAP_ZONE = "zone"  # part of France the national map shows: metropole | antilles | …
 QP_FAMILY = "famille"  # ref_families.code
 QP_SECTOR = "secteur"  # NAF section letter
 QP_SIZE = "taille"  # size_class
