@@ -134,6 +134,7 @@ else:
     bounds = cache.call(terr.bounds, scope) if scope.level != "france" else None
     zones = style.zones_present(areas["code"]) if scope.level == "france" and len(areas) else []
     zone_ignored: list[str] = []
+    zone = None
     if len(zones) > 1:  # the overseas départements and collectivités, one zoom each
         zone = widgets.url_choice(
             st.selectbox,
@@ -162,7 +163,7 @@ else:
             bounds=bounds,
             lang=lang,
         )
-        zoom = f"_{zone}" if zones else ""
+        zoom = f"_{zone}" if zone else ""
         show_map(m, key=f"home_map_{scope.key}_{level}_{indicator}{zoom}", height=520)
     if scope.level == "france":
         st.caption(

@@ -81,7 +81,14 @@ def test_home_follows_the_chosen_departement():
     assert "Classement des territoires" in subheaders
     table = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
     assert "Plaine Commune" in table["Nom"].tolist()
-    assert table["Rang"].tolist() == list(range(1, len(table) + 1))
+    assert table["Rang"].tolist() == [str(i) for i in range(1, len(table) + 1)]
+    # in French: decimal comma and « % », whatever the browser; sorted by the chosen column
+    share = table["Part de l'ESS (établissements, %)"].tolist()
+    assert all(v == "—" or (v.endswith("\u202f%") and "." not in v) for v in share), share
+    at.selectbox(key="home_rank_by").select("etablissements_ess").run()
+    table = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    counts = [int(v.replace("\u202f", "")) for v in table["Établissements ESS"]]
+    assert counts == sorted(counts, reverse=True)
     # a clear way back to France
     at.button(key="home_back_to_france").click().run()
     assert not at.exception

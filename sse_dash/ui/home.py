@@ -54,10 +54,11 @@ def weight_summary(territory: Territory, lang: str) -> None:
     )
 
 
-def ranking_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ranking table: highest SSE share of establishments first, rank column."""
+def ranking_frame(frame: pd.DataFrame, by: str = "part_ess_etablissements") -> pd.DataFrame:
+    """The ranking table: highest value of `by` first (then most SSE establishments), rank
+    column."""
     out = frame.sort_values(
-        ["part_ess_etablissements", "etablissements_ess"], ascending=False, na_position="last"
+        [by, "etablissements_ess"], ascending=False, na_position="last"
     ).reset_index(drop=True)
     out.insert(0, "rang", range(1, len(out) + 1))
     return out
@@ -67,13 +68,6 @@ def ranking(level: str, scope: Territory, level_label: str, lang: str) -> None:
     """Every territory of the mapped level inside `scope`, sortable by any column, with CSV and
     XLSX downloads (the same table as `export indicateurs`)."""
     st.subheader(_("Classement des territoires"))
-    frame = ranking_frame(cache.call(ind.level_table, level, scope, ind.DEFAULT_PERIMETER))
-    st.caption(
-        _(
-            "{what} de {name}, classés par part de l'ESS dans les établissements ; cliquez sur un "
-            "en-tête de colonne pour trier autrement."
-        ).format(what=level_label, name=scope.label)
-    )
     headers = {
         "rang": _("Rang"),
         "code": "Code",
@@ -88,14 +82,24 @@ def ranking(level: str, scope: Territory, level_label: str, lang: str) -> None:
         "emplois_estimes_tous": _("Emplois estimés (tous)"),
         "part_ess_emplois": _("Part de l'ESS (emplois estimés, %)"),
     }
-    shown = frame.rename(columns=headers)
-    config = {
-        label: st.column_config.NumberColumn(label, format="localized")
-        for col, label in headers.items()
-        if col not in ("code", "nom", "rang")
-    }
+    # sorted here, shown in the page's language (a grid sorts formatted numbers as text)
+    criteria = {c: h for c, h in headers.items() if c not in ("rang", "code", "nom")}
+    by = st.selectbox(
+        _("Classer par"),
+        list(criteria),
+        index=list(criteria).index("part_ess_etablissements"),
+        format_func=criteria.get,
+        key="home_rank_by",
+    )
+    frame = ranking_frame(cache.call(ind.level_table, level, scope, ind.DEFAULT_PERIMETER), by)
+    st.caption(
+        _("{what} de {name}, du plus grand au plus petit.").format(
+            what=level_label, name=scope.label
+        )
+    )
+    shown = fmt.frame(frame.rename(columns=headers), lang, decimals={headers["rang"]: 0})
     height = min(420, 35 * (len(shown) + 1) + 3)
-    st.dataframe(shown.round(1), hide_index=True, column_config=config, height=height)
+    st.dataframe(shown, hide_index=True, height=height)
     downloads.table_downloads(
         frame,
         f"home_ranking_{level}",
