@@ -291,7 +291,7 @@ def lines(
         layout(
             title=title,
             lang=lang,
-            xaxis={"title": None, "type": "category"},
+            xaxis={"title": None, "type": "category", "tickangle": 0, "nticks": 8},
             yaxis={"title": y_label},
             legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         ),
