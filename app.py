@@ -11,6 +11,7 @@ from sse_dash.dashboard import territory as terr
 from sse_dash.ui import cache, home, widgets
 from sse_dash.ui import state as S
 from sse_dash.ui.folium import show_map
+from sse_dash.ui.markdown import md
 from sse_dash.ui.page import page_setup
 
 ctx = page_setup("Vue d'ensemble")
@@ -40,7 +41,7 @@ else:
         st.subheader(t("France"))
     else:
         c1, c2 = st.columns([3, 1])
-        c1.subheader(territory.label)
+        c1.subheader(md(territory.label))
         c2.button(
             t("← Revenir à la France"),
             key="home_back_to_france",
@@ -125,7 +126,7 @@ else:
     widgets.ignored_params(ignored, lang)
     if scope.level != "france":
         st.caption(
-            t("Territoires de {name} : {what}.").format(name=scope.label, what=levels[level])
+            t("Territoires de {name} : {what}.").format(name=md(scope.label), what=levels[level])
         )
     if weights_ok:
         areas = cache.call(indicators.choropleth, level, scope)

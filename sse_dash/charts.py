@@ -174,11 +174,14 @@ def bars_with_reference(
     the reference does not crush the bars as a bar of its own would."""
     rows = list(range(len(df)))[::-1]  # first territory at the top
     frame = df.iloc[rows]
-    full = [str(v) for v in frame[label]]
-    y = [short_label(v) for v in full]
+    # names from the data escaped: Plotly renders <a href> and other tags in its labels
+    full = [html.escape(str(v), quote=False) for v in frame[label]]
+    y = [html.escape(short_label(str(v)), quote=False) for v in frame[label]]
     bar_texts = [texts[i] for i in rows]
     ref_texts = [reference_texts[i] for i in rows]
-    ref_names = [str(v) if v is not None else "" for v in frame[reference_name]]
+    ref_names = [
+        html.escape(str(v), quote=False) if v is not None else "" for v in frame[reference_name]
+    ]
     ref_values = pd.to_numeric(frame[reference], errors="coerce")
     traces = [
         {

@@ -77,7 +77,9 @@ def test_chart_exports_carry_the_territory_and_the_filters(monkeypatch):
     seen = []
     monkeypatch.setattr(module, "chart_downloads", lambda fig, key, meta, lang: seen.append(meta))
     run_page(TERRITORY, territoire="dep:93", famille="cooperative", employeur="1")
-    assert len(seen) == 4
+    # the four charts of the selection, then the two of « Poids de l'ESS » (no page filter)
+    assert len(seen) == 6
+    assert all(m["territory"] == "Seine-Saint-Denis (93)" for m in seen[4:])
     territory = seen[0]["territory"]
     assert territory.startswith("Seine-Saint-Denis (93) — ")
     assert "Employeurs uniquement" in territory

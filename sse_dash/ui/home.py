@@ -14,6 +14,7 @@ from sse_dash.dashboard.territory import Territory
 from sse_dash.i18n import _
 from sse_dash.ui import cache, downloads, weight
 from sse_dash.ui import state as S
+from sse_dash.ui.markdown import md
 
 
 def back_to_france() -> None:
@@ -94,7 +95,7 @@ def ranking(level: str, scope: Territory, level_label: str, lang: str) -> None:
     frame = ranking_frame(cache.call(ind.level_table, level, scope, ind.DEFAULT_PERIMETER), by)
     st.caption(
         _("{what} de {name}, du plus grand au plus petit.").format(
-            what=level_label, name=scope.label
+            what=level_label, name=md(scope.label)
         )
     )
     shown = fmt.frame(frame.rename(columns=headers), lang, decimals={headers["rang"]: 0})

@@ -335,7 +335,13 @@ def compare_section(territories: list[Territory], references: list[Territory], l
             }
         )
         with col:
-            widgets.chart(fig, f"cmp_weight_{stem}", table, lang=lang)
+            widgets.chart(
+                fig,
+                f"cmp_weight_{stem}",
+                table,
+                meta={"territory": ", ".join(x.label for x in territories)},
+                lang=lang,
+            )
     st.caption(
         _("Emplois : estimation à partir des tranches d'effectifs. Détail sur la page Territoire.")
     )
