@@ -148,6 +148,8 @@ else:
         )
         widgets.ignored_params(zone_ignored, lang)
         bounds = style.zone_bounds(zone)
+    else:
+        widgets.drop_param(S.QP_MAP_ZONE)
     legend = indicator_labels[indicator]
     share = indicator in ("share_qpv", *indicators.MAP_INDICATORS)
     if areas.empty:

@@ -218,10 +218,15 @@ async def _switch_territory(page, run: Run, session: int, title: str, rng) -> bo
     options = page.locator('[role="option"]')
     await options.first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
     choices = []
-    for i in range(await options.count()):
-        text = await options.nth(i).inner_text()
-        if await options.nth(i).get_attribute("aria-selected") != "true" and DEP_RE.search(text):
-            choices.append(text)
+    for _attempt in range(100):  # the virtualised list may show its first rows a moment later
+        for i in range(await options.count()):
+            text = await options.nth(i).inner_text()
+            selected = await options.nth(i).get_attribute("aria-selected") == "true"
+            if not selected and DEP_RE.search(text):
+                choices.append(text)
+        if choices:
+            break
+        await asyncio.sleep(0.3)
     label = rng.choice(choices)
     # typed into the box then Enter, as a keyboard user does (a click on an option of the
     # virtualised list can land while it scrolls to the current value, and select nothing)

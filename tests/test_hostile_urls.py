@@ -76,7 +76,7 @@ def _check(at: AppTest, hostile: str, read: set[str] = frozenset()) -> None:
 # The parameters each page reads besides the territory and the language (page.py, every page);
 # checked against the pages' sources below.
 READS = {
-    "overview": {S.QP_INDICATOR, S.QP_MAP_LEVEL},
+    "overview": {S.QP_INDICATOR, S.QP_MAP_LEVEL, S.QP_MAP_ZONE},
     "territory": {S.QP_FAMILY, S.QP_SECTOR, S.QP_SIZE, S.QP_EMPLOYER, S.QP_QPV_FILTER, S.QP_LAYERS},
     "qpv": {S.QP_GEOGRAPHY, S.QP_QPV},
     "ecosystem": {S.QP_LAYERS, S.QP_QUESTION, S.QP_DISTANCE, S.QP_SECTOR},

@@ -208,6 +208,13 @@ def url_toggle(
     return bool(value)
 
 
+def drop_param(param: str) -> None:
+    """Take out of the address a parameter the page does not use in its current state (the
+    zoom of the national map once a territory is chosen): the address keeps what applies."""
+    if param in st.query_params:
+        del st.query_params[param]
+
+
 def ignored_params(names: list[str], lang: str = "fr") -> None:
     """One message for URL parameters that were not understood (names as typed, in French)."""
     if names:
