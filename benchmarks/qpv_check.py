@@ -85,19 +85,34 @@ def _inputs(warehouse: Path, sizes) -> tuple[Path, dict[int, Path]]:
     return qpv, files
 
 
+# Runs a command from a fresh, small process: Linux's ru_maxrss keeps the peak RSS of the
+# process that forks across fork and exec, so a command started by this (large) process would
+# report at least this process's peak. Prints "wall_s peak_kb".
+_LAUNCH = """
+import os, sys, time
+t = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def _run(cmd: list[str], env: dict) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one whole process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=config.REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, *cmd],
+        cwd=config.REPO_ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if status != 0:
+    wall, peak_kb, code = done.stdout.decode().split()[-3:]
+    if done.returncode != 0 or int(code) != 0:
+        err = done.stderr.decode(errors="replace")
         raise RuntimeError(f"{' '.join(cmd[:4])}… a échoué : {err[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    return float(wall), int(peak_kb) / 1024
 
 
 def _membership(ours: Path, geopandas: Path, duckdb_out: Path) -> dict:

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "build":
         from sse_dash.sirene import pipeline, schema
 
-        con = db.connect(args.warehouse)
+        con = db.connect_for_build(args.warehouse)
         f = {r: str(Path(args.files) / schema.FILES[r][0]) for r in schema.FILES}
         t = time.perf_counter()
         res = pipeline.build(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 
 def machine() -> dict:
@@ -47,6 +48,15 @@ def timed(fn: Callable, repeat: int = 5, *, warmup: bool = True) -> tuple[float,
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS. Linux's `ru_maxrss` keeps the parent's peak across fork and
+    exec (a child of a 1 GB process reports at least 1 GB), so VmHWM (per address space) is
+    read when /proc has it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -39,7 +39,15 @@ def bench_weight(scale: str = "1/10", warehouse: str | Path | None = None, seed:
         shutil.copyfile(src, wh)
         gen = _child(["generate", str(wh), str(Path(tmp) / "files"), scale, str(seed)])
         build = _child(["build", str(wh), str(Path(tmp) / "files")])
-    return {"scale": scale, "rows": gen["rows"], **build}
+    return {
+        "scale": scale,
+        "rows": gen["rows"],
+        "generate_peak_rss_mb": gen["peak_rss_mb"],
+        **build,
+        "goal_build_s": 600,
+        "goal_peak_rss_mb": 6144,
+        "goal_met": bool(build["build_s"] <= 600 and build["peak_rss_mb"] <= 6144),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from sse_dash.sirene import aggregates, pipeline, schema, weight
 
-        con = db.connect(args.warehouse)
+        con = db.connect_for_build(args.warehouse)
         f = {r: str(Path(args.files) / schema.FILES[r][0]) for r in schema.FILES}
         sources = pipeline.Sources(
             f["sirene_unites_legales"], f["sirene_etablissements"], f["sirene_geolocalisation"]

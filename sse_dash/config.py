@@ -4,6 +4,7 @@ SSE_DASH_DATA_DIR / SSE_DASH_CATALOG behave the same everywhere."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,22 @@ def brief_logo() -> Path | None:
         return None
     path = Path(value)
     return path if path.is_file() else None
+
+
+# DuckDB's share of the build (its default is 80 % of the machine's memory): the national build
+# must stay within 6 GB of peak RSS, Python and the QPV assignment included. Beyond it, DuckDB
+# writes its intermediate results to a temporary folder next to the warehouse.
+BUILD_MEMORY_DEFAULT = "3GB"
+
+
+def build_memory() -> str:
+    """DuckDB memory limit of the build (SSE_DASH_BUILD_MEMORY, e.g. « 3GB »)."""
+    value = os.environ.get("SSE_DASH_BUILD_MEMORY", "").strip()
+    return (
+        value
+        if re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]?i?B", value, re.IGNORECASE)
+        else BUILD_MEMORY_DEFAULT
+    )
 
 
 def tile_url() -> str | None:

@@ -59,6 +59,20 @@ def connect(
     return con
 
 
+def connect_for_build(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Read-write connection of a build: DuckDB's memory bounded (config.build_memory), the
+    excess spilled to a temporary folder beside the warehouse file."""
+    from sse_dash import config
+
+    path = Path(path)
+    spill = path.with_name(path.name + ".spill")
+    con = connect(path)
+    con.execute(f"SET memory_limit = '{config.build_memory()}'")  # checked by config
+    quoted = str(spill).replace("'", "''")
+    con.execute(f"SET temp_directory = '{quoted}'")
+    return con
+
+
 def open_warehouse(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     """Read-only connection to the built warehouse (the app and every reader use this)."""
     from sse_dash import config

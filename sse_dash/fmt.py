@@ -11,13 +11,16 @@ import datetime as dt
 import functools
 import math
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from sse_dash import i18n
+
+if TYPE_CHECKING:  # pandas only for tables: the command line's fast paths never load it
+    import pandas as pd
 
 NBSP = "\u202f"  # narrow no-break space
 MISSING = "–"
@@ -132,6 +135,8 @@ def _decimals_for_column(name: str, values: pd.Series) -> int:
 def _blank(value) -> bool:
     if isinstance(value, str):
         return not value.strip()
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # a list or an array in a cell
@@ -142,6 +147,8 @@ def frame(df: pd.DataFrame, lang: str | None = None, decimals: dict | None = Non
     """A table as the screen shows it, in `lang`: numbers with the language's separators
     (`12 345`, `2,4`), percentages with « % » when the header says « (%) », coordinates with
     5 decimals, « — » for missing values. The raw table stays for the downloads."""
+    import pandas as pd
+
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
         values = df[col]

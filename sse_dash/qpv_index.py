@@ -13,13 +13,16 @@ import mmap
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 from pyproj import Transformer
-from scipy.spatial import cKDTree
 
 from sse_dash.style import ZONES  # metric CRS per part of France (EPSG, lon/lat box)
+
+if TYPE_CHECKING:  # scipy.spatial takes 0.2 s to import: only when a distance is asked
+    from scipy.spatial import cKDTree
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +127,9 @@ class BoxGrid:
         self.end = np.append(self.start[1:], len(keys))
 
     def query(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cx = np.floor(x / self.cell).astype(np.int64)
-        cy = np.floor(y / self.cell).astype(np.int64)
+        with np.errstate(invalid="ignore"):  # missing points: dropped below
+            cx = np.floor(x / self.cell).astype(np.int64)
+            cy = np.floor(y / self.cell).astype(np.int64)
         key = (cx << 32) + (cy & 0xFFFFFFFF)
         pos = np.minimum(np.searchsorted(self.keys, key), max(len(self.keys) - 1, 0))
         found = np.flatnonzero((len(self.keys) > 0) & (self.keys[pos] == key) & np.isfinite(x))
@@ -186,6 +190,8 @@ class _ZoneIndex:
     @property
     def kd(self) -> cKDTree:
         if self._kd is None:
+            from scipy.spatial import cKDTree
+
             self._kd = cKDTree(self.coords, leafsize=32, balanced_tree=False)
         return self._kd
 
@@ -198,6 +204,8 @@ class _ZoneIndex:
             first = np.flatnonzero(np.concatenate([[True], ends[:-1]]))
             rank = np.arange(len(self.coords)) - first[part]
             keep = (rank % COARSE_STEP == 0) | ends
+            from scipy.spatial import cKDTree
+
             self._coarse_owner = self.owner[keep]
             self._coarse = cKDTree(self.coords[keep], leafsize=16)
         return self._coarse
@@ -604,6 +612,13 @@ def persist(warehouse) -> Path | None:
             arrays["communes.coords"] = coords
             for i, off in enumerate(offsets):
                 arrays[f"communes.offsets{i}"] = off
+            arrays["communes.bounds"] = shapely.bounds(polys)
+            from sse_dash import commune_raster
+
+            raster, meta["commune_raster"] = commune_raster.build(
+                polys, commune_raster.ExactCommunes(polys).rows
+            )
+            arrays.update(raster)
         meta["stamp"] = _stamp(warehouse)
         path = index_path(warehouse)
         write_bundle(path, arrays, meta)
@@ -630,15 +645,22 @@ def load_persisted(warehouse) -> tuple[dict[str, np.ndarray], dict] | None:
         return None
 
 
-def commune_geoms(arrays: dict, meta: dict) -> np.ndarray:
-    """Commune outlines (WGS84) of a persisted bundle."""
+def commune_geoms(arrays: dict, meta: dict, rows: np.ndarray | None = None) -> np.ndarray:
+    """Commune outlines (WGS84) of a persisted bundle: all, or those of `rows` only."""
     if "commune_kind" not in meta:
         return np.array([], dtype=object)
     offsets = []
     while f"communes.offsets{len(offsets)}" in arrays:
         offsets.append(np.asarray(arrays[f"communes.offsets{len(offsets)}"]))
+    coords = arrays["communes.coords"]
+    if rows is not None:  # the ragged arrays of these rows: each level selects the next
+        pick = np.asarray(rows, dtype=np.int64)
+        for level in range(len(offsets) - 1, -1, -1):
+            starts, ends = offsets[level][pick], offsets[level][pick + 1]
+            counts = ends - starts
+            offsets[level] = np.concatenate([[0], np.cumsum(counts)])
+            pick = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        coords = coords[pick]
     return shapely.from_ragged_array(
-        shapely.GeometryType(meta["commune_kind"]),
-        np.asarray(arrays["communes.coords"]),
-        tuple(offsets),
+        shapely.GeometryType(meta["commune_kind"]), np.asarray(coords), tuple(offsets)
     )

@@ -80,6 +80,25 @@ def test_read_only_warehouse_missing(tmp_path):
         db.open_warehouse(tmp_path / "absent.duckdb")
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", "3GB"), ("5GB", "5GB"), ("512MB", "512MB"), ("2.5GiB", "2.5GiB"), ("'; DROP", "3GB")],
+)
+def test_build_connection_bounds_duckdb_memory(tmp_path, monkeypatch, value, expected):
+    """The build keeps DuckDB's memory bounded (the national build must stay under 6 GB of
+    RSS; DuckDB's own default is 80 % of the machine) and spills beside the warehouse."""
+    monkeypatch.setenv("SSE_DASH_BUILD_MEMORY", value)
+    con = db.connect_for_build(tmp_path / "w.duckdb")
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    con.close()
+    number = float(expected.rstrip("GiMB"))
+    unit = 1000 if expected.endswith("MB") else 1
+    shown = float(limit.split()[0]) * (1 if limit.endswith("GiB") else 1 / 1024)
+    assert abs(shown * unit - number) / number < 0.1, limit
+    assert spill == str(tmp_path / "w.duckdb.spill")
+
+
 def test_table_exists(tmp_path):
     con = duckdb.connect(str(tmp_path / "x.duckdb"))
     con.execute("CREATE TABLE qpv (code VARCHAR)")

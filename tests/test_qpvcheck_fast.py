@@ -107,6 +107,32 @@ def test_cli_uses_the_fast_path_for_a_plain_csv(warehouse, tmp_path, monkeypatch
     assert out.read_bytes() == expected
 
 
+def test_fast_path_does_not_import_pandas(warehouse, tmp_path):
+    """pandas costs a fifth of a 100,000-row check's start-up: a CSV of plain coordinates
+    (negative longitudes, names to quote or neutralise) must not load it, not even through
+    pyarrow's conversions of Python values (sse_dash.export.tables). Only unusual number
+    cells (thousands separators, words) go through the general parser, which uses pandas."""
+    import subprocess
+    import sys
+
+    rows = ["nom;longitude;latitude", '"a; b";2.3522;48.8566', "=1+1;-1.5536;47.2184"]
+    rows += ['"dit ""x""";-0.5792;44.8378', "-;;", f"Paris;{wh.IN_PARIS[0]};{wh.IN_PARIS[1]}"]
+    data = ("\r\n".join(rows) + "\r\n").encode("utf-8")
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(data)
+    code = (
+        "import sys\nfrom sse_dash import cli\n"
+        f"assert cli.main(['qpv', 'check', {str(src)!r}, '--out', {str(out)!r}]) == 0\n"
+        "print('pandas' in sys.modules)"
+    )
+    env = dict(os.environ, SSE_DASH_DATA_DIR=str(warehouse.parent))
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert out.read_bytes() == general(data, engine.get_reference(warehouse))
+
+
 def test_persisted_index_answers_like_the_warehouse(warehouse):
     from sse_dash import db
 

@@ -76,6 +76,54 @@ def _arrow_column(s: pd.Series) -> pa.Array:
 _QUOTE_CHARS = (";", ",", '"', "\t", "\r", "\n")
 
 
+# Arrow values built from buffers: `pa.array` and `pa.scalar` on Python objects ask pyarrow's
+# pandas shim whether the object is array-like, which imports pandas (≈ 0.2 s at start-up on
+# the command line's fast path, which never needs it).
+def string_array(values, large: bool = False) -> pa.Array:
+    """A string Arrow array of Python str (None -> null)."""
+    words = [b"" if v is None else str(v).encode("utf-8") for v in values]
+    dtype = np.int64 if large else np.int32
+    offsets = np.zeros(len(words) + 1, dtype=dtype)
+    offsets[1:] = np.cumsum([len(w) for w in words], dtype=np.int64)
+    missing = np.array([v is None for v in values], dtype=bool)
+    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+    return pa.Array.from_buffers(
+        pa.large_string() if large else pa.string(),
+        len(words),
+        [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(words))],
+    )
+
+
+def text(value: str, large: bool = False) -> pa.Scalar:
+    """A string Arrow scalar (see string_array)."""
+    return string_array([value], large)[0]
+
+
+def bool_array(values: np.ndarray) -> pa.Array:
+    bits = np.packbits(np.asarray(values, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+
+
+def to_bools(arr: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy, nulls as False (`to_numpy(zero_copy_only=False)` would
+    import pandas)."""
+    validity, data = arr.buffers()
+    out = _bits(data, arr.offset, len(arr))
+    if arr.null_count:
+        out &= _bits(validity, arr.offset, len(arr))
+    return out
+
+
+def _bits(buf, offset: int, n: int) -> np.ndarray:
+    raw = np.frombuffer(buf, np.uint8)
+    return np.unpackbits(raw, bitorder="little", count=offset + n)[offset:].astype(bool)
+
+
+def index_array(values: np.ndarray) -> pa.Array:
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
 def _any_of(arr: pa.Array, needles) -> pa.Array:
     """Cells containing any of `needles` (literal searches: much cheaper than a regex)."""
     out = pc.match_substring(arr, needles[0])
@@ -104,34 +152,36 @@ def csv_cells(arr: pa.Array) -> pa.Array:
         arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
         cells = csv_cells(arr.dictionary)
-        return pc.fill_null(pc.take(cells, arr.indices), "")
+        return pc.fill_null(pc.take(cells, arr.indices), text(""))
     if pa.types.is_boolean(arr.type):
-        arr = pc.if_else(arr, "oui", "non")
+        arr = pc.if_else(arr, text("oui"), text("non"))
     elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
         arr = _decimal_comma(pc.cast(arr, pa.string()))
     elif pa.types.is_null(arr.type):
-        arr = pa.array([""] * len(arr), pa.string())
+        arr = string_array([""] * len(arr))
     else:
         arr = pc.cast(arr, pa.string())
         starts = pc.starts_with(arr, FORMULA_PREFIXES[0])
         for prefix in FORMULA_PREFIXES[1:]:
             starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
-        starts = pc.fill_null(starts, False)
+        starts = pc.fill_null(starts, bool_array(np.zeros(1))[0])
         if pc.any(starts).as_py():
             # the number pattern only where a sign could start a formula
-            where = np.flatnonzero(starts.to_numpy(zero_copy_only=False))
-            subset = arr.take(pa.array(where))
+            where = np.flatnonzero(to_bools(starts))
+            subset = arr.take(index_array(where))
             signed = pc.or_(pc.starts_with(subset, "+"), pc.starts_with(subset, "-"))
             number = pc.match_substring_regex(subset, _PLAIN_NUMBER.pattern, ignore_case=True)
-            keep = pc.and_(signed, number).to_numpy(zero_copy_only=False)
+            keep = to_bools(pc.and_(signed, number))
             risky = np.zeros(len(arr), dtype=bool)
             risky[where[~keep]] = True
             if risky.any():
-                arr = pc.if_else(pa.array(risky), pc.binary_join_element_wise("'", arr, ""), arr)
-    arr = pc.fill_null(arr, "")
+                quote = pc.binary_join_element_wise(text("'"), arr, text(""))
+                arr = pc.if_else(bool_array(risky), quote, arr)
+    arr = pc.fill_null(arr, text(""))
     need = _any_of(arr, _QUOTE_CHARS)
     if pc.any(need).as_py():
-        quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+        doubled = pc.replace_substring(arr, '"', '""')
+        quoted = pc.binary_join_element_wise(text('"'), doubled, text('"'), text(""))
         arr = pc.if_else(need, quoted, arr)
     return arr
 
@@ -139,12 +189,12 @@ def csv_cells(arr: pa.Array) -> pa.Array:
 def csv_chunks(names: list[str], columns: list[pa.Array]) -> list:
     """The CSV file as a few buffers (BOM + header line, then every row): rows are joined by
     Arrow kernels and handed over as one buffer, never as Python strings."""
-    head = ";".join(csv_cells(pa.array(names, pa.string())).to_pylist())
+    head = ";".join(csv_cells(string_array(names)).to_pylist())
     chunks = [("\ufeff" + head + "\r\n").encode("utf-8")]
     if columns and len(columns[0]):
         big = pa.large_string()
         cells = [pc.cast(csv_cells(c), big) for c in columns]
-        sep, crlf, empty = (pa.scalar(v, big) for v in (";", "\r\n", ""))
+        sep, crlf, empty = (text(v, large=True) for v in (";", "\r\n", ""))
         rows = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, sep)
         rows = pc.binary_join_element_wise(rows, empty, crlf)  # each row + CRLF
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]

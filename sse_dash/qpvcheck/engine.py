@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from sse_dash import config, fmt, qpv_index
+from sse_dash import commune_raster, config, fmt, qpv_index
 from sse_dash.qpv_index import (
     NO,
     UNCERTAIN,
@@ -97,7 +97,7 @@ class Reference:
         self._commune_codes = geoms.code.astype(str).to_numpy(dtype=object)
         polys = shapely.from_wkb([bytes(b) for b in geoms.wkb]) if len(geoms) else np.array([])
         self._commune_geoms = np.asarray(polys, dtype=object)
-        self._commune_tree: shapely.STRtree | None = None
+        self._commune_tree: commune_raster.ExactCommunes | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -157,39 +157,32 @@ class Reference:
 
     def commune_rows(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Row (into the commune outlines) of the commune containing each point, -1 where
-        unknown. Candidates from a box grid, smallest box first, in rounds: a point found is
-        not tested again."""
-        out = np.full(len(lon), -1, dtype=np.int64)
-        if not len(lon):
-            return out
+        unknown: from the raster persisted with the index far from boundaries, exact near
+        them (sse_dash.commune_raster)."""
+        raster = None
+        bundle = getattr(self, "_bundle", None)
+        if bundle is not None and bundle[1].get("commune_raster"):
+            raster = (bundle[0], bundle[1]["commune_raster"])
+        return commune_raster.rows(lon, lat, raster, self._exact_communes)
+
+    def _exact_communes(self) -> commune_raster.ExactCommunes | None:
         with self._lock:
-            if self._commune_geoms is None:  # persisted reference: outlines on first use
-                self._commune_geoms = qpv_index.commune_geoms(*self._bundle)
-            if self._commune_tree is None and len(self._commune_geoms):
-                bounds = shapely.bounds(self._commune_geoms)
-                area = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
-                self._commune_tree = (qpv_index.BoxGrid(bounds, 0.02), area)
-        if self._commune_tree is None:
-            return out
-        grid, area = self._commune_tree
-        x, y = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-        p, box = grid.query(x, y)
-        if not p.size:
-            return out
-        order = np.lexsort((area[box], p))
-        p, box = p[order], box[order]
-        first = np.concatenate([[True], p[1:] != p[:-1]])
-        rank = np.arange(len(p)) - np.maximum.accumulate(np.where(first, np.arange(len(p)), 0))
-        done = np.zeros(len(x), dtype=bool)
-        for r in range(int(rank.max()) + 1):
-            sel = np.flatnonzero((rank == r) & ~done[p])
-            if not sel.size:
-                continue
-            shapely.prepare(self._commune_geoms[np.unique(box[sel])])
-            hit = shapely.contains_xy(self._commune_geoms[box[sel]], x[p[sel]], y[p[sel]])
-            out[p[sel[hit]]] = box[sel[hit]]
-            done[p[sel[hit]]] = True
-        return out
+            if self._commune_tree is None:
+                arrays, meta = getattr(self, "_bundle", None) or ({}, {})
+                if self._commune_geoms is None and "communes.bounds" in arrays:
+                    # persisted reference: only the outlines near the points are ever made
+                    self._commune_tree = commune_raster.ExactCommunes(
+                        bounds=arrays["communes.bounds"],
+                        geoms_of=lambda rows: qpv_index.commune_geoms(arrays, meta, rows),
+                    )
+                elif len(self._all_commune_geoms()):
+                    self._commune_tree = commune_raster.ExactCommunes(self._commune_geoms)
+        return self._commune_tree
+
+    def _all_commune_geoms(self) -> np.ndarray:
+        if self._commune_geoms is None:  # persisted reference: outlines on first use
+            self._commune_geoms = qpv_index.commune_geoms(*self._bundle)
+        return self._commune_geoms
 
     def _covered_2015(self) -> np.ndarray:
         """Per commune outline: its département had QPV in 2015 (computed once)."""
@@ -213,7 +206,7 @@ class Reference:
         """Radius (m) of a location known only by its commune: the distance from the point to
         the farthest point of the commune's contour (inf when the contour is unknown)."""
         out = np.full(len(codes), np.inf)
-        by_code = dict(zip(self._commune_codes, self._commune_geoms, strict=True))
+        by_code = dict(zip(self._commune_codes, self._all_commune_geoms(), strict=True))
         for i, (code, x, y) in enumerate(zip(codes, lon, lat, strict=True)):
             geom = by_code.get(code) or by_code.get(self.aliases.get(code or "", ""))
             zone = int(zone_of(np.array([x]), np.array([y]))[0])
@@ -269,6 +262,15 @@ class Reference:
             "qpv_2015": self._status_2015(lon, lat, covered, has),
             "rayon_precision_m": np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan),
         }
+
+    def warm(self) -> None:
+        """Make the parts of the indexes built on first use (metric projections, grids, prepared
+        outlines, KD-trees; scipy imported): a check of one point per part of France."""
+        from sse_dash.style import ZONES
+
+        lon = np.array([(z.lon_min + z.lon_max) / 2 for z in ZONES])
+        lat = np.array([(z.lat_min + z.lat_max) / 2 for z in ZONES])
+        self.assign_arrays(lon, lat, None, np.zeros(len(lon)))
 
     def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
         """assign_arrays as a DataFrame (integer columns nullable)."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,7 +30,21 @@ _SIMPLE = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 # Rows assigned and written per piece: the output is never held whole (bounded memory at a
 # million rows), and each piece is large enough for the vectorised kernels.
-CHUNK_ROWS = 65_536
+CHUNK_ROWS = 32_768
+
+
+FIRST_PIECE_ROWS = 8_192
+
+
+def _pieces(n: int, chunk_rows: int) -> list[tuple[int, int]]:
+    """(start, stop) of each piece: a small first one (it runs alone, see Batch.parts), then
+    pieces of equal size, at least eight of them so that both threads stay busy to the end,
+    at most chunk_rows rows each."""
+    first = min(FIRST_PIECE_ROWS, chunk_rows, n)
+    size = min(chunk_rows, max(FIRST_PIECE_ROWS, -(-(n - first) // 8)))
+    return [(0, first)] * (n > 0) + [
+        (start, min(start + size, n)) for start in range(first, n, size)
+    ]
 
 
 class Batch:
@@ -42,6 +58,11 @@ class Batch:
         self.located = np.isfinite(lon) & np.isfinite(lat)
         self.progress = progress
         self.summary: dict | None = None
+        self.warming: threading.Thread | None = None  # Reference.warm, started by check_csv
+
+    def _warmed(self) -> None:
+        if self.warming is not None:
+            self.warming.join()
 
     def _assign(self, start: int, stop: int) -> dict:
         """QPV results of rows start:stop (numpy and GEOS: runs beside the writing)."""
@@ -83,32 +104,53 @@ class Batch:
         kept = {k: res[k] for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}
         return columns, kept
 
-    def parts(self, chunk_rows: int = CHUNK_ROWS):
-        """The CSV file (sse_dash.export.tables.csv_chunks) in pieces; sets `summary`."""
+    def _piece(self, start: int, stop: int) -> tuple[list, dict]:
+        """The CSV bytes of rows start:stop and the arrays the summary counts."""
         import pyarrow as pa
 
+        from sse_dash.export.tables import csv_chunks
+
+        columns, counts = self._results(start, stop)
+        chunks = csv_chunks(self.names, columns)[1:]
+        del columns
+        pa.default_memory_pool().release_unused()
+        return chunks, counts
+
+    def parts(self, chunk_rows: int = CHUNK_ROWS):
+        """The CSV file (sse_dash.export.tables.csv_chunks) in pieces; sets `summary`."""
         from sse_dash.export.tables import csv_chunks
 
         n = self.table.num_rows
         yield from csv_chunks(self.names, [])
         kept: list[dict] = []
-        pieces = [(start, min(start + chunk_rows, n)) for start in range(0, n, chunk_rows)]
-        # the next piece is assigned in a second thread while this one is formatted and
-        # written (numpy, GEOS and Arrow release the GIL): the two cores work together
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self._assign, *pieces[0]) if pieces else None
-            for i, (start, stop) in enumerate(pieces):
+        pieces = _pieces(n, chunk_rows)
+        # Two pieces are assigned and formatted at once, in two threads (numpy, GEOS and Arrow
+        # release the GIL: both cores work), and written in order. The first piece runs alone:
+        # it makes the indexes' parts built on first use.
+        queue: deque = deque()
+        todo = iter(pieces)
+        self._warmed()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+
+            def submit() -> None:
+                piece = next(todo, None)
+                if piece is not None:
+                    queue.append((piece[0], pool.submit(self._piece, *piece)))
+
+            submit()
+            if queue:
+                queue[0][1].result()
+            submit()
+            submit()
+            while queue:
+                start, future = queue.popleft()
                 if self.progress:
                     self.progress("Recherche des QPV", start, n)
-                res = pending.result()
-                if i + 1 < len(pieces):
-                    pending = pool.submit(self._assign, *pieces[i + 1])
-                columns, counts = self._results(start, stop, res)
-                del res
+                chunks, counts = future.result()
+                submit()
                 kept.append(counts)
-                yield from csv_chunks(self.names, columns)[1:]
-                del columns
-                pa.default_memory_pool().release_unused()
+                yield from chunks
+                del chunks
         self._summarise(kept)
         if self.progress:
             self.progress("Terminé", n, n)
@@ -116,6 +158,7 @@ class Batch:
     @property
     def columns(self) -> list:
         """Every output column at once (the whole file in memory: for small files)."""
+        self._warmed()
         columns, counts = self._results(0, self.table.num_rows)
         self._summarise([counts])
         return columns
@@ -128,21 +171,19 @@ class Batch:
 
 def _text(values):
     """Few distinct values (codes, statuses): a dictionary column, formatted once per value
-    when written (sse_dash.export.tables.csv_cells)."""
+    when written (sse_dash.export.tables.csv_cells); built from buffers, not from Python
+    objects (tables.string_array)."""
     import pyarrow as pa
 
-    return pa.array(np.asarray(values, dtype=object), pa.string()).dictionary_encode()
+    from sse_dash.export.tables import string_array
 
-
-def _strings(values) -> object:
-    """An Arrow string array of a list of str (None -> empty), from buffers."""
-    import pyarrow as pa
-
-    words = [b"" if v is None else str(v).encode("utf-8") for v in values]
-    offsets = np.zeros(len(words) + 1, dtype=np.int32)
-    offsets[1:] = np.cumsum([len(w) for w in words], dtype=np.int64)
-    return pa.Array.from_buffers(
-        pa.string(), len(words), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(words))]
+    lookup: dict = {}  # value -> its index, in order of appearance (≈ 50 ns a row)
+    indices = np.fromiter(
+        (lookup.setdefault(v, len(lookup)) for v in values), np.int32, len(values)
+    )
+    return pa.DictionaryArray.from_arrays(
+        pa.Array.from_buffers(pa.int32(), len(indices), [None, pa.py_buffer(indices)]),
+        string_array(list(lookup)),
     )
 
 
@@ -160,30 +201,20 @@ def _number(values, integer=False):
 
 def _numbers(values) -> np.ndarray:
     """parse_numbers for a short list of cells (the mapping proposal's 200 values)."""
-    return _parse(_strings(values))[0]
+    from sse_dash.export.tables import string_array
 
-
-# Arrow -> numpy from the buffers: `to_numpy(zero_copy_only=False)` would import pandas.
-def _bits(buf, offset: int, n: int) -> np.ndarray:
-    raw = np.frombuffer(buf, np.uint8)
-    return np.unpackbits(raw, bitorder="little", count=offset + n)[offset:].astype(bool)
+    return _parse(string_array(["" if v is None else v for v in values]))[0]
 
 
 def _floats(arr) -> np.ndarray:
     """A float64 Arrow array as a new numpy array, nulls as NaN."""
-    validity, data = arr.buffers()
-    out = np.frombuffer(data, np.float64, len(arr), arr.offset * 8).copy()
-    if arr.null_count:
-        out[~_bits(validity, arr.offset, len(arr))] = np.nan
-    return out
+    import pyarrow.compute as pc
 
+    from sse_dash.export.tables import to_bools
 
-def _bools(arr) -> np.ndarray:
-    """A boolean Arrow array as numpy, nulls as False."""
-    validity, data = arr.buffers()
-    out = _bits(data, arr.offset, len(arr))
+    out = np.frombuffer(arr.buffers()[1], np.float64, len(arr), arr.offset * 8).copy()
     if arr.null_count:
-        out &= _bits(validity, arr.offset, len(arr))
+        out[~to_bools(pc.is_valid(arr))] = np.nan
     return out
 
 
@@ -194,6 +225,8 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from sse_dash.export.tables import index_array, to_bools
+
     trimmed = pc.utf8_trim_whitespace(text)
     simple = pc.match_substring_regex(trimmed, _SIMPLE)
     values = pc.cast(
@@ -203,10 +236,11 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
         pa.float64(),
     )
     out = _floats(values)
-    blank = _bools(pc.equal(trimmed, ""))
-    odd = np.flatnonzero(~_bools(simple) & ~blank)
+    length = pc.utf8_length(trimmed)  # (a comparison with "" would import pandas: tables.text)
+    blank = np.frombuffer(length.buffers()[1], np.int32, len(length), length.offset) == 0
+    odd = np.flatnonzero(~to_bools(simple) & ~blank)
     if odd.size:  # spaces, thousands separators, words…: the general parser, on these only
-        cells = [str(v).strip() for v in text.take(pa.array(odd)).to_pylist()]
+        cells = [str(v).strip() for v in text.take(index_array(odd)).to_pylist()]
         blank[odd] = np.array([c == "" for c in cells], dtype=bool)
         out[odd] = mp.parse_numbers(cells)
     return out, blank
@@ -347,6 +381,7 @@ def check_csv(
     when the file needs the general path. `ref_path`: the warehouse."""
     from sse_dash.qpvcheck import engine
 
+    warming = _warm(ref_path)
     got = read(data, limits)
     if got is None:
         return None
@@ -363,4 +398,27 @@ def check_csv(
         f"{table.num_columns} colonnes"
     )
     ref = engine.get_reference(ref_path)
-    return describe, mapping, run(ref, table, names, mapping, progress)
+    batch = run(ref, table, names, mapping, progress)
+    batch.warming = warming
+    return describe, mapping, batch
+
+
+def _warm(ref_path) -> threading.Thread | None:
+    """Warm the warehouse's reference (Reference.warm) in a thread while the file is read and
+    its coordinates parsed. A missing warehouse is left for the caller to report in order."""
+    from sse_dash.qpvcheck import engine
+
+    try:
+        ref = engine.get_reference(ref_path)
+    except InputError:
+        return None
+
+    def warm() -> None:
+        try:
+            ref.warm()
+        except Exception:  # noqa: BLE001, S110 - the check itself will meet and report it
+            pass
+
+    thread = threading.Thread(target=warm, name="qpv-warm", daemon=True)
+    thread.start()
+    return thread

@@ -791,7 +791,7 @@ def _publish_geography_first(con, tmp: Path, final: Path, progress: Progress | N
     publish(staging, final.parent)
     if progress:
         progress("Géographie publiée : le tableau de bord est utilisable pendant SIRENE", 1, 1)
-    con = db.connect(tmp)
+    con = db.connect_for_build(tmp)
     con.execute(queries.load("wh_meta_delete"), ["sirene_pending"])
     return con
 
@@ -810,7 +810,7 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
     geography = next((i for i, s in enumerate(STEPS) if s.publish_before), len(STEPS))
     existed = final.exists()
     try:
-        con = db.connect(tmp)
+        con = db.connect_for_build(tmp)
         try:
             create_schema(con)
             builder = _Builder(catalog, ctx, con, built_at)
@@ -834,6 +834,8 @@ def _build_locked(catalog, data_dir, *, progress, options) -> Path:
         if is_disk_full(exc):
             raise BuildError(disk_full_message(data_dir, final, existed)) from exc
         raise
+    finally:  # DuckDB's spill folder (db.connect_for_build)
+        shutil.rmtree(tmp.with_name(tmp.name + ".spill"), ignore_errors=True)
     return final
 
 
