@@ -71,6 +71,24 @@ def number(value, decimals: int = 0, lang: str | None = None) -> str:
     return text.translate(_symbols(_locale(lang)))
 
 
+def numbers(values, decimals: int = 0, lang: str | None = None) -> list[str]:
+    """`number` of every value of a column at once (tables of thousands of rows): the same
+    texts, one `str.translate` for the whole column."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype="float64")
+    if not arr.size:
+        return []
+    missing = np.isnan(arr)
+    spec = f",.{max(decimals, 0)}f"
+    finite = np.where(missing, 0.0, arr).tolist()
+    joined = "\n".join([format(round(v, decimals) + 0.0, spec) for v in finite])  # as number()
+    out = joined.translate(_symbols(_locale(lang))).split("\n")
+    for i in np.flatnonzero(missing).tolist():
+        out[i] = MISSING
+    return out
+
+
 def percent(value, decimals: int = 1, lang: str | None = None, ratio: bool = False) -> str:
     """`12.34` -> `12,3 %`. With `ratio=True`, `0.1234` -> `12,3 %`."""
     if _missing(value):
@@ -147,6 +165,7 @@ def frame(df: pd.DataFrame, lang: str | None = None, decimals: dict | None = Non
     """A table as the screen shows it, in `lang`: numbers with the language's separators
     (`12 345`, `2,4`), percentages with « % » when the header says « (%) », coordinates with
     5 decimals, « — » for missing values. The raw table stays for the downloads."""
+    import numpy as np
     import pandas as pd
 
     out = pd.DataFrame(index=df.index)
@@ -159,14 +178,28 @@ def frame(df: pd.DataFrame, lang: str | None = None, decimals: dict | None = Non
             numeric = pd.to_numeric(values, errors="coerce").astype("float64")
             places = (decimals or {}).get(col, _decimals_for_column(col, numeric))
             if "%" in str(col):
-                out[col] = [
-                    TABLE_MISSING if pd.isna(v) else percent(v, max(places, 1), lang)
-                    for v in numeric
-                ]
+                before, after = _percent_affixes(_locale(lang))
+                texts = [before + t + after for t in numbers(numeric, max(places, 1), lang)]
             else:
-                out[col] = [
-                    TABLE_MISSING if pd.isna(v) else number(v, places, lang) for v in numeric
-                ]
+                texts = numbers(numeric, places, lang)
+            out[col] = np.where(numeric.isna().to_numpy(), TABLE_MISSING, texts)
             continue
-        out[col] = [TABLE_MISSING if _blank(v) else v for v in values]
+        out[col] = values.where(~_blanks(values), TABLE_MISSING)
     return out
+
+
+def _blanks(values: pd.Series) -> pd.Series:
+    """`_blank` of every cell of a column, vectorised."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = values.astype(object)
+    try:  # text columns (nearly all): Arrow's kernels, not a Python call per cell
+        text = pa.array(cells, type=pa.string(), from_pandas=True)
+        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True)
+        return pd.Series(empty.to_numpy(zero_copy_only=False), index=values.index)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers, lists… among the text
+        empty = np.fromiter((isinstance(v, str) and not v.strip() for v in cells), bool, len(cells))
+        return pd.Series(cells.isna().to_numpy() | empty, index=values.index)

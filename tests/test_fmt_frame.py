@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 from app_support import run_page
 
 from sse_dash import fmt
@@ -63,3 +65,24 @@ def test_establishment_table_names_the_communes(ui_app_env):
     at = run_page(pages.script("territory"), territoire="dep:93")
     table = next(d.value for d in at.dataframe if "SIRET" in d.value.columns)
     assert "Saint-Denis (93066)" in set(table["Commune"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+def test_a_column_at_once_reads_as_each_value(lang, decimals):
+    """fmt.numbers (tables) gives exactly fmt.number's text for every value."""
+    rng = np.random.default_rng(decimals)
+    values = np.concatenate(
+        [
+            rng.normal(0, 1e6, 500),
+            rng.uniform(-1, 1, 200),
+            [0.0, -0.0, -0.004, 0.005, 2.675, 1234.5, -1234.5, 1e15, np.nan, np.inf, -np.inf],
+        ]
+    )
+    got = fmt.numbers(values, decimals, lang)
+    assert got == [fmt.number(v, decimals, lang) for v in values]
+
+
+def test_text_cells_blank_or_missing_read_as_a_dash():
+    df = pd.DataFrame({"t": ["a", " ", "", None, np.nan, pd.NA, ["x"], 3, "  b "]}, dtype=object)
+    assert fmt.frame(df, "fr")["t"].tolist() == ["a", "—", "—", "—", "—", "—", ["x"], 3, "  b "]

@@ -181,3 +181,19 @@ def test_fast_path_in_pieces_writes_the_same_bytes(warehouse):
         assert batch.summary is None
         assert b"".join(bytes(c) for c in batch.parts(chunk_rows=rows)) == expected, rows
         assert batch.summary == whole.summary
+
+
+def test_the_reference_is_warmed_while_the_file_is_read(tmp_path):
+    """The parts of the indexes made on first use (scipy's KD-trees among them) are made in a
+    thread started before the file is read; the pieces wait for it."""
+    import threading
+
+    path = wh.build(tmp_path / "sse.duckdb")
+    qpv_index.persist(path)
+    batch = fast.check_csv(None, awkward_csv(), None, reader.CLI, path)[2]
+    assert isinstance(batch.warming, threading.Thread)
+    batch.warming.join()
+    metro = engine.get_reference(path).idx24._zones[0]
+    assert metro._coarse is not None and metro._grid is not None
+    data = b"".join(bytes(p) for p in batch.parts())
+    assert data == general(awkward_csv(), engine.get_reference(path))

@@ -72,3 +72,29 @@ def test_qpv_territory_parent_and_references(con):
     bounds = terr.bounds(con, q)
     assert bounds == [[48.93, 2.35], [48.94, 2.36]]
     assert '"Polygon"' in terr.outline(con, q)
+
+
+def test_commune_shapes_made_at_build_read_as_converted_live(tmp_path):
+    """The commune outlines come from commune_shapes (made at build time) and read exactly as
+    the live conversion, which a base without that table, or without a commune's row, uses."""
+    from sse_dash import queries
+
+    path = ui_warehouse.build(tmp_path / "sse.duckdb")
+    keys = ("dep:93", "reg:11", "epci:200054781", "com:93066")
+    with db.open_warehouse(path) as c:
+        assert c.execute("SELECT count(*) FROM commune_shapes").fetchone()[0] > 0
+        expected = {}
+        for key in keys:
+            t = terr.resolve(c, key)
+            expected[key] = queries.df(c, "ui_geom_communes_live", terr.filter_params(t))
+            assert len(expected[key]) > 0
+            assert terr.communes(c, t).equals(expected[key]), key
+    with db.connect(path) as c:
+        c.execute("DELETE FROM commune_shapes WHERE code = '93066'")  # a missing row
+    with db.open_warehouse(path) as c:
+        assert terr.communes(c, terr.resolve(c, "dep:93")).equals(expected["dep:93"])
+    with db.connect(path) as c:
+        c.execute("DROP TABLE commune_shapes")  # a base built before the table
+    with db.open_warehouse(path) as c:
+        for key in keys:
+            assert terr.communes(c, terr.resolve(c, key)).equals(expected[key]), key

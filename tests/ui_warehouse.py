@@ -12,7 +12,12 @@ import pandas as pd
 
 from sse_dash import db
 from sse_dash.sirene import mappings
-from sse_dash.warehouse.build import SCHEMA_VERSION, locate_third_places_qpv, prepare_map_geojson
+from sse_dash.warehouse.build import (
+    SCHEMA_VERSION,
+    locate_third_places_qpv,
+    prepare_commune_shapes,
+    prepare_map_geojson,
+)
 
 REGIONS = [("11", "Île-de-France", 12_000_000), ("76", "Occitanie", 6_000_000)]
 DEPARTEMENTS = [
@@ -273,6 +278,7 @@ def _build(con, *, sirene: bool, synthetic: bool) -> None:
             [code, name, pop, code],
         )
     prepare_map_geojson(con)
+    prepare_commune_shapes(con)
     for code, name, kind, pop in EPCI:
         con.execute(
             "INSERT INTO epci SELECT ?, ?, ?, ?, count(*), ST_Envelope(ST_Union_Agg(geom_display)) "

@@ -13,7 +13,7 @@ def register(parser) -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        help="groupes à lancer (pip, qpv_check, sirene, pages, browser, export)",
+        help="groupes à lancer (pip, qpv_check, sirene, weight, pages, browser, export)",
     )
     parser.add_argument("--out", help="fichier JSON de résultats (défaut : bench/results.json)")
     parser.add_argument(

@@ -104,14 +104,19 @@ class Weight:
 def weight(
     con: duckdb.DuckDBPyConnection, territory: Territory, perimeter: str | None = None
 ) -> Weight:
-    frame = queries.df(
+    (row,) = queries.rows(
         con,
         "ui_weight_one",
         {"level": territory.level, "code": territory.code},
         identifiers={"perimeter": queries.ident(_column(perimeter), PERIMETERS.values())},
     )
-    row = with_shares(frame).iloc[0].to_dict()
-    return Weight(territory, row)
+    names = [c for c in WEIGHT_COLUMNS if not c.startswith("part_")]
+    values = dict(zip(names, row, strict=True))
+    for col in names:  # the same types as with_shares gives a frame
+        values[col] = float(values[col]) if col.startswith("emplois") else int(values[col])
+    for stem, share in MEASURES:
+        values[share] = float(_share(values[f"{stem}_ess"], values[f"{stem}_tous"]))
+    return Weight(territory, {c: values[c] for c in WEIGHT_COLUMNS})
 
 
 def weights(
@@ -119,10 +124,17 @@ def weights(
 ) -> pd.DataFrame:
     """One row per territory (territoire, code, niveau + WEIGHT_COLUMNS): a territory, its
     parent and France on the Territoire page."""
-    rows = []
-    for t in territories:
-        w = weight(con, t, perimeter)
-        rows.append({"territoire": t.label, "code": t.code, "niveau": t.level, **w.values})
+    return weights_frame([weight(con, t, perimeter) for t in territories])
+
+
+def weights_frame(found: list[Weight]) -> pd.DataFrame:
+    """The frame of `weights` from Weight objects (the pages cache each territory's own, so
+    that France and the parent are not queried again at each change of territory)."""
+    rows = [
+        {"territoire": w.territory.label, "code": w.territory.code, "niveau": w.territory.level,
+         **w.values}
+        for w in found
+    ]  # fmt: skip
     return pd.DataFrame(rows, columns=["territoire", "code", "niveau", *WEIGHT_COLUMNS])
 
 
@@ -274,19 +286,28 @@ def published_share(con: duckdb.DuckDBPyConnection, territory: Territory) -> dic
     """INSEE's published share of the SSE in salaried employment (ITDD, 2008 and 2014) of a
     région or département, with its vintage and publisher; None when it has none. Never mixed
     with the SIRENE estimates."""
+    values = published_values(con, territory)
+    return None if values is None else {**values, **published_source(con)}
+
+
+def published_values(con: duckdb.DuckDBPyConnection, territory: Territory) -> dict | None:
+    """The two shares of `published_share` (the part that depends on the territory)."""
     if territory.level not in ("region", "departement") or not db.table_exists(con, "ess_share"):
         return None
     found = queries.rows(con, "ui_ess_share", {"level": territory.level, "code": territory.code})
     if not found:
         return None
     share_2008, share_2014, _name = found[0]
+    return {"share_2008": share_2008, "share_2014": share_2014}
+
+
+def published_source(con: duckdb.DuckDBPyConnection) -> dict:
+    """Title, publisher and vintage of `published_share` (the same for every territory)."""
     from sse_dash.export import provenance
 
     rows = [r for r in provenance.provenance_rows(con) if r["role"] == "ess_share"]
     source = rows[0] if rows else {}
     return {
-        "share_2008": share_2008,
-        "share_2014": share_2014,
         "title": source.get("title") or "",
         "publisher": source.get("publisher") or "INSEE",
         "vintage": source.get("vintage") or "2008 et 2014",

@@ -335,7 +335,8 @@ def filter_params(territory: Territory) -> dict:
 def communes(con: duckdb.DuckDBPyConnection, territory: Territory) -> pd.DataFrame:
     """Communes of the territory (code, name, population, GeoJSON `geometry` at ~10 m): the
     commune maps of the home page (one département) and of the static maps."""
-    return queries.df(con, "ui_geom_communes", filter_params(territory))
+    name = "ui_geom_communes" if db.table_exists(con, "commune_shapes") else "ui_geom_communes_live"
+    return queries.df(con, name, filter_params(territory))
 
 
 def bounds(con: duckdb.DuckDBPyConnection, territory: Territory) -> list[list[float]] | None:

@@ -264,13 +264,14 @@ class Reference:
         }
 
     def warm(self) -> None:
-        """Make the parts of the indexes built on first use (metric projections, grids, prepared
-        outlines, KD-trees; scipy imported): a check of one point per part of France."""
-        from sse_dash.style import ZONES
+        """Make the parts of the indexes built on first use (metric projection, grids, prepared
+        outlines, KD-trees; scipy imported): a check of one point in metropolitan France (the
+        overseas parts are made when a point needs them: 10 ms each)."""
+        from sse_dash.style import METROPOLE as m
 
-        lon = np.array([(z.lon_min + z.lon_max) / 2 for z in ZONES])
-        lat = np.array([(z.lat_min + z.lat_max) / 2 for z in ZONES])
-        self.assign_arrays(lon, lat, None, np.zeros(len(lon)))
+        lon = np.array([(m.lon_min + m.lon_max) / 2])
+        lat = np.array([(m.lat_min + m.lat_max) / 2])
+        self.assign_arrays(lon, lat, None, np.zeros(1))
 
     def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
         """assign_arrays as a DataFrame (integer columns nullable)."""

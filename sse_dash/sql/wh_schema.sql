@@ -25,6 +25,9 @@ CREATE TABLE communes (
     ept_code VARCHAR, zone VARCHAR, population BIGINT, postal_codes VARCHAR,
     geom_display GEOMETRY
 );
+-- commune_shapes: each commune's display shape as GeoJSON at ~10 m (wh_commune_shapes.sql), made
+-- once at build time: computing it on each change of territory cost 30-90 ms a département.
+CREATE TABLE commune_shapes (code VARCHAR, geojson VARCHAR);
 CREATE TABLE commune_aliases (alias_code VARCHAR, commune_code VARCHAR, kind VARCHAR);
 CREATE TABLE territories (
     level VARCHAR, code VARCHAR, name VARCHAR, name_search VARCHAR, population BIGINT,

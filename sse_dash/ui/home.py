@@ -47,7 +47,7 @@ def weight_summary(territory: Territory, lang: str) -> None:
         col.metric(label, value, help=help_text)
     if territory.level != "france":
         refs = [territory, *cache.call(terr.references, territory)]
-        frame = cache.call(ind.weights, refs, ind.DEFAULT_PERIMETER)
+        frame = weight.weights_of(refs, ind.DEFAULT_PERIMETER)
         with st.expander(_("Poids de l'ESS : comparer avec le territoire parent et la France")):
             st.dataframe(weight.weight_display(frame, lang), hide_index=True)
     st.caption(

@@ -40,6 +40,12 @@ def perimeter_choice(key: str) -> str:
     return chosen
 
 
+def weights_of(territories: list[Territory], perimeter: str) -> pd.DataFrame:
+    """ind.weights from each territory's cached weight: after a change of territory only the
+    new one is queried (its parent and France are already known)."""
+    return ind.weights_frame([cache.call(ind.weight, t, perimeter) for t in territories])
+
+
 def weight_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The weight columns formatted for reading, with French (or English) headers."""
     out = pd.DataFrame({_("Territoire"): frame.get("territoire", frame.get("nom"))})
@@ -71,7 +77,8 @@ def _kpis(w: ind.Weight, lang: str) -> None:
 
 def _published_box(territory: Territory, lang: str) -> None:
     """INSEE's published figure, apart from the SIRENE estimates."""
-    pub = cache.call(ind.published_share, territory)
+    values = cache.call(ind.published_values, territory)  # the source is asked once
+    pub = None if values is None else {**values, **cache.call(ind.published_source)}
     with st.container(border=True):
         st.markdown("**" + _("Statistique publiée") + "**")
         if pub is None:
@@ -231,7 +238,7 @@ def section(territory: Territory, lang: str) -> None:
         + "."
     )
     refs = [territory, *cache.call(terr.references, territory)]
-    frame = cache.call(ind.weights, refs, perimeter)
+    frame = weights_of(refs, perimeter)
     st.dataframe(weight_display(frame, lang), hide_index=True)
     downloads.table_downloads(
         frame,
@@ -313,7 +320,7 @@ def compare_section(territories: list[Territory], references: list[Territory], l
     perimeter = perimeter_choice("cmp_weight_perimeter")
     france = cache.call(terr.france)
     shown = list(dict.fromkeys([*territories, *references, france]))
-    frame = cache.call(ind.weights, shown, perimeter)
+    frame = weights_of(shown, perimeter)
     st.dataframe(weight_display(frame, lang), hide_index=True)
     downloads.table_downloads(frame, "cmp_weight", {"title": _("Poids de l'ESS")}, lang=lang)
     cols = st.columns(3)

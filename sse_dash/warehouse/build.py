@@ -102,6 +102,12 @@ def prepare_map_geojson(con) -> None:
         con.execute(queries.load(f"wh_map_geojson_{level}"))
 
 
+def prepare_commune_shapes(con) -> None:
+    """The communes' display shapes as GeoJSON (commune_shapes), made once here rather than on
+    every view of a commune map."""
+    con.execute(queries.load("wh_commune_shapes"))
+
+
 def insert_frame(con, table: str, frame: pd.DataFrame) -> int:
     """Insert `frame` into `table`; geometry columns hold shapely geometries (or None),
     columns absent from the frame are NULL."""
@@ -299,6 +305,7 @@ class _Builder:
         )
         insert_frame(self.con, "communes", communes)
         insert_frame(self.con, "commune_aliases", self.aliases)
+        prepare_commune_shapes(self.con)
 
     def _geom_by_code(self, role: str) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -666,7 +673,7 @@ STEPS: tuple[Step, ...] = (
         "communes",
         "Contours des communes",
         reads=("communes_geom",),
-        writes=("communes", "commune_aliases"),
+        writes=("communes", "commune_aliases", "commune_shapes"),
         run=_Builder.build_communes,
     ),
     Step(
