@@ -195,6 +195,11 @@ def _blanks(values: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(values.dtype, pd.StringDtype | pd.ArrowDtype):  # the warehouse's text
+        arr = pa.array(values.array)  # Arrow-backed: no Python object per cell
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
+            return pd.Series(empty.to_numpy(zero_copy_only=False), index=values.index)
     cells = values.astype(object)
     try:  # text columns (nearly all): Arrow's kernels, not a Python call per cell
         text = pa.array(cells, type=pa.string(), from_pandas=True)

@@ -292,6 +292,37 @@ OUTLINE_COLOUR = "#333333"
 SUBDIVISION_COLOUR = "#8c8c8c"
 
 
+class BoundariesLayer(folium.map.Layer):
+    """Boundary lines from GeoJSON geometry texts, written into the page as they are: the
+    communes of a département (600 of them, ~0.5 MB) are neither parsed nor re-encoded on each
+    rerun, as folium.GeoJson would do."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, Object.assign(
+            {{ this.options_json }},
+            {style: function () { return {{ this.style_json }}; }}
+        ));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometries: Sequence[str | None], *, name: str, style: dict):
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "BoundariesLayer"
+        features = [
+            '{"type":"Feature","properties":{},"geometry":' + g + "}"
+            for g in geometries
+            if isinstance(g, str) and g.strip()
+        ]
+        data = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+        self.data_json = data.replace("</", "<\\/")  # never closes the page's <script>
+        self.style_json = json.dumps(style)
+        self.options_json = json.dumps({"interactive": False, "smoothFactor": 1.0})
+        self.count = len(features)
+
+
 def boundaries_layer(
     geometries: Sequence[str | None],
     *,
@@ -299,21 +330,11 @@ def boundaries_layer(
     color: str = SUBDIVISION_COLOUR,
     weight: float = 1.0,
     dash: str | None = None,
-) -> folium.GeoJson:
+) -> BoundariesLayer:
     """Boundary lines (no fill, no hover) drawn under the data, so that a map without tiles
     still shows where the territory and its communes are."""
-    frame = pd.DataFrame({"geometry": list(geometries)})
-    data = _feature_collection(frame, "geometry", [])
     style = {"color": color, "weight": weight, "fill": False, "fillOpacity": 0, "dashArray": dash}
-    return folium.GeoJson(
-        data,
-        name=name,
-        style_function=lambda _feature: style,
-        interactive=False,
-        overlay=True,
-        control=False,
-        smooth_factor=1.0,
-    )
+    return BoundariesLayer(geometries, name=name, style=style)
 
 
 def qpv_layer(
