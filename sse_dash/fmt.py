@@ -82,8 +82,14 @@ def numbers(values, decimals: int = 0, lang: str | None = None) -> list[str]:
     missing = np.isnan(arr)
     spec = f",.{max(decimals, 0)}f"
     finite = np.where(missing, 0.0, arr).tolist()
-    joined = "\n".join([format(round(v, decimals) + 0.0, spec) for v in finite])  # as number()
-    out = joined.translate(_symbols(_locale(lang))).split("\n")
+    if decimals >= 0:  # format rounds as round() does (correctly rounded, half to even)
+        texts = [format(v, spec) for v in finite]
+        for i in np.flatnonzero(np.signbit(arr)).tolist():  # -0.004 -> "0.00", as number()
+            if not texts[i].strip("-0.,"):
+                texts[i] = texts[i][1:]
+    else:
+        texts = [format(round(v, decimals) + 0.0, spec) for v in finite]
+    out = "\n".join(texts).translate(_symbols(_locale(lang))).split("\n")
     for i in np.flatnonzero(missing).tolist():
         out[i] = MISSING
     return out
