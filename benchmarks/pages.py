@@ -22,6 +22,7 @@ from benchmarks.timing import env, percentiles
 from sse_dash import config, db
 
 CHROMIUM = "/usr/bin/chromium"
+GOAL_P95_S = 0.3  # page rerun, p95, map serialisation excluded (territory and filter changes)
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -296,10 +297,17 @@ def bench_pages(warehouse: str | Path | None = None, reruns: int = 10) -> list[d
                 record["filter_change"] = f"{', '.join(keys)} sur {on_territory}"
                 # the filters are mirrored in the URL: one distinct URL per rerun = no cache hit
                 record["filter_states_seen"] = len(states)
+            worst = max(
+                v
+                for k, v in record.items()
+                if k.endswith("p95_s_without_map_serialisation") and v is not None
+            )
             out.append(
                 {
                     **record,
                     "errors": errors,
+                    "goal_p95_s_without_map_serialisation": GOAL_P95_S,
+                    "goal_met": bool(worst <= GOAL_P95_S and errors == 0),
                     "warehouse": str(path),
                     "establishments": n_est,
                 }
