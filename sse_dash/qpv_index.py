@@ -11,6 +11,7 @@ import json
 import logging
 import mmap
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -144,6 +145,7 @@ class BoxGrid:
         return p_i[inbox], t_i[inbox]
 
 
+_PREPARE_LOCK = threading.Lock()  # GEOS prepared geometries are made once, by one thread
 _K_NEAREST = 8  # densified vertices examined per point for the exact distance
 _CHUNK = 32_768  # points per vectorised block (bounded memory)
 
@@ -183,7 +185,8 @@ class _ZoneIndex:
     @property
     def tree(self) -> shapely.STRtree:
         if self._tree is None:
-            shapely.prepare(self.geoms)
+            with _PREPARE_LOCK:
+                shapely.prepare(self.geoms)
             self._tree = shapely.STRtree(self.geoms)
         return self._tree
 
@@ -454,7 +457,8 @@ class QpvIndex:
             keep = np.full(idx.size, -1, dtype=np.int64)  # polygon each point is in
             p_i, t_i = zi.candidates(x, y)
             if p_i.size:
-                shapely.prepare(zi.geoms)
+                with _PREPARE_LOCK:  # the address check assigns pieces in two threads
+                    shapely.prepare(zi.geoms)
                 hit = shapely.contains_xy(zi.geoms[t_i], x[p_i], y[p_i])
                 if not with_distance:  # the contour counts as inside: GEOS says who is on it
                     edge = np.flatnonzero(~hit)

@@ -169,8 +169,8 @@ def test_a_stale_index_is_ignored(warehouse, tmp_path):
 
 
 def test_fast_path_in_pieces_writes_the_same_bytes(warehouse):
-    """The command line writes the file piece by piece (the next piece assigned in a second
-    thread): any piece size gives the bytes and the summary of the whole."""
+    """The command line writes the file piece by piece (two pieces assigned and formatted at
+    once, in two threads): any piece size gives the bytes and the summary of the whole."""
     data = awkward_csv()
     ref = engine.get_reference(warehouse)
     _, _, whole = fast.check_csv(None, data, None, reader.CLI, warehouse)
