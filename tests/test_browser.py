@@ -139,6 +139,39 @@ def test_territory_map_draws_points_and_layer_control(server, browser):
         view.close()
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading", "box", "titles"),
+    [
+        ("fr", "Poids de l'ESS", "Statistique publiée",
+         ("indice 100 en 2010", "Part de l'ESS par secteur")),
+        ("en", "Weight of the SSE", "Published statistic",
+         ("index 100 in 2010", "SSE share by sector")),
+    ],
+)  # fmt: skip
+def test_weight_section_draws_in_french_and_english(server, browser, lang, heading, box, titles):
+    """The « Poids de l'ESS » section as a browser shows it: its heading, the published ITDD
+    box apart, and its two Plotly charts drawn (offline), in the page's language."""
+    view = Offline(browser)
+    try:
+        view.page.goto(server + f"/Territoire?territoire=dep:93&lang={lang}")
+        section = view.page.get_by_role("heading", name=heading)
+        section.wait_for(timeout=90_000)
+        section.scroll_into_view_if_needed()
+        view.page.get_by_text(box, exact=True).first.wait_for(timeout=30_000)
+        for title in titles:
+            drawn = view.page.locator("svg .gtitle", has_text=title).first
+            drawn.wait_for(timeout=30_000)
+            assert drawn.bounding_box()["width"] > 50
+        lines = view.page.locator(".js-plotly-plot .scatterlayer path.js-line")
+        assert lines.count() >= 2  # the SSE and all-establishments index lines
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        view.page.screenshot(path=str(SCREENSHOT_DIR / f"poids_ess_{lang}.png"))
+        assert not view.errors, view.errors
+        assert not view.failed_local, view.failed_local
+    finally:
+        view.close()
+
+
 def test_sidebar_link_keeps_the_territory(server, browser):
     view = Offline(browser)
     try:
