@@ -139,6 +139,10 @@ def _cells(v: np.ndarray, origin: float, cell: float) -> np.ndarray:
     return np.floor((v - origin) / cell).astype(np.int64)
 
 
+GRID_DEG = 0.02  # cells of the grid of the outlines' boxes (ExactCommunes)
+GRID_PREFIX = "communes.grid"
+
+
 class ExactCommunes:
     """The exact lookup: candidates from a grid of the outlines' boxes, smallest box first, in
     rounds (a point found is not tested again); prepared GEOS point-in-polygon tests.
@@ -146,14 +150,18 @@ class ExactCommunes:
     Built from the outlines, or from their boxes and `geoms_of(rows)`, which gives the outlines
     of some rows: then only the communes a point may fall in are ever made into geometries."""
 
-    def __init__(self, geoms: np.ndarray | None = None, *, bounds=None, geoms_of=None):
+    def __init__(self, geoms: np.ndarray | None = None, *, bounds=None, geoms_of=None, arrays=None):
+        """`arrays`: a persisted bundle holding the grid (GRID_PREFIX), made at build time."""
         from sse_dash.qpv_index import BoxGrid
 
         bounds = shapely.bounds(geoms) if geoms is not None else np.asarray(bounds)
         self.geoms = geoms if geoms is not None else np.full(len(bounds), None, dtype=object)
         self._geoms_of = None if geoms is not None else geoms_of
         self.area = (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
-        self.grid = BoxGrid(bounds, 0.02)
+        if arrays is not None and f"{GRID_PREFIX}.keys" in arrays:
+            self.grid = BoxGrid.from_arrays(arrays, GRID_PREFIX, bounds, GRID_DEG)
+        else:
+            self.grid = BoxGrid(bounds, GRID_DEG)
         self._lock = threading.Lock()  # one reference serves every session of the app
 
     def _made(self, which: np.ndarray) -> np.ndarray:
@@ -166,6 +174,8 @@ class ExactCommunes:
 
     def rows(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Row of the commune containing each point, -1 where none."""
+        from sse_dash.qpv_index import prepare_shared
+
         x, y = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
         out = np.full(len(x), NONE, dtype=np.int64)
         p, box = self.grid.query(x, y)
@@ -181,7 +191,8 @@ class ExactCommunes:
             if not sel.size:
                 continue
             with self._lock:
-                shapely.prepare(self._made(np.unique(box[sel])))
+                made = self._made(np.unique(box[sel]))
+            prepare_shared(made, distance=False)
             hit = shapely.contains_xy(self.geoms[box[sel]], x[p[sel]], y[p[sel]])
             out[p[sel[hit]]] = box[sel[hit]]
             done[p[sel[hit]]] = True

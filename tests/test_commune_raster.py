@@ -92,3 +92,22 @@ def test_tiny_inputs(n):
     geoms = np.array([shapely.box(2, 48, 2.1, 48.1)], dtype=object)
     fast, exact, _ = _both(geoms, np.full(n, 2.05), np.full(n, 48.05))
     assert fast.tolist() == exact.tolist() == [0] * n
+
+
+def test_the_grid_persisted_with_the_index_answers_like_a_grid_built_from_the_boxes():
+    """The exact lookup's grid of boxes is made at build time (persisted with the QPV index)
+    and read back as arrays: same candidates, same communes."""
+    rng = np.random.default_rng(3)
+    geoms = shapely.buffer(
+        shapely.points(rng.uniform(2, 3, 80), rng.uniform(48, 49, 80)), 0.03, quad_segs=8
+    )
+    built = ExactCommunes(geoms)
+    arrays = built.grid.to_arrays(commune_raster.GRID_PREFIX)
+    read = ExactCommunes(bounds=shapely.bounds(geoms), geoms_of=lambda rows: geoms[rows],
+                         arrays=arrays)  # fmt: skip
+    assert read.grid.keys is arrays[f"{commune_raster.GRID_PREFIX}.keys"]  # not rebuilt
+    lon, lat = rng.uniform(1.9, 3.1, 5000), rng.uniform(47.9, 49.1, 5000)
+    for a, b in zip(built.grid.query(lon, lat), read.grid.query(lon, lat), strict=True):
+        assert np.array_equal(a, b)
+    assert np.array_equal(built.rows(lon, lat), read.rows(lon, lat))
+    assert (built.rows(lon, lat) >= 0).sum() > 500

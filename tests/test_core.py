@@ -198,6 +198,23 @@ def test_distances_near_a_qpv_are_exact(index, metres):
     assert a.distance_m[0] == pytest.approx(metres, abs=0.05)
 
 
+@pytest.mark.parametrize("swap", [False, True])
+def test_two_qpv_equally_near_give_the_first_code(swap):
+    """Two QPV sharing a contour are at the same distance from a point beyond their common
+    corner: the nearest is the first code, whichever polygon it is and whatever order the
+    KD-tree returns equal vertices in."""
+    x0, y0 = 652_000.0, 6_862_000.0
+    left = Polygon([(x0, y0), (x0 + 400, y0), (x0 + 400, y0 + 400), (x0, y0 + 400)])
+    right = Polygon([(x0 + 400, y0), (x0 + 800, y0), (x0 + 800, y0 + 400), (x0 + 400, y0 + 400)])
+    geoms = [_wgs(right), _wgs(left)] if swap else [_wgs(left), _wgs(right)]
+    idx = QpvIndex(["QN09301M", "QN09302M"], geoms)
+    lon, lat = _pt(x0 + 400, y0 + 650)  # 250 m straight above the shared corner
+    a = idx.assign([lon], [lat])
+    assert a.inside[0] is None
+    assert a.distance_m[0] == pytest.approx(250, abs=0.05)
+    assert a.nearest[0] == "QN09301M"
+
+
 def test_missing_and_outside_france(index):
     idx, *_ = index
     a = idx.assign([np.nan, -73.99, 2.35], [np.nan, 40.73, 48.85])

@@ -184,7 +184,7 @@ def test_fast_path_in_pieces_writes_the_same_bytes(warehouse):
 
 
 def test_the_reference_is_warmed_while_the_file_is_read(tmp_path):
-    """The parts of the indexes made on first use (scipy's KD-trees among them) are made in a
+    """The parts of the indexes made on first use (the KD-trees among them) are made in a
     thread started before the file is read; the pieces wait for it."""
     import threading
 

@@ -12,7 +12,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
 from sse_dash import i18n, qpv_index, queries
 from sse_dash import params as url
@@ -188,11 +187,14 @@ def sse_near_ptce(
         e_sel = np.flatnonzero(e_zone == z)
         if e_sel.size == 0:
             continue
-        tree = cKDTree(
-            _metric_points(int(z), ptce["lon"].to_numpy()[p_sel], ptce["lat"].to_numpy()[p_sel])
+        tree = qpv_index.kdtree(
+            _metric_points(int(z), ptce["lon"].to_numpy()[p_sel], ptce["lat"].to_numpy()[p_sel]),
+            leafsize=16,
         )
         d, i = tree.query(
-            _metric_points(int(z), ets["lon"].to_numpy()[e_sel], ets["lat"].to_numpy()[e_sel])
+            np.ascontiguousarray(
+                _metric_points(int(z), ets["lon"].to_numpy()[e_sel], ets["lat"].to_numpy()[e_sel])
+            )
         )
         dist[e_sel] = d
         nearest[e_sel] = ptce["name"].to_numpy()[p_sel][i]

@@ -174,6 +174,7 @@ class Reference:
                     self._commune_tree = commune_raster.ExactCommunes(
                         bounds=arrays["communes.bounds"],
                         geoms_of=lambda rows: qpv_index.commune_geoms(arrays, meta, rows),
+                        arrays=arrays,
                     )
                 elif len(self._all_commune_geoms()):
                     self._commune_tree = commune_raster.ExactCommunes(self._commune_geoms)
@@ -264,14 +265,15 @@ class Reference:
         }
 
     def warm(self) -> None:
-        """Make the parts of the indexes built on first use (metric projection, grids, prepared
-        outlines, KD-trees; scipy imported): a check of one point in metropolitan France (the
-        overseas parts are made when a point needs them: 10 ms each)."""
-        from sse_dash.style import METROPOLE as m
-
-        lon = np.array([(m.lon_min + m.lon_max) / 2])
-        lat = np.array([(m.lat_min + m.lat_max) / 2])
-        self.assign_arrays(lon, lat, None, np.zeros(1))
+        """Make the parts of the indexes built on first use (grids, prepared outlines, KD-trees
+        of every zone, the exact commune lookup, per-row tables), so that the threads of a batch
+        never build them twice at once."""
+        self.idx24.warm()
+        self.idx15.warm(with_distance=False)
+        self._exact_communes()
+        self._covered_2015()
+        self._qpv_rows_names()
+        self.assign_arrays(np.array([2.35]), np.array([48.85]), None, np.zeros(1))  # projections
 
     def assign(self, lon, lat, citycode=None, radius=None) -> pd.DataFrame:
         """assign_arrays as a DataFrame (integer columns nullable)."""

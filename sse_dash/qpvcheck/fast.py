@@ -37,7 +37,7 @@ FIRST_PIECE_ROWS = 8_192
 
 
 def _pieces(n: int, chunk_rows: int) -> list[tuple[int, int]]:
-    """(start, stop) of each piece: a small first one (it runs alone, see Batch.parts), then
+    """(start, stop) of each piece: a small first one (the first progress comes early), then
     pieces of equal size, at least eight of them so that both threads stay busy to the end,
     at most chunk_rows rows each."""
     first = min(FIRST_PIECE_ROWS, chunk_rows, n)
@@ -61,8 +61,11 @@ class Batch:
         self.warming: threading.Thread | None = None  # Reference.warm, started by check_csv
 
     def _warmed(self) -> None:
+        """The reference's lazily made parts exist before two threads use them."""
         if self.warming is not None:
             self.warming.join()
+        else:
+            self.ref.warm()
 
     def _assign(self, start: int, stop: int) -> dict:
         """QPV results of rows start:stop (numpy and GEOS: runs beside the writing)."""
@@ -124,9 +127,9 @@ class Batch:
         yield from csv_chunks(self.names, [])
         kept: list[dict] = []
         pieces = _pieces(n, chunk_rows)
-        # Two pieces are assigned and formatted at once, in two threads (numpy, GEOS and Arrow
-        # release the GIL: both cores work), and written in order. The first piece runs alone:
-        # it makes the indexes' parts built on first use.
+        # Two pieces are assigned and formatted at once, in two threads (numpy, GEOS, Arrow and
+        # the KD-tree release the GIL: both cores work), and written in order. The indexes' parts
+        # built on first use are made first (Reference.warm, started by check_csv).
         queue: deque = deque()
         todo = iter(pieces)
         self._warmed()
@@ -137,11 +140,8 @@ class Batch:
                 if piece is not None:
                     queue.append((piece[0], pool.submit(self._piece, *piece)))
 
-            submit()
-            if queue:
-                queue[0][1].result()
-            submit()
-            submit()
+            for _ in range(3):
+                submit()
             while queue:
                 start, future = queue.popleft()
                 if self.progress:
