@@ -43,7 +43,8 @@ XLSX_MAX_CELL = 32_767
 def neutralise(value):
     """Prefix `'` to a text that a spreadsheet would interpret as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        if not (value.startswith(_SIGNED) and _PLAIN_NUMBER.match(value)):
+        # fullmatch: `$` alone would also match before a final line break ("-\n")
+        if not (value.startswith(_SIGNED) and _PLAIN_NUMBER.fullmatch(value)):
             return "'" + value
     return value
 
@@ -124,11 +125,45 @@ def index_array(values: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
-def _any_of(arr: pa.Array, needles) -> pa.Array:
-    """Cells containing any of `needles` (literal searches: much cheaper than a regex)."""
-    out = pc.match_substring(arr, needles[0])
-    for needle in needles[1:]:
-        out = pc.or_(out, pc.match_substring(arr, needle))
+def _byte_table(chars) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_PREFIX_BYTES = _byte_table(FORMULA_PREFIXES)
+_QUOTE_BYTES = _byte_table(_QUOTE_CHARS)
+_QUOTE = ord('"')
+
+
+def _layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, bytes) of a string array without nulls, as numpy views of its buffers."""
+    _, offsets, data = arr.buffers()
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets, width, len(arr) + 1, arr.offset * np.dtype(width).itemsize)
+    return offsets, np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+
+
+def _first_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
+    """Cells whose first byte is one of `table` (single-byte ASCII prefixes)."""
+    offsets, data = _layout(arr)
+    starts, filled = offsets[:-1], offsets[1:] > offsets[:-1]
+    first = np.zeros(len(arr), dtype=np.uint8)
+    first[filled] = data[starts[filled]]
+    return table[first] & filled
+
+
+def _any_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
+    """Cells holding any byte of `table` (ASCII characters: a UTF-8 sequence never contains
+    an ASCII byte), one pass over the bytes."""
+    offsets, data = _layout(arr)
+    out = np.zeros(len(arr), dtype=bool)
+    hits = table[data[offsets[0] : offsets[-1]]]
+    if not hits.any():
+        return out
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+    # each filled cell's bytes run up to the next filled cell's (empty ones hold none)
+    out[filled] = np.logical_or.reduceat(hits, offsets[filled] - offsets[0])
     return out
 
 
@@ -147,7 +182,9 @@ def _decimal_comma(arr: pa.Array) -> pa.Array:
 def csv_cells(arr: pa.Array) -> pa.Array:
     """One column as CSV cells (Arrow strings, vectorised): `oui`/`non` for booleans, decimal
     comma for numbers, formulas neutralised, quoted when needed, empty for missing values.
-    A dictionary column (few distinct values: codes, statuses) is formatted once per value."""
+    A dictionary column (few distinct values: codes, statuses) is formatted once per value.
+    Which cells need work is found on the raw bytes (numpy), the work done by Arrow kernels on
+    those cells only."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
@@ -159,30 +196,30 @@ def csv_cells(arr: pa.Array) -> pa.Array:
         arr = _decimal_comma(pc.cast(arr, pa.string()))
     elif pa.types.is_null(arr.type):
         arr = string_array([""] * len(arr))
-    else:
+    elif not pa.types.is_string(arr.type):
         arr = pc.cast(arr, pa.string())
-        starts = pc.starts_with(arr, FORMULA_PREFIXES[0])
-        for prefix in FORMULA_PREFIXES[1:]:
-            starts = pc.or_kleene(starts, pc.starts_with(arr, prefix))
-        starts = pc.fill_null(starts, bool_array(np.zeros(1))[0])
-        if pc.any(starts).as_py():
-            # the number pattern only where a sign could start a formula
-            where = np.flatnonzero(to_bools(starts))
-            subset = arr.take(index_array(where))
-            signed = pc.or_(pc.starts_with(subset, "+"), pc.starts_with(subset, "-"))
-            number = pc.match_substring_regex(subset, _PLAIN_NUMBER.pattern, ignore_case=True)
-            keep = to_bools(pc.and_(signed, number))
-            risky = np.zeros(len(arr), dtype=bool)
-            risky[where[~keep]] = True
-            if risky.any():
-                quote = pc.binary_join_element_wise(text("'"), arr, text(""))
-                arr = pc.if_else(bool_array(risky), quote, arr)
     arr = pc.fill_null(arr, text(""))
-    need = _any_of(arr, _QUOTE_CHARS)
-    if pc.any(need).as_py():
-        doubled = pc.replace_substring(arr, '"', '""')
+    starts = _first_byte_in(arr, _PREFIX_BYTES)
+    if starts.any():
+        # the number pattern only where a sign could start a formula
+        where = np.flatnonzero(starts)
+        subset = arr.take(index_array(where))
+        signed = pc.or_(pc.starts_with(subset, "+"), pc.starts_with(subset, "-"))
+        number = pc.match_substring_regex(subset, _PLAIN_NUMBER.pattern, ignore_case=True)
+        keep = to_bools(pc.and_(signed, number))
+        risky = np.zeros(len(arr), dtype=bool)
+        risky[where[~keep]] = True
+        if risky.any():
+            quote = pc.binary_join_element_wise(text("'"), arr, text(""))
+            arr = pc.if_else(bool_array(risky), quote, arr)
+    need = _any_byte_in(arr, _QUOTE_BYTES)
+    if need.any():
+        offsets, data = _layout(arr)
+        doubled = arr
+        if (data[offsets[0] : offsets[-1]] == _QUOTE).any():
+            doubled = pc.replace_substring(arr, '"', '""')
         quoted = pc.binary_join_element_wise(text('"'), doubled, text('"'), text(""))
-        arr = pc.if_else(need, quoted, arr)
+        arr = quoted if need.all() else pc.if_else(bool_array(need), quoted, arr)
     return arr
 
 
@@ -195,8 +232,8 @@ def csv_chunks(names: list[str], columns: list[pa.Array]) -> list:
         big = pa.large_string()
         cells = [pc.cast(csv_cells(c), big) for c in columns]
         sep, crlf, empty = (text(v, large=True) for v in (";", "\r\n", ""))
+        cells[-1] = pc.binary_join_element_wise(cells[-1], empty, crlf)  # each row + CRLF
         rows = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, sep)
-        rows = pc.binary_join_element_wise(rows, empty, crlf)  # each row + CRLF
         offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset :]
         data = rows.buffers()[2]
         chunks.append(memoryview(data)[offsets[0] : offsets[len(rows)]])
