@@ -197,3 +197,23 @@ def test_the_reference_is_warmed_while_the_file_is_read(tmp_path):
     assert metro._coarse is not None and metro._grid is not None
     data = b"".join(bytes(p) for p in batch.parts())
     assert data == general(awkward_csv(), engine.get_reference(path))
+
+
+PLAIN = ["2.35", "2,35", "", "+1", "-0.5", ".5", "5.", "1e3", "1E-3", "1,5e2", "007", "+.5",
+         "-.5e+2", "48.8566", "-61.55", "0", ""]  # fmt: skip
+ODD = ["1.2.3", "-", "e5", "1e", "+", ".", "1,234.5", ",5", "--1"]
+
+
+@pytest.mark.parametrize("cells", [PLAIN, PLAIN + ODD, ODD])
+def test_plain_number_columns_read_as_the_general_reader_does(cells):
+    """Columns of plain numbers take one Arrow cast (no regex); the values, NaN and blanks
+    are those of mapping.parse_numbers, also on a slice of a column; any odd cell sends the
+    column to the general reading."""
+    import pyarrow as pa
+
+    arr = pa.array(["pad", *cells, "pad"]).slice(1, len(cells))
+    numbers, blank = fast._parse(arr)
+    expected = mp.parse_numbers(cells)
+    np.testing.assert_array_equal(numbers, expected)
+    assert blank.tolist() == [c == "" for c in cells]
+    assert (fast._parse_plain(arr) is not None) == (cells is PLAIN)

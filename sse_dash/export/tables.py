@@ -136,7 +136,7 @@ _QUOTE_BYTES = _byte_table(_QUOTE_CHARS)
 _QUOTE = ord('"')
 
 
-def _layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def string_layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(offsets, bytes) of a string array without nulls, as numpy views of its buffers."""
     _, offsets, data = arr.buffers()
     width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
@@ -146,7 +146,7 @@ def _layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _first_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
     """Cells whose first byte is one of `table` (single-byte ASCII prefixes)."""
-    offsets, data = _layout(arr)
+    offsets, data = string_layout(arr)
     starts, filled = offsets[:-1], offsets[1:] > offsets[:-1]
     first = np.zeros(len(arr), dtype=np.uint8)
     first[filled] = data[starts[filled]]
@@ -156,7 +156,7 @@ def _first_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
 def _any_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
     """Cells holding any byte of `table` (ASCII characters: a UTF-8 sequence never contains
     an ASCII byte), one pass over the bytes."""
-    offsets, data = _layout(arr)
+    offsets, data = string_layout(arr)
     out = np.zeros(len(arr), dtype=bool)
     hits = table[data[offsets[0] : offsets[-1]]]
     if not hits.any():
@@ -214,7 +214,7 @@ def csv_cells(arr: pa.Array) -> pa.Array:
             arr = pc.if_else(bool_array(risky), quote, arr)
     need = _any_byte_in(arr, _QUOTE_BYTES)
     if need.any():
-        offsets, data = _layout(arr)
+        offsets, data = string_layout(arr)
         doubled = arr
         if (data[offsets[0] : offsets[-1]] == _QUOTE).any():
             doubled = pc.replace_substring(arr, '"', '""')

@@ -218,6 +218,40 @@ def _floats(arr) -> np.ndarray:
     return out
 
 
+_PLAIN_BYTES = np.zeros(256, dtype=bool)
+_PLAIN_BYTES[np.frombuffer(b"0123456789.,+-eE", np.uint8)] = True
+
+
+def _parse_plain(text):
+    """_parse for the usual column: nothing but digits, signs, `.`/`,` and exponents, each
+    filled cell a number Arrow parses (one cast, no regex); None for anything else."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sse_dash.export.tables import string_layout
+
+    if text.null_count:
+        return None
+    offsets, data = string_layout(text)
+    body = data[offsets[0] : offsets[-1]]
+    if not _PLAIN_BYTES[body].all():
+        return None
+    blank = offsets[1:] == offsets[:-1]
+    # blank cells are nulls for the cast (NaN): a validity bitmap on the same buffers
+    valid = np.concatenate([np.ones(text.offset, dtype=bool), ~blank])
+    bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    cells = pa.Array.from_buffers(
+        pa.string(), len(text), [bits, *text.buffers()[1:]], offset=text.offset
+    )
+    if (body == ord(",")).any():
+        cells = pc.replace_substring(cells, ",", ".")
+    try:
+        values = pc.cast(cells, pa.float64())
+    except pa.ArrowInvalid:  # "1.2.3", "-", "e5"…: the general reading settles them
+        return None
+    return _floats(values), blank
+
+
 def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     """(numbers, blank) for an Arrow string column, as mapping.parse_numbers and
     mapping._blank read it; the rare cells Arrow cannot settle go through those very
@@ -226,6 +260,10 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     from sse_dash.export.tables import index_array, to_bools
+
+    plain = _parse_plain(text)
+    if plain is not None:
+        return plain
 
     trimmed = pc.utf8_trim_whitespace(text)
     simple = pc.match_substring_regex(trimmed, _SIMPLE)
