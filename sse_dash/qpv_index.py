@@ -71,30 +71,40 @@ YES, NO, UNCERTAIN = "oui", "non", "incertain"
 NEAR_M = 300.0
 
 
-def answers(found: Assignment, radius_m) -> tuple[np.ndarray, np.ndarray]:
-    """(QPV answer, within-NEAR_M answer) per point: YES / NO / UNCERTAIN, None where the point
-    has no location (NaN coordinates or radius). `radius_m`: how far the true location may lie
-    from the point (0 exact, inf unknown). Inside points with a radius need `edge_for`."""
+ANSWERS = np.array([YES, NO, UNCERTAIN], dtype=object)  # what answer_codes' codes stand for
+
+
+def answer_codes(found: Assignment, radius_m) -> tuple[np.ndarray, np.ndarray]:
+    """(QPV answer, within-NEAR_M answer) per point as codes into ANSWERS (0 YES, 1 NO,
+    2 UNCERTAIN), -1 where the point has no location (NaN coordinates or radius).
+    `radius_m`: how far the true location may lie from the point (0 exact, inf unknown).
+    Inside points with a radius need `edge_for`."""
     n = found.distance_m.size
     radius = np.broadcast_to(np.asarray(radius_m, dtype="float64"), (n,))
     located = (found.zone >= 0) & ~np.isnan(radius)
-    inside = found.inside != None  # noqa: E711
+    inside = found.is_inside
     exact = radius == 0
     edge = found.boundary_m()  # own contour (inside) / nearest QPV, lower bound (outside)
     no_qpv = ~inside & np.isnan(found.distance_m)  # no QPV at all in this territory
     with np.errstate(invalid="ignore"):
         sure = exact | no_qpv | (edge > radius)
-        member = np.where(inside, YES, NO).astype(object)
-        member[~sure] = UNCERTAIN
+        member = np.where(inside, 0, 1).astype(np.int8)
+        member[~sure] = 2
         # bounds of the true distance to the nearest QPV
         low = np.where(inside, 0.0, np.maximum(edge - radius, 0.0))
         high = np.where(inside, radius, found.distance_m + radius)
-        near = np.full(n, UNCERTAIN, dtype=object)
-        near[(inside & sure) | (high <= NEAR_M)] = YES
-        near[~(inside & sure) & ((low > NEAR_M) | no_qpv)] = NO
-    member[~located] = None
-    near[~located] = None
+        near = np.full(n, 2, dtype=np.int8)
+        near[(inside & sure) | (high <= NEAR_M)] = 0
+        near[~(inside & sure) & ((low > NEAR_M) | no_qpv)] = 1
+    member[~located] = -1
+    near[~located] = -1
     return member, near
+
+
+def answers(found: Assignment, radius_m) -> tuple[np.ndarray, np.ndarray]:
+    """answer_codes as YES / NO / UNCERTAIN (object arrays), None where no location."""
+    member, near = answer_codes(found, radius_m)
+    return decode(member, ANSWERS), decode(near, ANSWERS)
 
 
 _TRANSFORMERS: dict[int, Transformer] = {}
@@ -397,20 +407,51 @@ class _ZoneIndex:
         )
 
 
-@dataclass
-class Assignment:
-    """Per-point results; `inside` is None where the point is in no QPV."""
+def decode(codes: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """labels[codes] as an object array, None where the code is negative."""
+    out = np.full(len(codes), None, dtype=object)
+    hit = codes >= 0
+    out[hit] = labels[codes[hit]]
+    return out
 
-    zone: np.ndarray  # int8, -1 = outside France / no coordinates
-    inside: np.ndarray  # object: QPV code or None
-    nearest: np.ndarray  # object: nearest QPV code (== inside when inside)
-    distance_m: np.ndarray  # float64, 0 inside, NaN when no QPV in the zone / no coordinates
-    # distance from an inside point to its QPV's contour (only where asked: `edge_for`), NaN else
-    edge_m: np.ndarray | None = None
-    # how much distance_m may exceed the true distance (0 where exact, see _ZoneIndex.nearest)
-    error_m: np.ndarray | None = None
-    # row of `inside` in QpvIndex.codes (-1 where in no QPV)
-    row: np.ndarray | None = None
+
+class Assignment:
+    """Per-point results, kept as rows into the index's codes (`row`: the QPV the point is in,
+    `nearest_row`: the nearest one; -1 for none); `inside` / `nearest` give the codes (None
+    where none), made on first use."""
+
+    def __init__(
+        self, zone, inside=None, nearest=None, distance_m=None, edge_m=None, error_m=None,
+        row=None, nearest_row=None, codes=None,
+    ):  # fmt: skip
+        self.zone = zone  # int8, -1 = outside France / no coordinates
+        self._inside, self._nearest = inside, nearest
+        self.distance_m = distance_m  # float64, 0 inside, NaN when no QPV / no coordinates
+        # distance from an inside point to its QPV's contour (only where asked), NaN else
+        self.edge_m = edge_m
+        # how much distance_m may exceed the true distance (0 where exact, _ZoneIndex.nearest)
+        self.error_m = error_m
+        self.row, self.nearest_row, self.codes = row, nearest_row, codes
+
+    @property
+    def inside(self) -> np.ndarray:
+        """QPV code of each point (object), None where in no QPV."""
+        if self._inside is None:
+            self._inside = decode(self.row, self.codes)
+        return self._inside
+
+    @property
+    def nearest(self) -> np.ndarray:
+        """Nearest QPV code (== inside when inside), None where none."""
+        if self._nearest is None:
+            self._nearest = decode(self.nearest_row, self.codes)
+        return self._nearest
+
+    @property
+    def is_inside(self) -> np.ndarray:
+        if self.row is not None:
+            return self.row >= 0
+        return self.inside != None  # noqa: E711
 
     @property
     def approx(self) -> np.ndarray:
@@ -421,7 +462,7 @@ class Assignment:
         computed), to the nearest QPV for an outside one (a lower bound where approximate)."""
         edge = self.edge_m if self.edge_m is not None else np.full(self.distance_m.shape, np.nan)
         low = self.distance_m - self.error_m
-        return np.where(self.inside != None, edge, low)  # noqa: E711
+        return np.where(self.is_inside, edge, low)
 
 
 class QpvIndex:
@@ -500,12 +541,11 @@ class QpvIndex:
         lat = np.asarray(lat, dtype="float64").ravel()
         n = lon.size
         zone = zone_of(lon, lat)
-        inside = np.full(n, None, dtype=object)
-        nearest = np.full(n, None, dtype=object)
         dist = np.full(n, np.nan)
         edge_m = np.full(n, np.nan)
         error = np.zeros(n)
         row = np.full(n, -1, dtype=np.int64)
+        nearest_row = np.full(n, -1, dtype=np.int64)
         want_edge = None if edge_for is None else np.asarray(edge_for, dtype=bool).ravel()
         for z, zi in self._zones.items():
             idx = np.flatnonzero(zone == z)
@@ -538,14 +578,12 @@ class QpvIndex:
                     keep[out[on_edge]] = own[on_edge]
                     d[on_edge], err[on_edge] = 0.0, 0.0
                     dist[idx[out]] = d
-                    nearest[idx[out]] = self.codes[zi.rows[own]]
+                    nearest_row[idx[out]] = zi.rows[own]
                     error[idx[out]] = err
             found = np.flatnonzero(keep >= 0)
             row[idx[found]] = zi.rows[keep[found]]
-            codes = self.codes[row[idx[found]]]
-            inside[idx[found]] = codes
             if with_distance:
-                nearest[idx[found]] = codes
+                nearest_row[idx[found]] = row[idx[found]]
                 dist[idx[found]] = 0.0
                 error[idx[found]] = 0.0
             if want_edge is not None:
@@ -556,12 +594,12 @@ class QpvIndex:
                     )
         return Assignment(
             zone=zone,
-            inside=inside,
-            nearest=nearest,
             distance_m=dist,
             edge_m=edge_m if want_edge is not None else None,
             error_m=error,
             row=row,
+            nearest_row=nearest_row,
+            codes=self.codes,
         )
 
     def name_of(self, code: str | None) -> str | None:

@@ -17,12 +17,15 @@ import shapely
 
 from sse_dash import commune_raster, config, fmt, qpv_index
 from sse_dash.qpv_index import (
+    ANSWERS,
     NO,
     UNCERTAIN,
     YES,
     ZONES,
     QpvIndex,
+    answer_codes,
     answers,
+    decode,
     to_metric,
     zone_of,
 )
@@ -58,6 +61,18 @@ RESULT_COLUMNS = [
     "precision_localisation",
     "rayon_precision_m",
 ]
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A text column as codes into `labels` (-1 = empty): few distinct values, no Python
+    object per row."""
+
+    codes: np.ndarray
+    labels: np.ndarray
+
+    def decoded(self) -> np.ndarray:
+        return decode(self.codes, self.labels)
 
 
 def _dep_of(code: str) -> str:
@@ -220,49 +235,54 @@ class Reference:
             out[i] = float(np.sqrt((gx - px[0]) ** 2 + (gy - py[0]) ** 2).max())
         return out
 
-    def assign_arrays(self, lon, lat, citycode=None, radius=None) -> dict[str, np.ndarray]:
-        """The result columns from code_commune on, as arrays (no pandas): strings as object
-        arrays (None = empty), distance_m and rayon_precision_m as float (NaN = empty).
-        `radius`: location precision in metres per point (default 0: exact coordinates)."""
+    def assign_coded(self, lon, lat, citycode=None, radius=None) -> dict:
+        """The result columns from code_commune on: text columns as Coded (codes into a few
+        labels: statuses, QPV and commune codes), distance_m and rayon_precision_m as float
+        (NaN = empty). No Python object per point: the command line writes the codes
+        straight to Arrow dictionaries. `radius`: location precision in metres per point
+        (default 0: exact coordinates)."""
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")
         n = lon.size
         has = np.isfinite(lon) & np.isfinite(lat)
         radius = np.zeros(n) if radius is None else np.asarray(radius, dtype="float64")
         a24 = self.idx24.assign(lon, lat, edge_for=radius > 0)
-        member, near = answers(a24, np.where(has, radius, np.nan))
-        commune = np.full(n, None, dtype=object)
+        member, near = answer_codes(a24, np.where(has, radius, np.nan))
+        communes = self._commune_codes
+        commune = np.full(n, -1, dtype=np.int64)
         covered = np.zeros(n, dtype=bool)  # the commune's département had QPV in 2015
         given = np.zeros(n, dtype=bool)
         if citycode is not None:
             cc = np.asarray(citycode, dtype=object)
             given = np.array([isinstance(c, str) and c != "" for c in cc], dtype=bool)
-            commune[given] = cc[given]
-            covered[given] = [_dep_of(c) in self.deps_2015 for c in cc[given]]
+            if given.any():
+                extra, which = np.unique(cc[given].astype(str), return_inverse=True)
+                communes = np.concatenate([communes, extra.astype(object)])
+                commune[given] = len(self._commune_codes) + which
+                covered[given] = [_dep_of(c) in self.deps_2015 for c in cc[given]]
         missing = np.flatnonzero(has & ~given)
         if missing.size:
             rows = self.commune_rows(lon[missing], lat[missing])
             hit = rows >= 0
-            commune[missing[hit]] = self._commune_codes[rows[hit]]
+            commune[missing[hit]] = rows[hit]
             covered[missing[hit]] = self._covered_2015()[rows[hit]]
-        yes = member == YES
-        code = np.where(yes, a24.inside, None)
-        names = np.full(n, None, dtype=object)
-        if a24.row is not None:
-            names[yes] = self._qpv_rows_names()[a24.row[yes]]
-        else:
-            names[yes] = [self.qpv_name(c) for c in code[yes]]
+        qpv = np.where(member == 0, a24.row, -1)
         return {
-            "code_commune": commune,
-            "en_qpv_2024": member,
-            "code_qpv": code,
-            "nom_qpv": names,
+            "code_commune": Coded(commune, communes),
+            "en_qpv_2024": Coded(member, ANSWERS),
+            "code_qpv": Coded(qpv, self.idx24.codes),
+            "nom_qpv": Coded(qpv, self._qpv_rows_names()),
             "distance_m": np.round(a24.distance_m, 0),
-            "qpv_le_plus_proche": a24.nearest,
-            "a_moins_de_300m": near,
-            "qpv_2015": self._status_2015(lon, lat, covered, has),
+            "qpv_le_plus_proche": Coded(a24.nearest_row, self.idx24.codes),
+            "a_moins_de_300m": Coded(near, ANSWERS),
+            "qpv_2015": Coded(self._status_2015(lon, lat, covered, has), self._labels_2015()),
             "rayon_precision_m": np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan),
         }
+
+    def assign_arrays(self, lon, lat, citycode=None, radius=None) -> dict[str, np.ndarray]:
+        """assign_coded with strings as object arrays (None = empty)."""
+        out = self.assign_coded(lon, lat, citycode, radius)
+        return {k: v.decoded() if isinstance(v, Coded) else v for k, v in out.items()}
 
     def warm(self) -> None:
         """Make the parts of the indexes built on first use (grids, prepared outlines, KD-trees
@@ -313,17 +333,27 @@ class Reference:
             "qpv_2015": status,
         }
 
+    def _labels_2015(self) -> np.ndarray:
+        """What _status_2015's codes stand for: the two statuses, then the 2015 QPV codes."""
+        labels = getattr(self, "_qpv_2015_labels", None)
+        if labels is None:
+            labels = np.concatenate(
+                [np.array([NOT_LOADED_2015, OUTSIDE_2015], dtype=object), self.idx15.codes]
+            )
+            self._qpv_2015_labels = labels
+        return labels
+
     def _status_2015(self, lon, lat, covered, has) -> np.ndarray:
-        """`covered`: the point's commune lies in a département that had QPV in 2015."""
-        n = len(lon)
-        out = np.full(n, None, dtype=object)
-        out[has] = NOT_LOADED_2015
+        """Codes into _labels_2015 (-1 where no location). `covered`: the point's commune lies
+        in a département that had QPV in 2015."""
+        out = np.full(len(lon), -1, dtype=np.int64)
+        out[has] = 0
         if not len(self.idx15):
             return out
-        out[has & covered] = OUTSIDE_2015
-        inside15 = self.idx15.assign(lon, lat, with_distance=False).inside
-        hit = inside15 != None  # noqa: E711
-        out[hit] = inside15[hit]
+        out[has & covered] = 1
+        row15 = self.idx15.assign(lon, lat, with_distance=False).row
+        hit = row15 >= 0
+        out[hit] = 2 + row15[hit]
         return out
 
 

@@ -53,8 +53,10 @@ class Batch:
     the summary in `summary`; `columns` gives every output column at once (small files)."""
 
     def __init__(self, ref, table, names, lon, lat, status, notes, progress=None):
+        """`status`: mapping.locate's, coded (engine.Coded)."""
         self.ref, self.table, self.names, self.notes = ref, table, names, notes
         self.lon, self.lat, self.status = lon, lat, status
+        self._labels: dict = {}  # id(labels) -> (labels, Arrow array): see _dictionary
         self.located = np.isfinite(lon) & np.isfinite(lat)
         self.progress = progress
         self.summary: dict | None = None
@@ -70,7 +72,26 @@ class Batch:
     def _assign(self, start: int, stop: int) -> dict:
         """QPV results of rows start:stop (numpy and GEOS: runs beside the writing)."""
         lon, lat = self.lon[start:stop], self.lat[start:stop]
-        return self.ref.assign_arrays(lon, lat, None, np.zeros(stop - start))
+        return self.ref.assign_coded(lon, lat, None, np.zeros(stop - start))
+
+    def _dictionary(self, coded):
+        """A Coded column as an Arrow dictionary column: its labels made into an Arrow array
+        once per run (they are the reference's), the codes used as the indices."""
+        import pyarrow as pa
+
+        from sse_dash.export.tables import string_array
+
+        made = self._labels.get(id(coded.labels))
+        if made is None or made[0] is not coded.labels:
+            made = self._labels[id(coded.labels)] = (coded.labels, string_array(coded.labels))
+        codes = coded.codes
+        valid = codes >= 0
+        indices = np.where(valid, codes, 0).astype(np.int32)
+        validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+        return pa.DictionaryArray.from_arrays(
+            pa.Array.from_buffers(pa.int32(), len(codes), [validity, pa.py_buffer(indices)]),
+            made[1],
+        )
 
     def _results(self, start: int, stop: int, res: dict | None = None) -> tuple[list, dict]:
         """Output columns of rows start:stop (input columns, then the results), and the
@@ -81,30 +102,25 @@ class Batch:
         lon, lat = self.lon[start:stop], self.lat[start:stop]
         if res is None:
             res = self._assign(start, stop)
+        from sse_dash.qpvcheck import engine
+
         located = self.located[start:stop]
         results = {
-            "statut": _text(self.status[start:stop]),
+            "statut": engine.Coded(self.status.codes[start:stop], self.status.labels),
             "libelle_geocode": pa.nulls(n, pa.string()),
             "score": pa.nulls(n, pa.float64()),
             "type": pa.nulls(n, pa.string()),
             "lon": _number(np.round(lon, 6)),
             "lat": _number(np.round(lat, 6)),
-            "code_commune": _text(res["code_commune"]),
-            "en_qpv_2024": _text(res["en_qpv_2024"]),
-            "code_qpv": _text(res["code_qpv"]),
-            "nom_qpv": _text(res["nom_qpv"]),
             "distance_m": _number(res["distance_m"], integer=True),
-            "qpv_le_plus_proche": _text(res["qpv_le_plus_proche"]),
-            "a_moins_de_300m": _text(res["a_moins_de_300m"]),
-            "qpv_2015": _text(res["qpv_2015"]),
-            "precision_localisation": _text(np.where(located, pr.LABELS[pr.EXACT], None)),
+            "precision_localisation": engine.Coded(np.where(located, 0, -1), _PRECISION),
             "rayon_precision_m": _number(res["rayon_precision_m"], integer=True),
         }
-        from sse_dash.qpvcheck import engine
-
         columns = [c.slice(start, n).combine_chunks() for c in self.table.columns]
-        columns += [results[c] for c in engine.RESULT_COLUMNS]
-        kept = {k: res[k] for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}
+        for name in engine.RESULT_COLUMNS:
+            value = results[name] if name in results else res[name]
+            columns.append(self._dictionary(value) if isinstance(value, engine.Coded) else value)
+        kept = {k: res[k].codes for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}
         return columns, kept
 
     def _piece(self, start: int, stop: int) -> tuple[list, dict]:
@@ -164,27 +180,29 @@ class Batch:
         return columns
 
     def _summarise(self, kept: list[dict]) -> None:
-        res = {k: np.concatenate([c[k] for c in kept]) if kept else np.array([], dtype=object)
+        res = {k: np.concatenate([c[k] for c in kept]) if kept else np.array([], dtype=np.int64)
                for k in ("en_qpv_2024", "a_moins_de_300m", "code_qpv")}  # fmt: skip
         self.summary = summarise(self.ref, self.status, self.located, res)
 
 
-def _text(values):
-    """Few distinct values (codes, statuses): a dictionary column, formatted once per value
-    when written (sse_dash.export.tables.csv_cells); built from buffers, not from Python
-    objects (tables.string_array)."""
-    import pyarrow as pa
+_PRECISION = np.array([pr.LABELS[pr.EXACT]], dtype=object)
+_STATUSES = np.array([mp.OK, mp.SWAPPED, mp.MISSING, mp.UNREADABLE, mp.OUTSIDE], dtype=object)
 
-    from sse_dash.export.tables import string_array
 
-    lookup: dict = {}  # value -> its index, in order of appearance (≈ 50 ns a row)
-    indices = np.fromiter(
-        (lookup.setdefault(v, len(lookup)) for v in values), np.int32, len(values)
-    )
-    return pa.DictionaryArray.from_arrays(
-        pa.Array.from_buffers(pa.int32(), len(indices), [None, pa.py_buffer(indices)]),
-        string_array(list(lookup)),
-    )
+def _coded_status(status: np.ndarray):
+    """mapping.locate's statuses (object array of a few strings) as codes."""
+    from sse_dash.qpvcheck import engine
+
+    codes = np.full(len(status), -1, dtype=np.int64)
+    for i, label in enumerate(_STATUSES):
+        codes[status == label] = i
+    labels = _STATUSES
+    other = codes < 0
+    if other.any():  # a status this list lacks: appended (never silently blank)
+        extra, which = np.unique(status[other].astype(str), return_inverse=True)
+        labels = np.concatenate([labels, extra.astype(object)])
+        codes[other] = len(_STATUSES) + which
+    return engine.Coded(codes, labels)
 
 
 def _number(values, integer=False):
@@ -384,26 +402,30 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
     out_names = engine._result_names(names)
     all_names = list(names) + [out_names[c] for c in engine.RESULT_COLUMNS]
-    return Batch(ref, table, all_names, lon, lat, status, notes, progress)
+    return Batch(ref, table, all_names, lon, lat, _coded_status(status), notes, progress)
 
 
 def summarise(ref, status, located, res) -> dict:
-    """engine.summarise's figures, with numpy ("by_qpv" as (code, name, rows) tuples)."""
-    member, near = res["en_qpv_2024"], res["a_moins_de_300m"]
-    in_qpv = member == "oui"
-    codes, counts = np.unique(res["code_qpv"][in_qpv].astype(str), return_counts=True)
-    order = sorted(zip(codes, counts, strict=True), key=lambda t: (-t[1], t[0]))
-    statuses, status_counts = np.unique(status.astype(str), return_counts=True)
+    """engine.summarise's figures, with numpy ("by_qpv" as (code, name, rows) tuples), from
+    the codes: `status` a Coded, `res` the codes of en_qpv_2024, a_moins_de_300m, code_qpv."""
+    member, near, qpv = res["en_qpv_2024"], res["a_moins_de_300m"], res["code_qpv"]
+    in_qpv = member == 0  # ANSWERS: 0 oui, 1 non, 2 incertain
+    codes = ref.idx24.codes
+    counts = np.bincount(qpv[in_qpv & (qpv >= 0)], minlength=len(codes))
+    order = sorted(((str(codes[i]), int(counts[i])) for i in np.flatnonzero(counts)),
+                   key=lambda t: (-t[1], t[0]))  # fmt: skip
+    known = status.codes >= 0
+    per_status = np.bincount(status.codes[known], minlength=len(status.labels))
     return {
-        "rows": int(len(status)),
+        "rows": int(len(status.codes)),
         "located": int(located.sum()),
         "geocoded": None,
         "in_qpv": int(in_qpv.sum()),
-        "uncertain": int((member == "incertain").sum()),
-        "near_300": int(((near == "oui") & ~in_qpv).sum()),
-        "near_uncertain": int(((near == "incertain") & ~in_qpv).sum()),
-        "by_qpv": [(c, ref.qpv_name(c), int(k)) for c, k in order],
-        "by_status": list(zip(statuses, status_counts.tolist(), strict=True)),
+        "uncertain": int((member == 2).sum()),
+        "near_300": int(((near == 0) & ~in_qpv).sum()),
+        "near_uncertain": int(((near == 2) & ~in_qpv).sum()),
+        "by_qpv": [(c, ref.qpv_name(c), k) for c, k in order],
+        "by_status": sorted((str(status.labels[i]), int(k)) for i, k in enumerate(per_status) if k),
     }
 
 
