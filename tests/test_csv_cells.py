@@ -74,3 +74,11 @@ def test_rows_end_with_crlf_once():
     assert data == '\ufeffp;q;r\r\na;"1,5";x\r\n"b;c";;y\r\n'.encode()
     one = b"".join(bytes(c) for c in tables.csv_chunks(["p"], [pa.array(["a", None])]))
     assert one == "\ufeffp\r\na\r\n\r\n".encode()
+
+
+def test_rows_too_big_for_32_bit_offsets_are_joined_with_64_bit_ones(monkeypatch):
+    cols = [pa.array(["a", "b;c", None]), pa.array([1.5, None, 2.0]), pa.array(["x", "y", "z"])]
+    small = b"".join(bytes(c) for c in tables.csv_chunks(["p", "q", "r"], cols))
+    monkeypatch.setattr(tables, "_MAX_32_BIT", 10)
+    large = b"".join(bytes(c) for c in tables.csv_chunks(["p", "q", "r"], cols))
+    assert large == small
