@@ -117,6 +117,27 @@ def to_metric(epsg: int, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, 
     return tr.transform(lon, lat)
 
 
+class Projected:
+    """WGS84 points with their zone and, per zone, their metric coordinates (made once when
+    first asked: the 2024 and 2015 indexes share them)."""
+
+    def __init__(self, lon, lat):
+        self.lon = np.asarray(lon, dtype="float64").ravel()
+        self.lat = np.asarray(lat, dtype="float64").ravel()
+        self.zone = zone_of(self.lon, self.lat)
+        self._metric: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def metric(self, z: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, x, y) of the points in zone z."""
+        got = self._metric.get(z)
+        if got is None:
+            idx = np.flatnonzero(self.zone == z)
+            x, y = to_metric(ZONES[z][1], self.lon[idx], self.lat[idx]) if idx.size else ([], [])
+            got = (idx, np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
+            self._metric[z] = got
+        return got
+
+
 class BoxGrid:
     """(point, box) pairs whose box holds the point, from a grid of `cell`-sized cells over the
     boxes: numpy only, no point geometry (an STRtree query needs one per point)."""
@@ -534,13 +555,15 @@ class QpvIndex:
         }
         return idx
 
-    def assign(self, lon, lat, *, with_distance: bool = True, edge_for=None) -> Assignment:
+    def assign(
+        self, lon, lat, *, with_distance: bool = True, edge_for=None, projected=None
+    ) -> Assignment:
         """QPV of each WGS84 point, nearest QPV and distance; `edge_for` (bool mask) asks for
-        the distance from inside points to their QPV's contour (Assignment.edge_m)."""
-        lon = np.asarray(lon, dtype="float64").ravel()
-        lat = np.asarray(lat, dtype="float64").ravel()
-        n = lon.size
-        zone = zone_of(lon, lat)
+        the distance from inside points to their QPV's contour (Assignment.edge_m).
+        `projected`: the same points as a Projected, when another index has projected them."""
+        pts = projected if projected is not None else Projected(lon, lat)
+        n = pts.lon.size
+        zone = pts.zone
         dist = np.full(n, np.nan)
         edge_m = np.full(n, np.nan)
         error = np.zeros(n)
@@ -548,11 +571,9 @@ class QpvIndex:
         nearest_row = np.full(n, -1, dtype=np.int64)
         want_edge = None if edge_for is None else np.asarray(edge_for, dtype=bool).ravel()
         for z, zi in self._zones.items():
-            idx = np.flatnonzero(zone == z)
+            idx, x, y = pts.metric(z)
             if idx.size == 0:
                 continue
-            x, y = to_metric(ZONES[z][1], lon[idx], lat[idx])
-            x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
             keep = np.full(idx.size, -1, dtype=np.int64)  # polygon each point is in
             p_i, t_i = zi.candidates(x, y)
             if p_i.size:

@@ -246,7 +246,8 @@ class Reference:
         n = lon.size
         has = np.isfinite(lon) & np.isfinite(lat)
         radius = np.zeros(n) if radius is None else np.asarray(radius, dtype="float64")
-        a24 = self.idx24.assign(lon, lat, edge_for=radius > 0)
+        pts = qpv_index.Projected(lon, lat)
+        a24 = self.idx24.assign(lon, lat, edge_for=radius > 0, projected=pts)
         member, near = answer_codes(a24, np.where(has, radius, np.nan))
         communes = self._commune_codes
         commune = np.full(n, -1, dtype=np.int64)
@@ -275,7 +276,7 @@ class Reference:
             "distance_m": np.round(a24.distance_m, 0),
             "qpv_le_plus_proche": Coded(a24.nearest_row, self.idx24.codes),
             "a_moins_de_300m": Coded(near, ANSWERS),
-            "qpv_2015": Coded(self._status_2015(lon, lat, covered, has), self._labels_2015()),
+            "qpv_2015": Coded(self._status_2015(pts, covered, has), self._labels_2015()),
             "rayon_precision_m": np.where(np.isfinite(radius) & has, np.round(radius, 0), np.nan),
         }
 
@@ -343,15 +344,15 @@ class Reference:
             self._qpv_2015_labels = labels
         return labels
 
-    def _status_2015(self, lon, lat, covered, has) -> np.ndarray:
+    def _status_2015(self, pts: qpv_index.Projected, covered, has) -> np.ndarray:
         """Codes into _labels_2015 (-1 where no location). `covered`: the point's commune lies
         in a département that had QPV in 2015."""
-        out = np.full(len(lon), -1, dtype=np.int64)
+        out = np.full(len(pts.lon), -1, dtype=np.int64)
         out[has] = 0
         if not len(self.idx15):
             return out
         out[has & covered] = 1
-        row15 = self.idx15.assign(lon, lat, with_distance=False).row
+        row15 = self.idx15.assign(None, None, with_distance=False, projected=pts).row
         hit = row15 >= 0
         out[hit] = 2 + row15[hit]
         return out
