@@ -221,5 +221,9 @@ def test_results_table_shows_added_numbers_in_the_page_language(app, inside_poin
     assert f"{int(round(far)):,}".replace(",", "\u202f") in french
     assert f"{int(round(far)):,}" in english
     assert "—" in french
+    assert ">None<" not in french and ">None<" not in english  # the row without coordinates
+    # what the data grid gets: no missing value in the added columns (it would draw « None »)
+    shown = results_view(res, lang="fr").data[res.result_columns]
+    assert not shown.isna().any().any() and (shown == "—").any().any()
     assert ">93200<" in french and ">93\u202f200<" not in french  # the user's column untouched
     assert f"{lon:.6f}".replace(".", ",") in french and f"{lon:.6f}" in english

@@ -523,8 +523,8 @@ def results_order(res: engine.BatchResult) -> list[str]:
 
 def results_view(res: engine.BatchResult, rows: int = 200, lang: str = "fr"):
     """The first rows, « oui » and « incertain » answers shaded (colours of the map). The
-    added numbers in the page's language (« 1 234 », « — » when missing); the user's own
-    columns exactly as read."""
+    added numbers in the page's language (« 1 234 »), « — » for any added cell left empty
+    (never « None »); the user's own columns exactly as read."""
     import pandas as pd
 
     names = dict(zip(engine.RESULT_COLUMNS, res.result_columns, strict=True))
@@ -538,8 +538,14 @@ def results_view(res: engine.BatchResult, rows: int = 200, lang: str = "fr"):
     ]
 
     def shown(decimals: int):
-        return lambda v: fmt.TABLE_MISSING if pd.isna(v) else fmt.number(v, decimals, lang)
+        return lambda v: v if isinstance(v, str) else fmt.number(v, decimals, lang)
 
+    # empty added cells hold the « — » text itself: the data grid draws a missing value as
+    # « None » whatever the Styler says
+    head = head.copy()
+    added = [c for c in res.result_columns if c in head.columns]
+    for c in added:
+        head[c] = head[c].astype(object).where(head[c].notna(), fmt.TABLE_MISSING)
     formats = {c: shown(6) for c in coordinates} | {c: shown(0) for c in numbers}
     return head.style.map(lambda v: ANSWER_STYLES.get(v, ""), subset=answers).format(formats)
 
