@@ -53,7 +53,7 @@ class Batch:
     the summary in `summary`; `columns` gives every output column at once (small files)."""
 
     def __init__(self, ref, table, names, lon, lat, status, notes, progress=None):
-        """`status`: mapping.locate's, coded (engine.Coded)."""
+        """`status`: mapping.locate_codes', as an engine.Coded."""
         self.ref, self.table, self.names, self.notes = ref, table, names, notes
         self.lon, self.lat, self.status = lon, lat, status
         self._labels: dict = {}  # id(labels) -> (labels, Arrow array): see _dictionary
@@ -186,23 +186,6 @@ class Batch:
 
 
 _PRECISION = np.array([pr.LABELS[pr.EXACT]], dtype=object)
-_STATUSES = np.array([mp.OK, mp.SWAPPED, mp.MISSING, mp.UNREADABLE, mp.OUTSIDE], dtype=object)
-
-
-def _coded_status(status: np.ndarray):
-    """mapping.locate's statuses (object array of a few strings) as codes."""
-    from sse_dash.qpvcheck import engine
-
-    codes = np.full(len(status), -1, dtype=np.int64)
-    for i, label in enumerate(_STATUSES):
-        codes[status == label] = i
-    labels = _STATUSES
-    other = codes < 0
-    if other.any():  # a status this list lacks: appended (never silently blank)
-        extra, which = np.unique(status[other].astype(str), return_inverse=True)
-        labels = np.concatenate([labels, extra.astype(object)])
-        codes[other] = len(_STATUSES) + which
-    return engine.Coded(codes, labels)
 
 
 def _number(values, integer=False):
@@ -385,10 +368,10 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
         a[start:stop], blank_a = _parse(column[a_name].slice(start, stop - start).combine_chunks())
         b[start:stop], blank_b = _parse(column[b_name].slice(start, stop - start).combine_chunks())
         blank[start:stop] = blank_a | blank_b
-    lon, lat, status = mp.locate(a, b, blank)
+    lon, lat, status = mp.locate_codes(a, b, blank)
     del a, b, blank
     notes = []
-    swapped = int((status == mp.SWAPPED).sum())
+    swapped = int((status == 1).sum())  # mp.STATUSES[1] is mp.SWAPPED
     if swapped:
         notes.append(
             Counted(
@@ -402,7 +385,8 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
     out_names = engine._result_names(names)
     all_names = list(names) + [out_names[c] for c in engine.RESULT_COLUMNS]
-    return Batch(ref, table, all_names, lon, lat, _coded_status(status), notes, progress)
+    coded = engine.Coded(status.astype(np.int64), mp.STATUSES)
+    return Batch(ref, table, all_names, lon, lat, coded, notes, progress)
 
 
 def summarise(ref, status, located, res) -> dict:

@@ -266,6 +266,8 @@ SWAPPED = "ok (longitude et latitude inversées, corrigées)"
 MISSING = "coordonnées manquantes"
 UNREADABLE = "coordonnées illisibles"
 OUTSIDE = "coordonnées hors France"
+# what locate_codes' codes stand for
+STATUSES = np.array([OK, SWAPPED, MISSING, UNREADABLE, OUTSIDE], dtype=object)
 
 
 def coordinates(
@@ -288,23 +290,30 @@ def _blank(series: pd.Series) -> np.ndarray:
 def locate(a: np.ndarray, b: np.ndarray, blank: np.ndarray | None = None):
     """Two numeric columns -> WGS84 (lon, lat, status): lon/lat as given, swapped, or Lambert-93
     (either order), whichever lands in a French zone; anything else is « hors France »."""
+    lon, lat, codes = locate_codes(a, b, blank)
+    return lon, lat, STATUSES[codes]
+
+
+def locate_codes(a: np.ndarray, b: np.ndarray, blank: np.ndarray | None = None):
+    """locate with the status as codes into STATUSES (int8): no Python object per row."""
     from pyproj import Transformer
 
     a = np.asarray(a, dtype="float64")
     b = np.asarray(b, dtype="float64")
     n = a.size
     blank = np.zeros(n, dtype=bool) if blank is None else blank
+    ok, swapped_, missing, unreadable, outside = range(len(STATUSES))
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
-    status = np.full(n, OUTSIDE, dtype=object)
+    status = np.full(n, outside, dtype=np.int8)
     finite = np.isfinite(a) & np.isfinite(b)
-    status[~finite] = UNREADABLE
-    status[~finite & blank] = MISSING
+    status[~finite] = unreadable
+    status[~finite & blank] = missing
 
     direct = finite & (zone_of(a, b) >= 0)
-    lon[direct], lat[direct], status[direct] = a[direct], b[direct], OK
+    lon[direct], lat[direct], status[direct] = a[direct], b[direct], ok
     swapped = finite & ~direct & (zone_of(b, a) >= 0)
-    lon[swapped], lat[swapped], status[swapped] = b[swapped], a[swapped], SWAPPED
+    lon[swapped], lat[swapped], status[swapped] = b[swapped], a[swapped], swapped_
     rest = finite & ~direct & ~swapped
     l93 = rest & _in_l93(a, b)
     l93_swapped = rest & ~l93 & _in_l93(b, a)
@@ -315,6 +324,6 @@ def locate(a: np.ndarray, b: np.ndarray, blank: np.ndarray | None = None):
         sel = l93 | l93_swapped
         lx, ly = tr.transform(x[sel], y[sel])
         lon[sel], lat[sel] = lx, ly
-        status[l93] = OK
-        status[l93_swapped] = SWAPPED
+        status[l93] = ok
+        status[l93_swapped] = swapped_
     return lon, lat, status
