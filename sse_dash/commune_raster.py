@@ -167,7 +167,7 @@ class ExactCommunes:
     def _made(self, which: np.ndarray) -> np.ndarray:
         """The outlines of rows `which` (unique), made on first use."""
         if self._geoms_of is not None:
-            new = which[self.geoms[which] == None]  # noqa: E711
+            new = which[shapely.is_missing(self.geoms[which])]
             if new.size:
                 self.geoms[new] = self._geoms_of(new)
         return self.geoms[which]
