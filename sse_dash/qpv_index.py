@@ -172,13 +172,46 @@ class BoxGrid:
             setattr(grid, k, arrays[f"{prefix}.{k}"])
         return grid
 
+    _MAX_TABLE = 4_000_000  # cells of the direct lookup table (16 MB); beyond, a binary search
+
+    def _table(self):
+        """(first column, first row, rows, cell -> position in `keys` or -1) over the grid's
+        extent: one array lookup per point instead of a binary search."""
+        table = getattr(self, "_lookup", None)
+        if table is None:
+            gx, gy = self.keys >> 32, (self.keys & 0xFFFFFFFF).astype(np.int32).astype(np.int64)
+            table = False
+            if len(self.keys):
+                x0, y0 = gx.min(), gy.min()
+                nx, ny = gx.max() - x0 + 1, gy.max() - y0 + 1
+                if nx * ny <= self._MAX_TABLE:
+                    cells = np.full(nx * ny, -1, dtype=np.int32)
+                    cells[(gx - x0) * ny + (gy - y0)] = np.arange(len(self.keys))
+                    table = (int(x0), int(y0), int(nx), int(ny), cells)
+            self._lookup = table
+        return table
+
+    def _positions(self, cx: np.ndarray, cy: np.ndarray, finite: np.ndarray) -> np.ndarray:
+        """Position in `keys` of each point's cell, -1 for none."""
+        table = self._table()
+        if table is not False:
+            x0, y0, nx, ny, cells = table
+            gx, gy = cx - x0, cy - y0
+            inside = finite & (gx >= 0) & (gx < nx) & (gy >= 0) & (gy < ny)
+            pos = np.full(len(cx), -1, dtype=np.int64)
+            pos[inside] = cells[gx[inside] * ny + gy[inside]]
+            return pos
+        key = (cx << 32) + (cy & 0xFFFFFFFF)
+        pos = np.minimum(np.searchsorted(self.keys, key), max(len(self.keys) - 1, 0))
+        hit = (len(self.keys) > 0) & (self.keys[pos] == key) & finite
+        return np.where(hit, pos, -1)
+
     def query(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(invalid="ignore"):  # missing points: dropped below
             cx = np.floor(x / self.cell).astype(np.int64)
             cy = np.floor(y / self.cell).astype(np.int64)
-        key = (cx << 32) + (cy & 0xFFFFFFFF)
-        pos = np.minimum(np.searchsorted(self.keys, key), max(len(self.keys) - 1, 0))
-        found = np.flatnonzero((len(self.keys) > 0) & (self.keys[pos] == key) & np.isfinite(x))
+        pos = self._positions(cx, cy, np.isfinite(x) & np.isfinite(y))
+        found = np.flatnonzero(pos >= 0)
         counts = self.end[pos[found]] - self.start[pos[found]]
         p_i = np.repeat(found, counts)
         offset = np.arange(len(p_i)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -229,6 +262,7 @@ def prepare_shared(geoms: np.ndarray, distance: bool = True) -> None:
 
 _K_NEAREST = 8  # densified vertices examined per point for the exact distance
 _CHUNK = 32_768  # points per vectorised block (bounded memory)
+_TIE = 1e-6  # relative and in m²: squared distances this close reach the same boundary point
 
 
 @dataclass
@@ -251,6 +285,7 @@ class _ZoneIndex:
     _coarse: KDTree | None = None
     _grid: tuple | None = None
     _contours: np.ndarray | None = None
+    _directions: np.ndarray | None = None
 
     @classmethod
     def build(cls, metric: np.ndarray, rows: np.ndarray) -> _ZoneIndex:
@@ -294,7 +329,7 @@ class _ZoneIndex:
         prepare_shared(self.geoms)
         self.candidates(np.zeros(0), np.zeros(0))
         if with_distance:
-            self.kd, self.coarse  # noqa: B018 - properties that build
+            self.kd, self.coarse, self.directions  # noqa: B018 - properties that build
 
     def candidates(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(point, polygon) pairs whose polygon's bounding box holds the point (numpy only)."""
@@ -342,35 +377,58 @@ class _ZoneIndex:
             dk, vk = dk[:, None], vk[:, None]
         return dk, vk.astype(np.int64)
 
+    @property
+    def directions(self) -> np.ndarray:
+        """(M, 6) float32 per densified vertex: the two contour segments that start there,
+        towards the next and the previous vertex of its part, as (ux, uy, 1 / length²) each;
+        (0, 0, 0) where the part ends, a segment reduced to the vertex (a boundary point all
+        the same). Gathered in one go per vertex by _exact."""
+        if self._directions is None:
+            c, ok = self.coords, self.seg_ok
+            step = np.zeros_like(c)
+            step[:-1][ok[:-1]] = (c[1:] - c[:-1])[ok[:-1]]
+            out = np.zeros((len(c), 6), dtype=np.float32)
+            for col, vec in ((0, step), (3, np.zeros_like(c))):
+                if col == 3:  # towards the previous vertex: the step before, reversed
+                    vec[1:] = -step[:-1]
+                length2 = (vec * vec).sum(axis=1)
+                out[:, col : col + 2] = vec
+                out[:, col + 2] = np.divide(1.0, length2, out=np.zeros_like(length2),
+                                            where=length2 > 0)  # fmt: skip
+            self._directions = out
+        return self._directions
+
     def _exact(self, xy: np.ndarray, dk=None, vk=None) -> tuple[np.ndarray, np.ndarray]:
         m = len(self.coords)
         k = min(_K_NEAREST, m)
         if dk is None:
             dk, vk = self._k_nearest(xy)
-        start = np.concatenate([vk, vk - 1], axis=1)  # segments starting or ending at vk
-        valid = (start >= 0) & (start < m - 1)
-        start = np.where(valid, start, 0)
-        valid &= self.seg_ok[start]
-        # coordinates relative to the point: small numbers, exact enough in float32
-        ax = (self.coords[start, 0] - xy[:, :1]).astype(np.float32)
-        ay = (self.coords[start, 1] - xy[:, 1:]).astype(np.float32)
-        bx = (self.coords[start + 1, 0] - xy[:, :1]).astype(np.float32)
-        by = (self.coords[start + 1, 1] - xy[:, 1:]).astype(np.float32)
-        ux, uy = bx - ax, by - ay
-        length2 = ux * ux + uy * uy
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.clip(-(ax * ux + ay * uy) / length2, 0.0, 1.0)
-        t[~(length2 > 0)] = 0.0
-        px, py = ax + t * ux, ay + t * uy
-        dist = np.sqrt(px * px + py * py)
-        dist[~valid] = np.inf
-        # two QPV sharing a contour are equally near: the first code wins (not the KD-tree's
-        # order of equal vertices)
-        tied = dist == dist.min(axis=1, keepdims=True)
-        best = np.argmin(np.where(tied, self.rows[self.owner[start]], np.iinfo(np.int64).max), 1)
+        # the two segments at each of the K nearest vertices: coordinates relative to the
+        # point (small numbers, exact enough in float32)
+        a = (self.coords[vk] - xy[:, None, :]).astype(np.float32)  # (n, K, 2)
+        seg = self.directions[vk]  # (n, K, 6)
+        ax, ay = a[..., 0], a[..., 1]
+        dist2 = None
+        for col in (0, 3):
+            ux, uy = seg[..., col], seg[..., col + 1]
+            t = np.clip(-(ax * ux + ay * uy) * seg[..., col + 2], 0.0, 1.0)
+            px, py = ax + t * ux, ay + t * uy
+            d2 = px * px + py * py
+            dist2 = d2 if dist2 is None else np.minimum(dist2, d2)
+        best = np.argmin(dist2, axis=1)
         rows = np.arange(len(xy))
-        d = dist[rows, best].astype("float64")
-        own = self.owner[start[rows, best]]
+        least = dist2[rows, best]
+        d = np.sqrt(least.astype("float64"))
+        owners = self.owner[vk]
+        own = owners[rows, best]
+        # two QPV sharing a contour are equally near: the first code wins (not the KD-tree's
+        # order of equal vertices); "equally" up to the float32 rounding of one boundary point
+        tied = (dist2 <= (least * (1 + _TIE) + _TIE)[:, None]) & (owners != own[:, None])
+        tied_rows = np.flatnonzero(tied.any(axis=1))
+        if tied_rows.size:
+            sub = tied[tied_rows] | (np.arange(k) == best[tied_rows, None])
+            codes = np.where(sub, self.rows[owners[tied_rows]], np.iinfo(np.int64).max)
+            own[tied_rows] = owners[tied_rows, np.argmin(codes, axis=1)]
         unsure = np.flatnonzero((k < m) & ~(dk[:, -1] > d + FAR_SPACING_M / 2) | ~np.isfinite(d))
         if unsure.size:  # crowded contours: GEOS on the candidate polygons
             pts = shapely.points(xy[unsure, 0], xy[unsure, 1])

@@ -272,3 +272,29 @@ def test_include_refuses_itself(monkeypatch):
     finally:
         monkeypatch.setattr(queries.resources, "files", real)
         queries.load.cache_clear()
+
+
+@pytest.mark.parametrize("table", [True, False])
+def test_box_grid_finds_the_boxes_holding_each_point(monkeypatch, table):
+    """Same (point, box) pairs as a brute-force test, with the direct lookup table of cells
+    and with the binary search used when the grid's extent is too large for a table."""
+    from sse_dash.qpv_index import BoxGrid
+
+    rng = np.random.default_rng(7)
+    lo = rng.uniform([-5, 40], [8, 50], size=(300, 2))
+    bounds = np.column_stack([lo, lo + rng.uniform(0.01, 0.8, size=(300, 2))])
+    if not table:
+        monkeypatch.setattr(BoxGrid, "_MAX_TABLE", 0)
+    grid = BoxGrid(bounds, 0.1)
+    x = np.concatenate([rng.uniform(-6, 9, 5000), [np.nan, 2.0, -60.0]])
+    y = np.concatenate([rng.uniform(39, 51, 5000), [45.0, np.nan, 16.0]])
+    p, b = grid.query(x, y)
+    assert (grid._table() is not False) == table
+    with np.errstate(invalid="ignore"):
+        inside = (
+            (x[:, None] >= bounds[:, 0]) & (x[:, None] <= bounds[:, 2])
+            & (y[:, None] >= bounds[:, 1]) & (y[:, None] <= bounds[:, 3])
+        )  # fmt: skip
+    expected = set(zip(*np.nonzero(inside), strict=True))
+    assert set(zip(p.tolist(), b.tolist(), strict=True)) == expected
+    assert len(p) == len(expected) > 1000
