@@ -5,6 +5,7 @@ answers as the one built from the warehouse, and a stale file is ignored."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -217,3 +218,43 @@ def test_plain_number_columns_read_as_the_general_reader_does(cells):
     np.testing.assert_array_equal(numbers, expected)
     assert blank.tolist() == [c == "" for c in cells]
     assert (fast._parse_plain(arr) is not None) == (cells is PLAIN)
+
+
+_HEAP = """
+import ctypes, sys
+import numpy as np
+from sse_dash.qpvcheck import fast
+
+class Info(ctypes.Structure):  # glibc's struct mallinfo2
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks",
+                "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+mallinfo2 = ctypes.CDLL(None).mallinfo2
+mallinfo2.restype = Info
+if sys.argv[1] == "keep":
+    fast.keep_freed_memory()
+a = np.ones(8 << 20)  # 64 MB: above glibc's largest dynamic threshold for mapping blocks apart
+mapped = mallinfo2().hblkhd
+del a
+print(mapped >> 20, mallinfo2().fordblks >> 20)
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("ctypes").CDLL(None), "mallinfo2"), reason="glibc")
+def test_the_command_keeps_the_memory_it_frees():
+    """The pieces' freed temporaries stay in the process, ready for the next piece, instead of
+    being mapped apart and handed back to the kernel (to be page-faulted in again)."""
+    import subprocess
+    import sys
+
+    def heap(mode: str) -> tuple[int, int]:
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1]))
+        command = [sys.executable, "-c", _HEAP, mode]
+        out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        mapped, free = map(int, out.stdout.split())
+        return mapped, free
+
+    mapped, free = heap("default")
+    assert mapped >= 64 and free < 64  # glibc's default: mapped apart, given back when freed
+    mapped, free = heap("keep")
+    assert mapped < 64 and free >= 64  # kept: in the heap, still there once freed

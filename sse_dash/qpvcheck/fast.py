@@ -34,6 +34,9 @@ CHUNK_ROWS = 32_768
 
 
 FIRST_PIECE_ROWS = 8_192
+# Arrow's freed memory goes back to the system every RELEASE_EVERY pieces written: bounded
+# memory, without the page faults of taking it back at every piece.
+RELEASE_EVERY = 8
 
 
 def _pieces(n: int, chunk_rows: int) -> list[tuple[int, int]]:
@@ -125,18 +128,17 @@ class Batch:
 
     def _piece(self, start: int, stop: int) -> tuple[list, dict]:
         """The CSV bytes of rows start:stop and the arrays the summary counts."""
-        import pyarrow as pa
-
         from sse_dash.export.tables import csv_chunks
 
         columns, counts = self._results(start, stop)
         chunks = csv_chunks(self.names, columns)[1:]
         del columns
-        pa.default_memory_pool().release_unused()
         return chunks, counts
 
     def parts(self, chunk_rows: int = CHUNK_ROWS):
         """The CSV file (sse_dash.export.tables.csv_chunks) in pieces; sets `summary`."""
+        import pyarrow as pa
+
         from sse_dash.export.tables import csv_chunks
 
         n = self.table.num_rows
@@ -167,6 +169,8 @@ class Batch:
                 kept.append(counts)
                 yield from chunks
                 del chunks
+                if len(kept) % RELEASE_EVERY == 0:
+                    pa.default_memory_pool().release_unused()
         self._summarise(kept)
         if self.progress:
             self.progress("Terminé", n, n)
@@ -445,6 +449,23 @@ def check_csv(
     batch = run(ref, table, names, mapping, progress)
     batch.warming = warming
     return describe, mapping, batch
+
+
+def keep_freed_memory() -> None:
+    """Let the process keep the memory it frees, for a command that runs once and exits. The
+    pieces' numpy temporaries (a few MB each) are otherwise handed back to the kernel when freed
+    (glibc maps blocks above a threshold apart and trims the heap's top), then page-faulted
+    anew by the next piece, in system time. glibc's mallopt (M_MMAP_THRESHOLD,
+    M_TRIM_THRESHOLD, M_TOP_PAD); nothing elsewhere."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS…)
+        return
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    for param, value in ((-3, 256 << 20), (-1, 1 << 30), (-2, 64 << 20)):
+        mallopt(param, value)
 
 
 def _warm(ref_path) -> threading.Thread | None:
