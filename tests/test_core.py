@@ -215,6 +215,23 @@ def test_two_qpv_equally_near_give_the_first_code(swap):
     assert a.nearest[0] == "QN09301M"
 
 
+@pytest.mark.parametrize("metres", [100.0, 499.0, 520.0])
+def test_a_small_qpv_far_from_the_others_gets_exact_distances(metres):
+    """Fewer than K contour vertices lie near the point (a small QPV, the other 3 km away):
+    the K-nearest search is bounded, and the missing neighbours change nothing."""
+    x0, y0 = 652_000.0, 6_862_000.0
+    small = Polygon([(x0, y0), (x0 + 40, y0), (x0 + 40, y0 + 40), (x0, y0 + 40)])
+    big = Polygon(
+        [(x0 + 3000, y0), (x0 + 5000, y0), (x0 + 5000, y0 + 2000), (x0 + 3000, y0 + 2000)]
+    )
+    idx = QpvIndex(["QN09301M", "QN09302M"], [_wgs(small), _wgs(big)])
+    lon, lat = _pt(x0 - metres, y0 + 20)  # west of the small square's middle
+    a = idx.assign([lon], [lat])
+    assert a.inside[0] is None
+    assert a.nearest[0] == "QN09301M"
+    assert a.distance_m[0] == pytest.approx(metres, abs=0.05)
+
+
 def test_missing_and_outside_france(index):
     idx, *_ = index
     a = idx.assign([np.nan, -73.99, 2.35], [np.nan, 40.73, 48.85])
