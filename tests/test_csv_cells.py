@@ -62,8 +62,17 @@ def test_dictionary_and_null_columns():
 
 
 def test_numbers_have_a_decimal_comma_and_are_quoted():
-    arr = pa.array([1.5, None, -2.0, 3.25e-7, float("inf"), 12.0])
-    assert tables.csv_cells(arr).to_pylist() == ['"1,5"', "", "-2", '"3,25e-7"', "inf", "12"]
+    arr = pa.array([1.5, None, -2.0, 3.25e-7, float("inf"), 12.0, -1.5, float("-inf")])
+    assert tables.csv_cells(arr).to_pylist() == [
+        '"1,5"',
+        "",
+        "-2",
+        '"3,25e-7"',
+        "inf",
+        "12",
+        '"-1,5"',
+        "-inf",
+    ]  # numbers are never formulas, even with a sign
     assert tables.csv_cells(pa.array([3, None, -4])).to_pylist() == ["3", "", "-4"]
     assert tables.csv_cells(pa.array([True, False, None])).to_pylist() == ["oui", "non", ""]
 

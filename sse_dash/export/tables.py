@@ -157,8 +157,13 @@ def _any_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
     """Cells holding any byte of `table` (ASCII characters: a UTF-8 sequence never contains
     an ASCII byte), one pass over the bytes."""
     offsets, data = string_layout(arr)
-    out = np.zeros(len(arr), dtype=bool)
-    hits = table[data[offsets[0] : offsets[-1]]]
+    return _cells_holding(offsets, table[data[offsets[0] : offsets[-1]]])
+
+
+def _cells_holding(offsets: np.ndarray, hits: np.ndarray) -> np.ndarray:
+    """Per cell of a string array (its offsets), whether any of its bytes is a hit (`hits`:
+    one per byte, from the first cell's start)."""
+    out = np.zeros(len(offsets) - 1, dtype=bool)
     if not hits.any():
         return out
     filled = np.flatnonzero(offsets[1:] > offsets[:-1])
@@ -167,16 +172,20 @@ def _any_byte_in(arr: pa.Array, table: np.ndarray) -> np.ndarray:
     return out
 
 
-def _decimal_comma(arr: pa.Array) -> pa.Array:
-    """`.` -> `,` in numbers cast to text (ASCII): patched in the value buffer, no new strings."""
+def _decimal_comma(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """`.` -> `,` in numbers cast to text (ASCII): patched in the value buffer, no new strings.
+    Also says which cells got a comma."""
     validity, offsets, data = arr.buffers()
     if data is None:
-        return arr
+        return arr, np.zeros(len(arr), dtype=bool)
     values = np.frombuffer(data, dtype=np.uint8).copy()
-    values[values == ord(".")] = ord(",")
+    dots = values == ord(".")
+    values[dots] = ord(",")
+    starts, _ = string_layout(arr)
+    comma = _cells_holding(starts, dots[starts[0] : starts[-1]])
     return pa.Array.from_buffers(
         arr.type, len(arr), [validity, offsets, pa.py_buffer(values)], offset=arr.offset
-    )
+    ), comma
 
 
 def csv_cells(arr: pa.Array) -> pa.Array:
@@ -193,7 +202,11 @@ def csv_cells(arr: pa.Array) -> pa.Array:
     if pa.types.is_boolean(arr.type):
         arr = pc.if_else(arr, text("oui"), text("non"))
     elif pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
-        arr = _decimal_comma(pc.cast(arr, pa.string()))
+        # a number Arrow writes is never a formula ("-4,5", "-inf", "1e-05"): it is quoted
+        # for its decimal comma, that is all
+        arr, comma = _decimal_comma(pc.cast(arr, pa.string()))
+        arr = pc.fill_null(arr, text(""))
+        return _quoted(arr, comma) if comma.any() else arr
     elif pa.types.is_null(arr.type):
         arr = string_array([""] * len(arr))
     elif not pa.types.is_string(arr.type):
@@ -213,14 +226,17 @@ def csv_cells(arr: pa.Array) -> pa.Array:
             quote = pc.binary_join_element_wise(text("'"), arr, text(""))
             arr = pc.if_else(bool_array(risky), quote, arr)
     need = _any_byte_in(arr, _QUOTE_BYTES)
-    if need.any():
-        offsets, data = string_layout(arr)
-        doubled = arr
-        if (data[offsets[0] : offsets[-1]] == _QUOTE).any():
-            doubled = pc.replace_substring(arr, '"', '""')
-        quoted = pc.binary_join_element_wise(text('"'), doubled, text('"'), text(""))
-        arr = quoted if need.all() else pc.if_else(bool_array(need), quoted, arr)
-    return arr
+    return _quoted(arr, need) if need.any() else arr
+
+
+def _quoted(arr: pa.Array, need: np.ndarray) -> pa.Array:
+    """The cells marked in `need` between double quotes, their own quotes doubled."""
+    offsets, data = string_layout(arr)
+    doubled = arr
+    if (data[offsets[0] : offsets[-1]] == _QUOTE).any():
+        doubled = pc.replace_substring(arr, '"', '""')
+    quoted = pc.binary_join_element_wise(text('"'), doubled, text('"'), text(""))
+    return quoted if need.all() else pc.if_else(bool_array(need), quoted, arr)
 
 
 _MAX_32_BIT = 2**31 - 1  # bytes a string array with 32-bit offsets can hold
