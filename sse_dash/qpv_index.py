@@ -347,46 +347,35 @@ class _ZoneIndex:
         """(distance, polygon, error bound) for points (metric): exact within EXACT_RADIUS_M,
         within FAR_SPACING_M / 2 up to FINE_RADIUS_M, within the coarse spacing / 2 beyond."""
         step = COARSE_STEP * FAR_SPACING_M
+        d, v = self.coarse.query(xy)
+        own = self._coarse_owner[v]
+        error = np.full(len(d), step / 2)
+        fine = np.flatnonzero(d <= FINE_RADIUS_M + step / 2)
         near_m = EXACT_RADIUS_M + FAR_SPACING_M / 2
-        d, error = np.empty(len(xy)), np.zeros(len(xy))
-        own = np.empty(len(xy), dtype=np.int64)
-        rest = []
-        # the K nearest densified vertices within near_m + FAR_SPACING_M / 2 (all those the
-        # exact distance of a point at most near_m away needs); the other points are far
-        for start in range(0, len(xy), _CHUNK):
-            block = np.arange(start, min(start + _CHUNK, len(xy)))
-            dk, vk = self._k_nearest(xy[block], bound=near_m + FAR_SPACING_M / 2)
+        # a coarse vertex lies within step / 2 of the nearest densified one: only these points
+        # can be near, and the K nearest vertices they need give their nearest one too
+        cand = fine[d[fine] <= near_m + step / 2]
+        far = np.setdiff1d(fine, cand, assume_unique=True)
+        for start in range(0, cand.size, _CHUNK):
+            block = cand[start : start + _CHUNK]
+            dk, vk = self._k_nearest(xy[block])
             is_near = dk[:, 0] <= near_m
             near = block[is_near]
             if near.size:
                 d[near], own[near] = self._exact(xy[near], dk[is_near], vk[is_near])
-            rest.append(block[~is_near])
-        far = np.concatenate(rest) if rest else np.zeros(0, dtype=np.int64)
-        if far.size:  # one cheap query on the coarse vertices...
-            dc, vc = self.coarse.query(np.ascontiguousarray(xy[far]))
-            d[far], own[far], error[far] = dc, self._coarse_owner[vc], step / 2
-            # ...then, up to FINE_RADIUS_M, the nearest densified vertex
-            fine = far[dc <= FINE_RADIUS_M + step / 2]
-            if fine.size:
-                df, vf = self.kd.query(np.ascontiguousarray(xy[fine]))
-                d[fine], own[fine], error[fine] = df, self.owner[vf], FAR_SPACING_M / 2
+                error[near] = 0.0
+            far = np.concatenate([far, block[~is_near]])
+        if far.size:  # the nearest densified vertex, as a single-neighbour query answers it
+            df, vf = self.kd.query(np.ascontiguousarray(xy[far]))
+            d[far], own[far], error[far] = df, self.owner[vf], FAR_SPACING_M / 2
         return d, own, error
 
-    def _k_nearest(self, xy: np.ndarray, bound: float | None = None):
-        """(distances, vertices) of the K nearest densified vertices; with `bound`, only those
-        within it (distance inf, the nearest vertex repeated, for the others)."""
+    def _k_nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k = min(_K_NEAREST, len(self.coords))
-        if bound is None:
-            dk, vk = self.kd.query(np.ascontiguousarray(xy), k=k)
-        else:
-            dk, vk = self.kd.query(np.ascontiguousarray(xy), k=k, distance_upper_bound=bound)
+        dk, vk = self.kd.query(np.ascontiguousarray(xy), k=k)
         if k == 1:
             dk, vk = dk[:, None], vk[:, None]
-        vk = vk.astype(np.int64)
-        missing = vk >= len(self.coords)
-        if missing.any():
-            vk[missing] = np.broadcast_to(vk[:, :1], vk.shape)[missing]
-        return dk, vk
+        return dk, vk.astype(np.int64)
 
     @property
     def directions(self) -> np.ndarray:
