@@ -258,3 +258,28 @@ def test_the_command_keeps_the_memory_it_frees():
     assert mapped >= 64 and free < 64  # glibc's default: mapped apart, given back when freed
     mapped, free = heap("keep")
     assert mapped < 64 and free >= 64  # kept: in the heap, still there once freed
+
+
+def test_many_points_are_assigned_in_spatial_order_and_answered_in_theirs(warehouse, monkeypatch):
+    """assign_coded takes many points in spatial order (faster); every result column comes
+    back in the given order, the same as point by point in that order, radius and commune
+    codes given included."""
+    ref = engine.get_reference(warehouse)
+    rng = np.random.default_rng(11)
+    n = 3000
+    lon = np.concatenate([rng.uniform(2.2, 2.5, n), rng.uniform(1.35, 1.52, n), [np.nan, 120]])
+    lat = np.concatenate([rng.uniform(48.8, 48.95, n), rng.uniform(43.55, 43.7, n), [48.9, 80]])
+    radius = rng.choice([0.0, 30.0, 400.0, np.nan], size=lon.size)
+    citycode = rng.choice(np.array(["", "75112", "93066", None], dtype=object), size=lon.size)
+    assert lon.size >= engine.SPATIAL_ORDER_FROM
+    ordered = ref.assign_arrays(lon, lat, citycode, radius)
+    monkeypatch.setattr(engine, "SPATIAL_ORDER_FROM", 10**9)
+    given = ref.assign_arrays(lon, lat, citycode, radius)
+    assert ordered.keys() == given.keys()
+    for key in given:
+        a, b = ordered[key], given[key]
+        if a.dtype == object:
+            assert list(a) == list(b), key
+        else:
+            assert np.array_equal(a, b, equal_nan=True), key
+    assert len({str(v) for v in given["code_qpv"]}) > 3  # the points meet several QPV
