@@ -91,3 +91,41 @@ def test_rows_too_big_for_32_bit_offsets_are_joined_with_64_bit_ones(monkeypatch
     monkeypatch.setattr(tables, "_MAX_32_BIT", 10)
     large = b"".join(bytes(c) for c in tables.csv_chunks(["p", "q", "r"], cols))
     assert large == small
+
+
+def _arrow_cells(arr: pa.Array) -> list:
+    """What csv_cells wrote for floats before its fast path: Arrow's cast, decimal comma,
+    quotes around the cells with a comma."""
+    import pyarrow.compute as pc
+
+    text, comma = tables._decimal_comma(pc.cast(arr, pa.string()))
+    text = pc.fill_null(text, tables.text(""))
+    return (tables._quoted(text, comma) if comma.any() else text).to_pylist()
+
+
+def test_numbers_with_six_decimals_are_written_as_arrow_writes_them():
+    """Coordinates rounded to 6 places (the address check's lon/lat) take numpy's fast path:
+    every magnitude and number of decimals, signs, zeros, nulls and slices give Arrow's text."""
+    rng = np.random.default_rng(7)
+    edge = [0.0, -0.0, 1e-6, -1e-6, 0.5, 9999.999999, -9999.999999, 1.0, 10.0, 100.000001,
+            0.00012, 5.1, 48.6, -0.000001, 2.38351, 1000.0, 9999.0]  # fmt: skip
+    samples = [np.array(edge)]
+    for decimals in range(7):
+        for top in (1e-6, 1e-3, 1.0, 10.0, 180.0, 9999.0):
+            samples.append(np.round(rng.uniform(-top, top, 2000), decimals))
+    for values in samples:
+        arr = pa.array(values)
+        fast = tables._fixed_decimals(arr)
+        assert fast is not None
+        assert fast.to_pylist() == _arrow_cells(arr)
+        assert tables.csv_cells(arr).to_pylist() == _arrow_cells(arr)
+    holes = pa.array([None, 1.25, None, 3.0, -2.5, None])
+    assert tables.csv_cells(holes).to_pylist() == ["", '"1,25"', "", "3", '"-2,5"', ""]
+    for part in (holes.slice(1, 3), pa.array(samples[5]).slice(17, 400)):
+        assert tables.csv_cells(part).to_pylist() == _arrow_cells(part)
+
+
+def test_other_numbers_keep_arrow_s_own_writing():
+    for values in ([1.5, 3.25e-7], [12345.5], [float("nan"), 1.0], [1.1234567]):
+        assert tables._fixed_decimals(pa.array(values)) is None
+    assert tables.csv_cells(pa.array([12345.5, 1e15])).to_pylist() == ['"12345,5"', "1e+15"]
