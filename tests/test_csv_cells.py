@@ -129,3 +129,43 @@ def test_other_numbers_keep_arrow_s_own_writing():
     for values in ([1.5, 3.25e-7], [12345.5], [float("nan"), 1.0], [1.1234567]):
         assert tables._fixed_decimals(pa.array(values)) is None
     assert tables.csv_cells(pa.array([12345.5, 1e15])).to_pylist() == ['"12345,5"', "1e+15"]
+
+
+def test_coded_columns_side_by_side_are_joined_once_with_the_same_bytes():
+    """Statuses, codes and names, empty columns: written as one column of joined cells when
+    their combinations are few; the file's bytes are those of each column written alone."""
+    rng = np.random.default_rng(3)
+    n = 400
+    qpv = rng.integers(-1, 12, n)  # -1: no QPV (null)
+
+    def coded(codes, labels):
+        valid = codes >= 0
+        return pa.DictionaryArray.from_arrays(
+            pa.array(np.where(valid, codes, 0), mask=~valid, type=pa.int32()), pa.array(labels)
+        )
+
+    codes = [f"QN0{i}" for i in range(12)]
+    names = [f'Quartier "{i}"; =bis' for i in range(12)]
+    columns = [
+        pa.array([f"id{i}" for i in range(n)]),
+        coded(rng.integers(0, 3, n), ["ok", "inversées", "=erreur"]),
+        pa.nulls(n, pa.string()),
+        pa.nulls(n, pa.float64()),
+        pa.array(np.round(rng.uniform(-5, 10, n), 6)),
+        coded(rng.integers(0, 3, n), ["oui", "non", "incertain"]),
+        coded(qpv, codes),
+        coded(qpv, names),  # the same codes as the column before
+        coded(rng.integers(0, 300, n), [f"{i:05d}" for i in range(300)]),  # too many to join
+        pa.array(rng.integers(0, 5000, n)),
+        pa.nulls(n),
+    ]
+    names_ = [f"c{i}" for i in range(len(columns))]
+    alone = [tables.csv_cells(c) for c in columns]
+    expected = "".join(
+        ";".join(row) + "\r\n" for row in zip(*[c.to_pylist() for c in alone], strict=True)
+    )
+    got = b"".join(bytes(c) for c in tables.csv_chunks(names_, columns))
+    assert got.decode("utf-8").split("\r\n", 1)[1] == expected
+    joined = tables._row_cells(columns)
+    assert len(joined) == 7  # id | status, 2 empty | lon | answer, code, name | 300 | n | empty
+    assert len(tables._row_cells([c.slice(0, 3) for c in columns])) < len(columns)

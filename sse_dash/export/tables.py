@@ -331,13 +331,96 @@ def _quoted(arr: pa.Array, need: np.ndarray) -> pa.Array:
 _MAX_32_BIT = 2**31 - 1  # bytes a string array with 32-bit offsets can hold
 
 
+class _Factor:
+    """Consecutive coded columns that share their codes (a QPV's code and its name): the
+    codes (a null as the last label) and each column's CSV cells per label."""
+
+    def __init__(self, codes: np.ndarray, labels: pa.Array) -> None:
+        self.codes, self.labels = codes, [labels]
+        self.radix = len(labels)
+
+
+def _factor(arr) -> _Factor | None:
+    """A dictionary column, or one with nothing but nulls, as a _Factor; None for others."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count == len(arr):
+        return _Factor(np.zeros(len(arr), dtype=np.int64), string_array([""]))
+    if not pa.types.is_dictionary(arr.type):
+        return None
+    indices = arr.indices
+    size = len(arr.dictionary)
+    width = indices.type.bit_width // 8
+    codes = np.frombuffer(indices.buffers()[1], f"i{width}", len(arr), indices.offset * width)
+    codes = codes.astype(np.int64)
+    if indices.null_count:
+        codes[~_bits(indices.buffers()[0], indices.offset, len(arr))] = size
+    labels = pa.concat_arrays([csv_cells(arr.dictionary), string_array([""])])
+    return _Factor(codes, labels)
+
+
+def _joint_cells(factors: list[_Factor]) -> pa.Array:
+    """The `;`-joined cells of consecutive coded columns: every combination of their labels
+    joined once, then taken by each row's combined code."""
+    combined, total = np.zeros(len(factors[0].codes), dtype=np.int64), 1
+    for f in factors:
+        combined = combined * f.radix + f.codes
+        total *= f.radix
+    every = np.arange(total)
+    parts, stride = [], total
+    for f in factors:
+        stride //= f.radix
+        digit = index_array((every // stride) % f.radix)
+        parts += [pc.take(labels, digit) for labels in f.labels]
+    joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, text(";"))
+    return pc.take(joined, index_array(combined))
+
+
+def _row_cells(columns: list) -> list[pa.Array]:
+    """csv_cells of each column, but consecutive coded columns (statuses, codes, names, empty
+    columns) come as one column of `;`-joined cells when their combinations are few (at most
+    a quarter of the rows): the rows are then joined from fewer columns, and each coded column
+    is not taken on its own."""
+    limit = max(64, len(columns[0]) // 4)
+    out: list[pa.Array] = []
+    group: list[_Factor] = []
+    size = 1
+
+    def flush() -> None:
+        nonlocal size
+        if group:
+            out.append(_joint_cells(group))
+            group.clear()
+        size = 1
+
+    for arr in columns:
+        f = _factor(arr)
+        if f is None:
+            flush()
+            out.append(csv_cells(arr))
+            continue
+        last = group[-1] if group else None
+        if last is not None and last.radix == f.radix and np.array_equal(last.codes, f.codes):
+            last.labels += f.labels  # same codes: the same combinations
+            continue
+        if size * f.radix > limit:
+            flush()
+        if f.radix > limit:
+            out.append(csv_cells(arr))
+            continue
+        group.append(f)
+        size *= f.radix
+    flush()
+    return out
+
+
 def csv_chunks(names: list[str], columns: list[pa.Array]) -> list:
     """The CSV file as a few buffers (BOM + header line, then every row): rows are joined by
     Arrow kernels and handed over as one buffer, never as Python strings."""
     head = ";".join(csv_cells(string_array(names)).to_pylist())
     chunks = [("\ufeff" + head + "\r\n").encode("utf-8")]
     if columns and len(columns[0]):
-        cells = [csv_cells(c) for c in columns]
+        cells = _row_cells(columns)
         # 32-bit offsets while the rows fit in them (joining is 3× faster than with 64-bit)
         size = sum(c.nbytes for c in cells) + 3 * len(cells[0]) * len(cells)
         large = size >= _MAX_32_BIT
