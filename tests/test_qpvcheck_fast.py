@@ -260,6 +260,42 @@ def test_the_command_keeps_the_memory_it_frees():
     assert mapped < 64 and free >= 64  # kept: in the heap, still there once freed
 
 
+_THREADS = """
+import os, sys
+import numpy as np
+from sse_dash.qpvcheck import fast
+if sys.argv[1] == "one":
+    fast.one_thread_per_query()
+from pykdtree.kdtree import KDTree
+KDTree(np.random.rand(5000, 2)).query(np.random.rand(50000, 2))
+status = open("/proc/self/status").read()
+print(os.environ.get("OMP_NUM_THREADS"), status.split("Threads:")[1].split()[0])
+"""
+
+
+def test_kd_tree_queries_take_no_thread_of_their_own():
+    """The command's two piece threads are its parallelism: pykdtree's OpenMP threads would
+    spin on the other piece's core. A user's own OMP_NUM_THREADS is kept."""
+    import subprocess
+    import sys
+
+    def run(mode: str, **env) -> tuple[str, int]:
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1]), **env)
+        env.setdefault("OMP_NUM_THREADS", "")
+        if not env["OMP_NUM_THREADS"]:
+            del env["OMP_NUM_THREADS"]
+        out = subprocess.run([sys.executable, "-c", _THREADS, mode], capture_output=True,
+                             text=True, check=True, env=env)  # fmt: skip
+        value, threads = out.stdout.split()
+        return value, int(threads)
+
+    value, one = run("one")
+    assert value == "1"
+    _, default = run("default", OMP_NUM_THREADS="2")
+    assert one < default  # no OpenMP worker beside the query's own thread
+    assert run("one", OMP_NUM_THREADS="2")[0] == "2"
+
+
 def test_many_points_are_assigned_in_spatial_order_and_answered_in_theirs(warehouse, monkeypatch):
     """assign_coded takes many points in spatial order (faster); every result column comes
     back in the given order, the same as point by point in that order, radius and commune

@@ -117,6 +117,7 @@ def _fast(args, src: Path, out: Path) -> bool:
     from sse_dash.qpvcheck import fast
 
     fast.keep_freed_memory()
+    fast.one_thread_per_query()
     # the file's bytes live only during the reading: the Arrow table holds the rows afterwards
     got = fast.check_csv(
         src, src.read_bytes(), explicit_mapping(args), reader.CLI, config.warehouse_path(),

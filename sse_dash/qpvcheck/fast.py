@@ -468,6 +468,18 @@ def keep_freed_memory() -> None:
         mallopt(param, value)
 
 
+def one_thread_per_query() -> None:
+    """The pieces are already assigned in two threads: the KD-tree queries (pykdtree) run each
+    in its own thread rather than start OpenMP threads of their own, whose spinning at the end
+    of each query takes the other piece's core. Read by OpenMP when pykdtree is first loaded,
+    hence before; a value set by the user is kept."""
+    import os
+    import sys
+
+    if "pykdtree.kdtree" not in sys.modules:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
 def _warm(ref_path) -> threading.Thread | None:
     """Warm the warehouse's reference (Reference.warm) in a thread while the file is read and
     its coordinates parsed. A missing warehouse is left for the caller to report in order."""
