@@ -103,14 +103,45 @@ def lookup(arrays: dict, grids: list[dict], lon: np.ndarray, lat: np.ndarray) ->
         fy = _cells(lat[idx], g["y0"], g["cell"])
         keep = (fx < g["width"]) & (fy < g["height"])
         idx, key = idx[keep], fy[keep] * g["width"] + fx[keep]
+        starts = arrays[f"raster.z{g['zone']}.starts"]
+        first = _first_runs(arrays, g, starts)
         if not idx.size:
             continue
-        starts = arrays[f"raster.z{g['zone']}.starts"]
-        values = arrays[f"raster.z{g['zone']}.values"]
-        order = np.argsort(key)  # sorted needles: searchsorted walks the runs in order (×2)
-        run = np.searchsorted(starts, key[order].astype(starts.dtype), side="right") - 1
-        out[idx[order]] = values[run]
+        out[idx] = arrays[f"raster.z{g['zone']}.values"][_runs(starts, first, key)]
     return out
+
+
+BLOCK = 16  # cells of the raster (in row order) per entry of the table of first runs
+
+
+def _first_runs(arrays: dict, grid: dict, starts: np.ndarray) -> np.ndarray:
+    """The run holding the first cell of each block of BLOCK cells (made on first use, kept
+    with the arrays): a point's run is then found a few runs on from its block's, instead of
+    by a binary search over every run."""
+    name = f"raster.z{grid['zone']}.first_runs"
+    got = arrays.get(name)
+    if got is None:
+        blocks = -(-grid["width"] * grid["height"] // BLOCK)
+        # runs starting at or before each block's first cell: those whose start's block,
+        # rounded up, is not after it
+        up = (starts.astype(np.int64) + BLOCK - 1) // BLOCK
+        got = np.cumsum(np.bincount(up, minlength=blocks + 1)[:blocks], dtype=np.int32) - 1
+        arrays[name] = got
+    return got
+
+
+def _runs(starts: np.ndarray, first: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Index of the run holding each cell `key`: from its block's first run, step on while
+    the next run starts at or before the cell (most blocks hold a run or two)."""
+    run = first[key // BLOCK].astype(np.int64)
+    last = len(starts) - 1
+    todo = np.arange(len(key))
+    while todo.size:
+        nxt = np.minimum(run[todo] + 1, last)
+        on = (nxt > run[todo]) & (starts[nxt] <= key[todo])
+        todo = todo[on]
+        run[todo] += 1
+    return run
 
 
 def _mark(crossed: np.ndarray, geoms: np.ndarray, x0: float, y0: float, cell: float) -> None:

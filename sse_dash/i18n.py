@@ -56,7 +56,15 @@ def display_name(lang: str) -> str:
 
 
 LANGS = available()
-LANG_NAMES = {lang: display_name(lang) for lang in LANGS}
+
+
+@functools.cache
+def lang_names() -> dict[str, str]:
+    """Each language's name in itself, for the language selector (CLDR read on first use: a
+    command line run never pays for it)."""
+    return {lang: display_name(lang) for lang in LANGS}
+
+
 # Babel locale of each language (number and date formats).
 LOCALES = {lang: locale_of(lang) for lang in LANGS}
 

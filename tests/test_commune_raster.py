@@ -111,3 +111,18 @@ def test_the_grid_persisted_with_the_index_answers_like_a_grid_built_from_the_bo
         assert np.array_equal(a, b)
     assert np.array_equal(built.rows(lon, lat), read.rows(lon, lat))
     assert (built.rows(lon, lat) >= 0).sum() > 500
+
+
+def test_a_cell_s_run_is_found_from_its_block_s_first_run():
+    """The table of each block's first run, then a few steps: the run a binary search over
+    every run gives, for crowded blocks (a run per cell), empty stretches and both ends."""
+    rng = np.random.default_rng(5)
+    grid = {"zone": 0, "width": 700, "height": 30}
+    cells = grid["width"] * grid["height"]
+    crowded = np.arange(100, 100 + 3 * commune_raster.BLOCK)  # a new run at every cell
+    sparse = rng.choice(np.arange(400, cells), 500, replace=False)
+    starts = np.unique(np.concatenate([[0], crowded, sparse, [cells - 1]])).astype(np.int32)
+    first = commune_raster._first_runs({}, grid, starts)
+    keys = np.concatenate([np.arange(cells), rng.integers(0, cells, 5000)])
+    expected = np.searchsorted(starts, keys, side="right") - 1
+    assert np.array_equal(commune_raster._runs(starts, first, keys), expected)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sse_dash import config, outputs
 from sse_dash.errors import UserError
 from sse_dash.qpvcheck import InputError, reader
-from sse_dash.qpvcheck import mapping as mp
+
+if TYPE_CHECKING:  # imported where used: pyproj and shapely come after the file's reading starts
+    from sse_dash.qpvcheck import mapping as mp
 
 OUTPUT_EXTENSIONS = (".csv", ".xlsx")
 
@@ -35,6 +38,8 @@ def register(qpv) -> None:
 
 
 def explicit_mapping(args) -> mp.ColumnMapping | None:
+    from sse_dash.qpvcheck import mapping as mp
+
     """The mapping given by options, None when the columns are left to the proposal."""
     if args.lon or args.lat:
         if not (args.lon and args.lat):
@@ -52,6 +57,8 @@ def explicit_mapping(args) -> mp.ColumnMapping | None:
 
 
 def mapping_from_args(args, df) -> mp.ColumnMapping:
+    from sse_dash.qpvcheck import mapping as mp
+
     """Explicit options win; otherwise the automatic proposal (printed so the user can check)."""
     explicit = explicit_mapping(args)
     if explicit is not None:
@@ -81,6 +88,8 @@ def run_check(args: argparse.Namespace) -> int:
         if out.suffix.lower() == ".csv" and args.geocoder != "ban":
             if _fast(args, src, out):
                 return 0
+        from sse_dash.qpvcheck import mapping as mp
+
         data = src.read_bytes()
         table = reader.read_table(data, src.name, reader.CLI)
         print(table.describe(), file=sys.stderr)
@@ -114,15 +123,18 @@ def _fast(args, src: Path, out: Path) -> bool:
     general path."""
     import os
 
+    # Arrow parses the file while the rest (numpy, pyproj, shapely…) is imported
+    data = src.read_bytes()
+    pending = reader.read_arrow_started(data, reader.CLI)
     from sse_dash.qpvcheck import fast
 
     fast.keep_freed_memory()
     fast.one_thread_per_query()
-    # the file's bytes live only during the reading: the Arrow table holds the rows afterwards
     got = fast.check_csv(
-        src, src.read_bytes(), explicit_mapping(args), reader.CLI, config.warehouse_path(),
-        _progress,
+        src, data, explicit_mapping(args), reader.CLI, config.warehouse_path(), _progress,
+        pending=pending,
     )  # fmt: skip
+    del data  # the Arrow table holds the rows now
     if got is None:
         return False
     describe, mapping, batch = got

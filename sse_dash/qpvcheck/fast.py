@@ -11,8 +11,6 @@ French messages for broken files."""
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -289,55 +287,6 @@ def _parse(text) -> tuple[np.ndarray, np.ndarray]:
     return out, blank
 
 
-def read(data: bytes, limits: reader.Limits):
-    """(Arrow table of text columns, names, separator) or None when not a plain UTF-8 CSV."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    if data[:4] == b"PK\x03\x04" or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    head = data[: 64 * 1024].decode("utf-8", errors="ignore")
-    if not head.strip() or head[:1] in ("\n", "\r"):
-        return None
-    try:
-        reader._refuse_binary(data[: 64 * 1024])
-    except InputError:
-        return None
-    sep = reader.detect_separator(head)
-    try:
-        header = next(csv.reader(io.StringIO(head), delimiter=sep, quotechar='"'))
-    except (StopIteration, csv.Error):
-        return None
-    if not header or len(header) > limits.max_columns:
-        return None
-    generated = [f"c{i}" for i in range(len(header))]
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1),
-            parse_options=pacsv.ParseOptions(
-                delimiter=sep, quote_char='"', newlines_in_values=b'"' in data
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(generated, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-        return None
-    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
-    if table.num_rows == 0:
-        return None
-    if table.num_rows > limits.max_rows:
-        raise reader._too_many_rows(limits)
-    if table.num_rows * table.num_columns > limits.max_cells:
-        raise reader._too_many_cells(limits)
-    return table, reader.unique_names(header), sep
-
-
 def mapping_for(table, names, explicit: mp.ColumnMapping | None) -> mp.ColumnMapping | None:
     """The coordinate mapping (explicit, else proposed as the general path does); None for
     address files."""
@@ -424,13 +373,15 @@ def check_csv(
     limits: reader.Limits,
     ref_path,
     progress=None,
+    pending=None,
 ):
     """The whole fast path up to the output columns: (describe line, mapping, Batch), or None
-    when the file needs the general path. `ref_path`: the warehouse."""
+    when the file needs the general path. `ref_path`: the warehouse; `pending`: the reading
+    of `data` already under way (reader.read_arrow_started)."""
     from sse_dash.qpvcheck import engine
 
     warming = _warm(ref_path)
-    got = read(data, limits)
+    got = pending() if pending is not None else reader.read_arrow(data, limits)
     if got is None:
         return None
     table, names, sep = got

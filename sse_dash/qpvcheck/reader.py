@@ -375,6 +375,81 @@ def unique_names(columns) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- XLSX
+def read_arrow(data: bytes, limits: Limits):
+    """(Arrow table of text columns, names, separator) or None when not a plain UTF-8 CSV:
+    the command line's fast path (sse_dash.qpvcheck.fast), which needs no pandas."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if data[:4] == b"PK\x03\x04" or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = data[: 64 * 1024].decode("utf-8", errors="ignore")
+    if not head.strip() or head[:1] in ("\n", "\r"):
+        return None
+    try:
+        _refuse_binary(data[: 64 * 1024])
+    except InputError:
+        return None
+    sep = detect_separator(head)
+    try:
+        header = next(csv.reader(io.StringIO(head), delimiter=sep, quotechar='"'))
+    except (StopIteration, csv.Error):
+        return None
+    if not header or len(header) > limits.max_columns:
+        return None
+    generated = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, quote_char='"', newlines_in_values=b'"' in data
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(generated, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    pa.default_memory_pool().release_unused()  # the parser's buffers, back to the system
+    if table.num_rows == 0:
+        return None
+    if table.num_rows > limits.max_rows:
+        raise _too_many_rows(limits)
+    if table.num_rows * table.num_columns > limits.max_cells:
+        raise _too_many_cells(limits)
+    return table, unique_names(header), sep
+
+
+def read_arrow_started(data: bytes, limits: Limits):
+    """read_arrow in a thread, started now: Arrow parses the file (the GIL released) while the
+    caller imports what comes next. Returns the function that waits for its answer."""
+    import threading
+
+    got: dict = {}
+
+    def work() -> None:
+        try:
+            got["value"] = read_arrow(data, limits)
+        except BaseException as exc:  # noqa: BLE001 - raised again by the caller's thread
+            got["error"] = exc
+
+    thread = threading.Thread(target=work, name="csv-read", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in got:
+            raise got["error"]
+        return got["value"]
+
+    return result
+
+
 def read_xlsx(data: bytes, limits: Limits = UPLOAD) -> Table:
     """First worksheet, read within `limits` (sse_dash.qpvcheck.xlsx); a formula stays its
     text, never evaluated."""

@@ -113,7 +113,7 @@ def _sidebar_language(lang: str) -> str:
     st.sidebar.radio(
         "Langue / Language",
         i18n.LANGS,
-        format_func=i18n.LANG_NAMES.get,
+        format_func=i18n.lang_names().get,
         horizontal=True,
         key=S.W_LANG,
         on_change=_on_lang_change,
