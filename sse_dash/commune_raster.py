@@ -176,7 +176,11 @@ GRID_PREFIX = "communes.grid"
 
 class ExactCommunes:
     """The exact lookup: candidates from a grid of the outlines' boxes, smallest box first, in
-    rounds (a point found is not tested again); prepared GEOS point-in-polygon tests.
+    rounds (a point found is not tested again); GEOS point-in-polygon tests on the outlines as
+    they are, not prepared: a batch tests each outline a few times (the raster answers the
+    rest), fewer than preparing repays (preparing one costs about fifteen tests of the
+    simplified outlines), and an outline that is not prepared builds nothing on first use, so
+    threads share it freely.
 
     Built from the outlines, or from their boxes and `geoms_of(rows)`, which gives the outlines
     of some rows: then only the communes a point may fall in are ever made into geometries."""
@@ -205,8 +209,6 @@ class ExactCommunes:
 
     def rows(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Row of the commune containing each point, -1 where none."""
-        from sse_dash.qpv_index import prepare_shared
-
         x, y = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
         out = np.full(len(x), NONE, dtype=np.int64)
         p, box = self.grid.query(x, y)
@@ -222,8 +224,7 @@ class ExactCommunes:
             if not sel.size:
                 continue
             with self._lock:
-                made = self._made(np.unique(box[sel]))
-            prepare_shared(made, distance=False)
+                self._made(np.unique(box[sel]))
             hit = shapely.contains_xy(self.geoms[box[sel]], x[p[sel]], y[p[sel]])
             out[p[sel[hit]]] = box[sel[hit]]
             done[p[sel[hit]]] = True
