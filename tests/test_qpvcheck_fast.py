@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from fixtures.qpvcheck import warehouse as wh
 
-from sse_dash import cli, qpv_index
+from sse_dash import cli, config, qpv_index
 from sse_dash.export.tables import csv_chunks, to_csv_bytes
 from sse_dash.qpvcheck import engine, fast, reader
 from sse_dash.qpvcheck import mapping as mp
@@ -132,6 +132,33 @@ def test_fast_path_does_not_import_pandas(warehouse, tmp_path):
     )
     assert done.stdout.strip().splitlines()[-1] == "False"
     assert out.read_bytes() == general(data, engine.get_reference(warehouse))
+
+
+def test_the_command_leaves_at_once_with_everything_written(warehouse, tmp_path):
+    """`python -m sse_dash qpv check` skips the interpreter's teardown after the fast path:
+    its report (stdout is a pipe, so buffered) and its file are whole, its exit code 0; a
+    file for the general path (XLSX out) ends the usual way, with the same report."""
+    import subprocess
+    import sys
+
+    rows = ["nom;longitude;latitude", f"Paris;{wh.IN_PARIS[0]};{wh.IN_PARIS[1]}"]
+    rows += [f"Lyon {i};4.85;45.75" for i in range(3000)]
+    src = tmp_path / "in.csv"
+    src.write_bytes(("\n".join(rows) + "\n").encode())
+    env = dict(os.environ, SSE_DASH_DATA_DIR=str(warehouse.parent))
+    env.pop("PYTHONUNBUFFERED", None)  # stdout buffered, as to a pipe it is
+    for name in ("out.csv", "out.xlsx"):
+        out = tmp_path / name
+        done = subprocess.run(
+            [sys.executable, "-m", "sse_dash", "qpv", "check", str(src), "--out", str(out)],
+            env=env, capture_output=True, text=True, cwd=config.REPO_ROOT,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        lines = done.stdout.splitlines()
+        assert "Lignes : 3\u202f001" in lines and lines[-1] == f"Résultat écrit dans {out}"
+        assert out.stat().st_size > 3000 * 40
+    data = (tmp_path / "out.csv").read_bytes()
+    assert data == general(src.read_bytes(), engine.get_reference(warehouse))
 
 
 def test_persisted_index_answers_like_the_warehouse(warehouse):

@@ -149,6 +149,9 @@ def _fast(args, src: Path, out: Path) -> bool:
         fh.flush()
         os.fsync(fh.fileno())
     _report(batch.summary, out)
+    from sse_dash import cli
+
+    cli.leave_at_once()
     return True
 
 
