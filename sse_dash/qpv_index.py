@@ -40,6 +40,13 @@ BOUNDARY_TOLERANCE_M = 0.05
 # COARSE_STEP * FAR_SPACING_M / 2 (250 m, i.e. under 5 %).
 COARSE_STEP = 10
 FINE_RADIUS_M = 5_000.0
+# The nearest coarse vertex is also read from a raster made at build time: a FAR_CELL_M cell
+# whose four corners have the same nearest coarse vertex lies whole in that vertex's Voronoi
+# cell (convex), so every point in it has that nearest vertex, the very one the KD-tree gives.
+# Most points far from any QPV fall in such a cell; the others ask the KD-tree.
+FAR_CELL_M = 1_000.0
+FAR_MARGIN_M = 200_000.0  # around the contours, within the zone's box
+FAR_MAX_CELLS = 4_000_000  # per zone (bigger cells beyond)
 # Membership candidates come from a grid of GRID_M cells over the QPV bounding boxes (numpy
 # only: no point geometry is made for the points that fall in no box).
 GRID_M = 2_000.0
@@ -286,6 +293,7 @@ class _ZoneIndex:
     _grid: tuple | None = None
     _contours: np.ndarray | None = None
     _directions: np.ndarray | None = None
+    far: dict | None = None  # the raster of nearest coarse vertices (far_raster), if made
 
     @classmethod
     def build(cls, metric: np.ndarray, rows: np.ndarray) -> _ZoneIndex:
@@ -321,8 +329,54 @@ class _ZoneIndex:
             rank = np.arange(len(self.coords)) - first[part]
             keep = (rank % COARSE_STEP == 0) | ends
             self._coarse_owner = self.owner[keep]
-            self._coarse = kdtree(self.coords[keep], leafsize=16)
+            self._coarse_xy = np.ascontiguousarray(self.coords[keep], dtype="float64")
+            self._coarse = kdtree(self._coarse_xy, leafsize=16)
         return self._coarse
+
+    def far_raster(self, box: tuple[float, float, float, float]) -> dict:
+        """The raster of nearest coarse vertices over `box` (metric x0, y0, x1, y1), clipped to
+        FAR_MARGIN_M around the contours: per cell, the coarse vertex nearest to all four of its
+        corners, -1 where they differ (see FAR_CELL_M). Made at build time."""
+        lo, hi = self.coords.min(axis=0) - FAR_MARGIN_M, self.coords.max(axis=0) + FAR_MARGIN_M
+        x0, y0 = max(box[0], lo[0]), max(box[1], lo[1])
+        x1, y1 = min(box[2], hi[0]), min(box[3], hi[1])
+        cell = max(FAR_CELL_M, float(np.sqrt((x1 - x0) * (y1 - y0) / FAR_MAX_CELLS)))
+        width, height = int((x1 - x0) // cell) + 1, int((y1 - y0) // cell) + 1
+        nearest = np.empty((height + 1, width + 1), dtype=np.int32)
+        xs = x0 + np.arange(width + 1) * cell
+        for row in range(height + 1):  # one row of corners at a time: bounded memory
+            corners = np.column_stack([xs, np.full(width + 1, y0 + row * cell)])
+            nearest[row] = self.coarse.query(corners)[1]
+        first = nearest[:-1, :-1]
+        same = (
+            (first == nearest[1:, :-1]) & (first == nearest[:-1, 1:]) & (first == nearest[1:, 1:])
+        )
+        cells = np.where(same, first, -1).astype(np.int32)
+        return {"origin": np.array([x0, y0, cell]), "cells": cells}
+
+    def _coarse_nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distance, index) of the nearest coarse vertex: from the raster where a point's
+        cell has one, from the KD-tree for the others."""
+        tree = self.coarse
+        if self.far is None:
+            return tree.query(np.ascontiguousarray(xy))
+        x0, y0, cell = self.far["origin"]
+        cells = self.far["cells"]
+        with np.errstate(invalid="ignore"):
+            cx = np.floor((xy[:, 0] - x0) / cell)
+            cy = np.floor((xy[:, 1] - y0) / cell)
+        inside = (cx >= 0) & (cx < cells.shape[1]) & (cy >= 0) & (cy < cells.shape[0])
+        v = np.full(len(xy), -1, dtype=np.int64)
+        v[inside] = cells[cy[inside].astype(np.int64), cx[inside].astype(np.int64)]
+        known = np.flatnonzero(v >= 0)
+        # the KD-tree's own arithmetic: the square root of dx² + dy²
+        delta = xy[known] - self._coarse_xy[v[known]]
+        d = np.empty(len(xy))
+        d[known] = np.sqrt(delta[:, 0] * delta[:, 0] + delta[:, 1] * delta[:, 1])
+        rest = np.flatnonzero(v < 0)
+        if rest.size:
+            d[rest], v[rest] = tree.query(np.ascontiguousarray(xy[rest]))
+        return d, v
 
     def warm(self, with_distance: bool = True) -> None:
         """Make every part built on first use (the grid, prepared polygons, the KD-trees)."""
@@ -347,7 +401,7 @@ class _ZoneIndex:
         """(distance, polygon, error bound) for points (metric): exact within EXACT_RADIUS_M,
         within FAR_SPACING_M / 2 up to FINE_RADIUS_M, within the coarse spacing / 2 beyond."""
         step = COARSE_STEP * FAR_SPACING_M
-        d, v = self.coarse.query(xy)
+        d, v = self._coarse_nearest(xy)
         own = self._coarse_owner[v]
         error = np.full(len(d), step / 2)
         fine = np.flatnonzero(d <= FINE_RADIUS_M + step / 2)
@@ -466,6 +520,8 @@ class _ZoneIndex:
         }
         for i, off in enumerate(offsets):
             out[f"{prefix}.offsets{i}"] = off
+        for key, value in (self.far or {}).items():
+            out[f"{prefix}.far_{key}"] = value
         return out
 
     @classmethod
@@ -477,13 +533,19 @@ class _ZoneIndex:
         geoms = shapely.from_ragged_array(
             kind, np.asarray(arrays[f"{prefix}.poly_coords"]), tuple(offsets)
         )
-        return cls(
+        zone = cls(
             geoms,
             np.asarray(arrays[f"{prefix}.rows"]),
             arrays[f"{prefix}.dense"],
             arrays[f"{prefix}.owner"],
             arrays[f"{prefix}.seg_ok"],
         )
+        if f"{prefix}.far_cells" in arrays:  # an index persisted before the raster: without
+            zone.far = {
+                "origin": arrays[f"{prefix}.far_origin"],
+                "cells": arrays[f"{prefix}.far_cells"],
+            }
+        return zone
 
 
 def decode(codes: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -590,6 +652,23 @@ class QpvIndex:
             shapely.from_wkb([bytes(r[2]) for r in rows]) if rows else np.array([], dtype=object)
         )
         return cls(codes, geoms, names)
+
+    def make_far_rasters(self) -> None:
+        """Each zone's raster of nearest coarse vertices (_ZoneIndex.far_raster) over the
+        zone's box, for the persisted index."""
+        for z, zi in self._zones.items():
+            zone = ZONES[z]
+            side = np.linspace(0.0, 1.0, 101)
+            lon = np.concatenate(
+                [zone.lon_min + side * (zone.lon_max - zone.lon_min)] * 2
+                + [np.full(101, zone.lon_min), np.full(101, zone.lon_max)]
+            )
+            lat = np.concatenate(
+                [np.full(101, zone.lat_min), np.full(101, zone.lat_max)]
+                + [zone.lat_min + side * (zone.lat_max - zone.lat_min)] * 2
+            )
+            x, y = to_metric(zone.epsg, lon, lat)
+            zi.far = zi.far_raster((np.min(x), np.min(y), np.max(x), np.max(y)))
 
     def to_arrays(self, prefix: str) -> tuple[dict[str, np.ndarray], dict]:
         """Arrays and JSON metadata of this index, for a persisted bundle."""
@@ -762,7 +841,10 @@ def persist(warehouse) -> Path | None:
         try:
             arrays, meta = {}, {}
             for geography, prefix in (("2024", "q24"), ("2015", "q15")):
-                a, m = QpvIndex.from_warehouse(con, geography).to_arrays(prefix)
+                index = QpvIndex.from_warehouse(con, geography)
+                if geography == "2024":  # the distances asked of a check (2015: membership)
+                    index.make_far_rasters()
+                a, m = index.to_arrays(prefix)
                 arrays.update(a)
                 meta[prefix] = m
             attrs = queries.df(con, "qpvcheck_qpv")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Point, Polygon
 
 from sse_dash import db, fmt, queries
 from sse_dash.qpv_index import ZONES, QpvIndex, zone_of
@@ -230,6 +230,41 @@ def test_a_small_qpv_far_from_the_others_gets_exact_distances(metres):
     assert a.inside[0] is None
     assert a.nearest[0] == "QN09301M"
     assert a.distance_m[0] == pytest.approx(metres, abs=0.05)
+
+
+def test_the_raster_of_nearest_vertices_answers_as_the_kd_tree():
+    """The persisted raster of nearest coarse vertices (cells whose four corners share one)
+    gives the KD-tree's nearest vertex and distance for the points it covers (most far
+    points), and the assignment is the same with it as without it."""
+    rng = np.random.default_rng(4)
+    x0, y0 = 652_000.0, 6_862_000.0
+    polys = [
+        Point(x0 + dx, y0 + dy).buffer(r, quad_segs=16)
+        for dx, dy, r in ((0, 0, 600), (9_000, 2_000, 300), (-4_000, 12_000, 1_500))
+    ]
+    idx = QpvIndex([f"QN0930{i}M" for i in range(3)], [_wgs(p) for p in polys])
+    zone = idx._zones[0]
+    raster = zone.far_raster((x0 - 60_000, y0 - 60_000, x0 + 60_000, y0 + 60_000))
+    x = x0 + rng.uniform(-60_000, 60_000, 40_000)
+    y = y0 + rng.uniform(-60_000, 60_000, 40_000)
+    xy = np.column_stack([x, y])
+    d_tree, v_tree = zone._coarse_nearest(xy)
+    plain = idx.assign(*_pt(x, y))
+    zone.far = raster
+    d, v = zone._coarse_nearest(xy)
+    cells = raster["cells"]
+    covered = (cells >= 0).mean()
+    assert covered > 0.5  # else the raster would only cost time
+    assert np.array_equal(v, v_tree) and np.array_equal(d, d_tree)
+    with_raster = idx.assign(*_pt(x, y))
+    assert np.array_equal(with_raster.distance_m, plain.distance_m)
+    assert np.array_equal(with_raster.nearest_row, plain.nearest_row)
+    assert np.array_equal(with_raster.error_m, plain.error_m)
+    # an index persisted with its rasters reads them back; one persisted before, without
+    arrays, meta = idx.to_arrays("q24")
+    assert QpvIndex.from_arrays(arrays, meta, "q24")._zones[0].far["cells"].shape == cells.shape
+    old = {k: a for k, a in arrays.items() if ".far_" not in k}
+    assert QpvIndex.from_arrays(old, meta, "q24")._zones[0].far is None
 
 
 def test_missing_and_outside_france(index):

@@ -165,6 +165,7 @@ def test_persisted_index_answers_like_the_warehouse(warehouse):
     from sse_dash import db
 
     arrays, meta = qpv_index.load_persisted(warehouse)
+    assert arrays["q24.z0.far_cells"].max() >= 0  # the 2024 distances' raster is persisted
     persisted = engine.Reference.from_bundle(arrays, meta)
     con = db.open_warehouse(warehouse)
     try:
