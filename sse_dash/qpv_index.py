@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from sse_dash.style import ZONES  # metric CRS per part of France (EPSG, lon/lat box)
+from sse_dash.style import ZONES, zone_of  # metric CRS per part of France (EPSG, lon/lat box)
 
 if TYPE_CHECKING:
     from pykdtree.kdtree import KDTree
@@ -56,18 +56,6 @@ GRID_M = 2_000.0
 # refined with the exact polygon distance, so the 300 m flag and short distances are exact.
 EXACT_RADIUS_M = 500.0
 FAR_SPACING_M = 50.0
-
-
-def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Index into ZONES for each point, -1 outside every French zone (or missing)."""
-    lon = np.asarray(lon, dtype="float64")
-    lat = np.asarray(lat, dtype="float64")
-    out = np.full(lon.shape, -1, dtype=np.int8)
-    for i, z in enumerate(ZONES):
-        hit = (out == -1) & (lon >= z.lon_min) & (lon <= z.lon_max)
-        hit &= (lat >= z.lat_min) & (lat <= z.lat_max)
-        out[hit] = i
-    return out
 
 
 # The answers, one rule for the address check (single and batch) and the warehouse: a location

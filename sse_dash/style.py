@@ -7,9 +7,12 @@ sse_dash.dashboard.sse.labels); only their colours are decided here."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sse_dash.i18n import N_
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Okabe-Ito: readable by colour-blind users.
 OKABE_ITO = [
@@ -96,6 +99,22 @@ ZONES: tuple[Zone, ...] = (
     Zone("wallis_futuna", 8903, -178.5, -175.5, -14.6, -12.9),  # RGWF96 / UTM 1S
 )
 METROPOLE = ZONES[0]
+
+
+def zone_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Index into ZONES for each point, -1 outside every French zone (or missing)."""
+    import numpy as np
+
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    out = np.full(lon.shape, -1, dtype=np.int8)
+    for i, z in enumerate(ZONES):
+        hit = (out == -1) & (lon >= z.lon_min) & (lon <= z.lon_max)
+        hit &= (lat >= z.lat_min) & (lat <= z.lat_max)
+        out[hit] = i
+    return out
+
+
 OVERSEAS_EPSG = {dep: z.epsg for z in ZONES for dep in z.departements}
 OVERSEAS_REGION_EPSG = {reg: z.epsg for z in ZONES for reg in z.regions}
 # Names of the zones (French, translated where shown) for the zoom of the national maps.

@@ -123,11 +123,11 @@ def _fast(args, src: Path, out: Path) -> bool:
     general path."""
     import os
 
-    # Arrow parses the file while the rest (numpy, pyproj, shapely…) is imported
-    data = src.read_bytes()
-    pending = reader.read_arrow_started(data, reader.CLI)
-    from sse_dash.qpvcheck import fast
+    from sse_dash.qpvcheck import fast  # numpy: pyproj, shapely come with the index
 
+    # the file is read and its coordinates parsed while the QPV index is imported and loaded
+    data = src.read_bytes()
+    pending = fast.read_started(data, lambda: explicit_mapping(args), reader.CLI, _progress)
     fast.keep_freed_memory()
     fast.one_thread_per_query()
     got = fast.check_csv(

@@ -34,6 +34,7 @@ CHUNK_ROWS = 65_536
 
 
 FIRST_PIECE_ROWS = 8_192
+PARSE_ROWS = 131_072  # rows whose coordinates are parsed at once
 # Arrow's freed memory goes back to the system every RELEASE_EVERY pieces written: bounded
 # memory, without the page faults of taking it back at every piece.
 RELEASE_EVERY = 8
@@ -307,8 +308,12 @@ def mapping_for(table, names, explicit: mp.ColumnMapping | None) -> mp.ColumnMap
 def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
     """engine.run_batch for coordinates, on Arrow columns: coordinates are read here, the
     QPV search and the output are done piece by piece by the returned Batch."""
-    from sse_dash.qpvcheck import engine
+    return batch_of(ref, table, names, locate(table, names, mapping, progress), progress)
 
+
+def locate(table, names, mapping: mp.ColumnMapping, progress=None) -> tuple:
+    """(lon, lat, status codes, notes) of the rows: the coordinates parsed and checked
+    (numpy and Arrow only: runs while the QPV index is loaded)."""
     column = dict(zip(names, table.columns, strict=True))
     a_name, b_name = (
         (mapping.lon, mapping.lat) if mapping.mode == "lonlat" else (mapping.x, mapping.y)
@@ -318,13 +323,18 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
         progress("Lecture des coordonnées", 0, n)
     a, b = np.empty(n), np.empty(n)
     blank = np.empty(n, dtype=bool)
-    for start in range(0, n, 4 * CHUNK_ROWS):  # a piece at a time: Arrow's temporaries stay small
-        stop = min(start + 4 * CHUNK_ROWS, n)
+
+    def parse(start: int) -> None:
+        stop = min(start + PARSE_ROWS, n)
         a[start:stop], blank_a = _parse(column[a_name].slice(start, stop - start).combine_chunks())
         b[start:stop], blank_b = _parse(column[b_name].slice(start, stop - start).combine_chunks())
         blank[start:stop] = blank_a | blank_b
+
+    # a piece at a time (Arrow's temporaries stay small), two at once (Arrow and numpy
+    # release the GIL: both cores parse)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(parse, range(0, n, PARSE_ROWS)))
     lon, lat, status = mp.locate_codes(a, b, blank)
-    del a, b, blank
     notes = []
     swapped = int((status == 1).sum())  # mp.STATUSES[1] is mp.SWAPPED
     if swapped:
@@ -335,9 +345,16 @@ def run(ref, table, names, mapping: mp.ColumnMapping, progress=None) -> Batch:
                 swapped,
             )
         )
-    located = np.isfinite(lon) & np.isfinite(lat)
-    if not located.any():
+    if not (np.isfinite(lon) & np.isfinite(lat)).any():
         notes.append("Aucune ligne n'a de coordonnées utilisables.")
+    return lon, lat, status, notes
+
+
+def batch_of(ref, table, names, located: tuple, progress=None) -> Batch:
+    """The Batch of rows whose coordinates `locate` gave."""
+    from sse_dash.qpvcheck import engine
+
+    lon, lat, status, notes = located
     out_names = engine._result_names(names)
     all_names = list(names) + [out_names[c] for c in engine.RESULT_COLUMNS]
     coded = engine.Coded(status.astype(np.int64), mp.STATUSES)
@@ -379,17 +396,14 @@ def check_csv(
 ):
     """The whole fast path up to the output columns: (describe line, mapping, Batch), or None
     when the file needs the general path. `ref_path`: the warehouse; `pending`: the reading
-    of `data` already under way (reader.read_arrow_started)."""
+    of `data` already under way (read_started, given the same `explicit`)."""
     from sse_dash.qpvcheck import engine
 
     warming = _warm(ref_path)
-    got = pending() if pending is not None else reader.read_arrow(data, limits)
+    got = pending() if pending is not None else read(data, explicit, limits, progress)
     if got is None:
         return None
-    table, names, sep = got
-    mapping = mapping_for(table, names, explicit)
-    if mapping is None:
-        return None
+    table, names, sep, mapping, located = got
     sep_name = reader.SEPARATOR_NAMES.get(sep, repr(sep))
     encoding = "UTF-8 (BOM)" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
     from sse_dash import fmt
@@ -399,9 +413,48 @@ def check_csv(
         f"{table.num_columns} colonnes"
     )
     ref = engine.get_reference(ref_path)
-    batch = run(ref, table, names, mapping, progress)
+    batch = batch_of(ref, table, names, located, progress)
     batch.warming = warming
     return describe, mapping, batch
+
+
+def read(data: bytes, explicit: mp.ColumnMapping | None, limits: reader.Limits, progress=None):
+    """The file read (reader.read_arrow), its coordinate columns chosen (mapping_for) and
+    parsed (locate): (table, names, separator, mapping, located), or None when the file
+    needs the general path."""
+    got = reader.read_arrow(data, limits)
+    if got is None:
+        return None
+    table, names, sep = got
+    mapping = mapping_for(table, names, explicit)
+    if mapping is None:
+        return None
+    return table, names, sep, mapping, locate(table, names, mapping, progress)
+
+
+def read_started(data: bytes, explicit, limits: reader.Limits, progress=None):
+    """`read` in a thread, started now: the file is parsed while the QPV index's libraries
+    (pyproj, shapely) are imported and the index loaded. `explicit`: a function giving the
+    mapping asked for (raising the user's error in the reading's place). Returns the
+    function that waits for the answer and gives it (or raises)."""
+    got: dict = {}
+
+    def work() -> None:
+        try:
+            got["value"] = read(data, explicit(), limits, progress)
+        except BaseException as exc:  # noqa: BLE001 - raised again by the caller's thread
+            got["error"] = exc
+
+    thread = threading.Thread(target=work, name="csv-read", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in got:
+            raise got["error"]
+        return got["value"]
+
+    return result
 
 
 def keep_freed_memory() -> None:

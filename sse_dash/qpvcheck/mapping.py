@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sse_dash.qpv_index import zone_of
 from sse_dash.qpvcheck import InputError
+from sse_dash.style import zone_of
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -425,31 +425,6 @@ def read_arrow(data: bytes, limits: Limits):
     return table, unique_names(header), sep
 
 
-def read_arrow_started(data: bytes, limits: Limits):
-    """read_arrow in a thread, started now: Arrow parses the file (the GIL released) while the
-    caller imports what comes next. Returns the function that waits for its answer."""
-    import threading
-
-    got: dict = {}
-
-    def work() -> None:
-        try:
-            got["value"] = read_arrow(data, limits)
-        except BaseException as exc:  # noqa: BLE001 - raised again by the caller's thread
-            got["error"] = exc
-
-    thread = threading.Thread(target=work, name="csv-read", daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in got:
-            raise got["error"]
-        return got["value"]
-
-    return result
-
-
 def read_xlsx(data: bytes, limits: Limits = UPLOAD) -> Table:
     """First worksheet, read within `limits` (sse_dash.qpvcheck.xlsx); a formula stays its
     text, never evaluated."""
