@@ -104,7 +104,7 @@ def lookup(arrays: dict, grids: list[dict], lon: np.ndarray, lat: np.ndarray) ->
         keep = (fx < g["width"]) & (fy < g["height"])
         idx, key = idx[keep], fy[keep] * g["width"] + fx[keep]
         starts = arrays[f"raster.z{g['zone']}.starts"]
-        first = _first_runs(arrays, g, starts)
+        first = first_runs(arrays, g)
         if not idx.size:
             continue
         out[idx] = arrays[f"raster.z{g['zone']}.values"][_runs(starts, first, key)]
@@ -114,13 +114,14 @@ def lookup(arrays: dict, grids: list[dict], lon: np.ndarray, lat: np.ndarray) ->
 BLOCK = 16  # cells of the raster (in row order) per entry of the table of first runs
 
 
-def _first_runs(arrays: dict, grid: dict, starts: np.ndarray) -> np.ndarray:
-    """The run holding the first cell of each block of BLOCK cells (made on first use, kept
-    with the arrays): a point's run is then found a few runs on from its block's, instead of
-    by a binary search over every run."""
+def first_runs(arrays: dict, grid: dict) -> np.ndarray:
+    """The run holding the first cell of each block of BLOCK cells (made at build time, or on
+    first use, kept with the arrays): a point's run is then found a few runs on from its
+    block's, instead of by a binary search over every run."""
     name = f"raster.z{grid['zone']}.first_runs"
     got = arrays.get(name)
     if got is None:
+        starts = arrays[f"raster.z{grid['zone']}.starts"]
         blocks = -(-grid["width"] * grid["height"] // BLOCK)
         # runs starting at or before each block's first cell: those whose start's block,
         # rounded up, is not after it

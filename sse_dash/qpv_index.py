@@ -510,6 +510,8 @@ class _ZoneIndex:
             out[f"{prefix}.offsets{i}"] = off
         for key, value in (self.far or {}).items():
             out[f"{prefix}.far_{key}"] = value
+        if self._directions is not None:
+            out[f"{prefix}.directions"] = self._directions
         return out
 
     @classmethod
@@ -528,6 +530,7 @@ class _ZoneIndex:
             arrays[f"{prefix}.owner"],
             arrays[f"{prefix}.seg_ok"],
         )
+        zone._directions = arrays.get(f"{prefix}.directions")  # else made on first use
         if f"{prefix}.far_cells" in arrays:  # an index persisted before the raster: without
             zone.far = {
                 "origin": arrays[f"{prefix}.far_origin"],
@@ -643,7 +646,8 @@ class QpvIndex:
 
     def make_far_rasters(self) -> None:
         """Each zone's raster of nearest coarse vertices (_ZoneIndex.far_raster) over the
-        zone's box, for the persisted index."""
+        zone's box, and its contour segments (_ZoneIndex.directions), for the persisted index:
+        the distances' parts that a run would otherwise make."""
         for z, zi in self._zones.items():
             zone = ZONES[z]
             side = np.linspace(0.0, 1.0, 101)
@@ -657,6 +661,7 @@ class QpvIndex:
             )
             x, y = to_metric(zone.epsg, lon, lat)
             zi.far = zi.far_raster((np.min(x), np.min(y), np.max(x), np.max(y)))
+            zi.directions  # noqa: B018 - made now, persisted with the rest
 
     def to_arrays(self, prefix: str) -> tuple[dict[str, np.ndarray], dict]:
         """Arrays and JSON metadata of this index, for a persisted bundle."""
@@ -866,6 +871,8 @@ def persist(warehouse) -> Path | None:
 
             exact = commune_raster.ExactCommunes(polys)
             raster, meta["commune_raster"] = commune_raster.build(polys, exact.rows)
+            for grid in meta["commune_raster"]:  # its table of first runs, made now
+                commune_raster.first_runs(raster, grid)
             arrays.update(raster)
             arrays.update(exact.grid.to_arrays(commune_raster.GRID_PREFIX))
         meta["stamp"] = _stamp(warehouse)

@@ -122,7 +122,7 @@ def test_a_cell_s_run_is_found_from_its_block_s_first_run():
     crowded = np.arange(100, 100 + 3 * commune_raster.BLOCK)  # a new run at every cell
     sparse = rng.choice(np.arange(400, cells), 500, replace=False)
     starts = np.unique(np.concatenate([[0], crowded, sparse, [cells - 1]])).astype(np.int32)
-    first = commune_raster._first_runs({}, grid, starts)
+    first = commune_raster.first_runs({"raster.z0.starts": starts}, grid)
     keys = np.concatenate([np.arange(cells), rng.integers(0, cells, 5000)])
     expected = np.searchsorted(starts, keys, side="right") - 1
     assert np.array_equal(commune_raster._runs(starts, first, keys), expected)

@@ -265,6 +265,11 @@ def test_the_raster_of_nearest_vertices_answers_as_the_kd_tree():
     assert QpvIndex.from_arrays(arrays, meta, "q24")._zones[0].far["cells"].shape == cells.shape
     old = {k: a for k, a in arrays.items() if ".far_" not in k}
     assert QpvIndex.from_arrays(old, meta, "q24")._zones[0].far is None
+    idx.make_far_rasters()  # what the build persists: the zone's raster and segments
+    arrays, meta = idx.to_arrays("q24")
+    loaded = QpvIndex.from_arrays(arrays, meta, "q24")._zones[0]
+    assert np.array_equal(loaded._directions, zone.directions)
+    assert np.array_equal(loaded.far["cells"], zone.far["cells"])
 
 
 def test_missing_and_outside_france(index):

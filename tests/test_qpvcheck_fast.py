@@ -165,7 +165,11 @@ def test_persisted_index_answers_like_the_warehouse(warehouse):
     from sse_dash import db
 
     arrays, meta = qpv_index.load_persisted(warehouse)
-    assert arrays["q24.z0.far_cells"].max() >= 0  # the 2024 distances' raster is persisted
+    # the parts a run would otherwise make are persisted: the 2024 distances' raster and
+    # contour segments, the commune raster's table of first runs
+    assert arrays["q24.z0.far_cells"].max() >= 0
+    assert arrays["q24.z0.directions"].shape == (len(arrays["q24.z0.dense"]), 6)
+    assert arrays["raster.z0.first_runs"].size > 0
     persisted = engine.Reference.from_bundle(arrays, meta)
     con = db.open_warehouse(warehouse)
     try:
