@@ -186,15 +186,35 @@ def _mode_for(out: Path) -> int:
 
 
 def write_bytes(path: str | os.PathLike, data) -> Path:
-    """Write `data` (bytes-like, or a list of bytes-like chunks written one after the other)
-    to `path` through a temporary file in the same folder (see `replacing`)."""
+    """Write `data` (bytes-like, or an iterable of bytes-like chunks written one after the
+    other, as they come) to `path` through a temporary file in the same folder (see
+    `replacing`), synced to the disk before it replaces `path`."""
     out = Path(path)
-    chunks = data if isinstance(data, list | tuple) else [data]
+    chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else data
     with replacing(out) as tmp, open(tmp, "wb") as fh:
+        started = written = 0
         for chunk in chunks:
             view = memoryview(chunk).cast("B")
             for start in range(0, len(view), 1 << 24):
-                fh.write(view[start : start + (1 << 24)])
+                written += fh.write(view[start : start + (1 << 24)])
+            if written - started >= WRITEBACK_BYTES:
+                _start_writeback(fh, started, written)
+                started = written
         fh.flush()
         os.fsync(fh.fileno())
     return out
+
+
+WRITEBACK_BYTES = 16 << 20  # a long write hands its pages to the disk as it goes
+
+
+def _start_writeback(fh, start: int, end: int) -> None:
+    """Start writing bytes start:end to the disk now, without waiting (Linux starts the
+    writeback of a range's dirty pages on POSIX_FADV_DONTNEED): the final fsync then has
+    little left to wait for."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    fh.flush()
+    with contextlib.suppress(OSError):
+        advise(fh.fileno(), start, end - start, os.POSIX_FADV_DONTNEED)

@@ -215,3 +215,33 @@ def test_build_other_failure_does_not_claim_a_previous_warehouse(monkeypatch, tm
     assert cli.main(["data", "build", "--catalog", str(config.DEV_CATALOG)]) == 2
     err = capsys.readouterr().err
     assert "intact" not in err and "Aucun entrepôt n'a été créé" in err
+
+
+def test_a_long_write_hands_its_pages_to_the_disk_as_it_goes(tmp_path, monkeypatch):
+    """Chunks written as they come (a generator: the batch check's pieces); past every
+    WRITEBACK_BYTES the range written is handed to the disk (writeback started), so that the
+    final fsync has little left; the file is whole, and an error midway leaves the old one."""
+    advised = []
+    real = os.posix_fadvise
+
+    def spy(fd, offset, length, advice):
+        advised.append((offset, length, advice))
+        return real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", spy)
+    monkeypatch.setattr(outputs, "WRITEBACK_BYTES", 1000)
+    out = tmp_path / "r.csv"
+    parts = (bytes([65 + i % 26]) * 300 for i in range(20))
+    outputs.write_bytes(out, parts)
+    assert out.read_bytes() == b"".join(bytes([65 + i % 26]) * 300 for i in range(20))
+    assert [(o, n) for o, n, _ in advised] == [(0, 1200), (1200, 1200), (2400, 1200),
+                                              (3600, 1200), (4800, 1200)]  # fmt: skip
+    assert {a for *_, a in advised} == {os.POSIX_FADV_DONTNEED}
+
+    def broken():
+        yield b"x" * 5000
+        raise OSError(errno.EIO, "Input/output error")
+
+    with pytest.raises(UserError):
+        outputs.write_bytes(out, broken())
+    assert out.read_bytes().startswith(b"AAA") and leftovers(tmp_path) == []

@@ -121,7 +121,6 @@ def _fast(args, src: Path, out: Path) -> bool:
     """A UTF-8 CSV with coordinates, written as CSV: the Arrow path (sse_dash.qpvcheck.fast),
     same file as the general path, written piece by piece. False when the file needs the
     general path."""
-    import os
 
     from sse_dash.qpvcheck import fast  # numpy: pyproj, shapely come with the index
 
@@ -143,11 +142,7 @@ def _fast(args, src: Path, out: Path) -> bool:
     for note in batch.notes:
         print(note, file=sys.stderr)
     _check_located({"located": int(batch.located.sum())})
-    with outputs.replacing(out) as tmp, open(tmp, "wb") as fh:
-        for part in batch.parts():
-            fh.write(part)
-        fh.flush()
-        os.fsync(fh.fileno())
+    outputs.write_bytes(out, batch.parts())
     _report(batch.summary, out)
     from sse_dash import cli
 
