@@ -169,3 +169,24 @@ def test_coded_columns_side_by_side_are_joined_once_with_the_same_bytes():
     joined = tables._row_cells(columns)
     assert len(joined) == 7  # id | status, 2 empty | lon | answer, code, name | 300 | n | empty
     assert len(tables._row_cells([c.slice(0, 3) for c in columns])) < len(columns)
+
+
+def test_columns_in_chunks_are_written_chunk_by_chunk_with_the_same_bytes():
+    """The address check hands its input columns over as slices of the file's chunks (no copy):
+    cells and rows come chunk by chunk, the file is the same as from whole columns."""
+    values = ["a", "=1+1", "b;c", "-12,5", 'x"y', "plain", "", "+33 1 23"] * 5
+    chunked = pa.chunked_array(
+        [pa.array(values[:7]), pa.array(values[7:26]), pa.array(values[26:])]
+    )
+    whole = pa.array(values)
+    assert tables.csv_cells(chunked).to_pylist() == tables.csv_cells(whole).to_pylist()
+    assert isinstance(tables.csv_cells(chunked), pa.ChunkedArray)
+    numbers = pa.array(np.round(np.linspace(-5, 9, len(values)), 6))
+    nulls = pa.chunked_array([pa.nulls(10, pa.string()), pa.nulls(30, pa.string())])
+    for names, cols, plain in (
+        (["t", "n"], [chunked, numbers], [whole, numbers]),
+        (["t"], [chunked.slice(5, 20)], [whole.slice(5, 20)]),
+        (["e", "t"], [nulls, chunked], [pa.nulls(40, pa.string()), whole]),
+    ):
+        got = b"".join(bytes(c) for c in tables.csv_chunks(names, cols))
+        assert got == b"".join(bytes(c) for c in tables.csv_chunks(names, plain))

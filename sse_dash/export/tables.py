@@ -281,7 +281,12 @@ def csv_cells(arr: pa.Array) -> pa.Array:
     Which cells need work is found on the raw bytes (numpy), the work done by Arrow kernels on
     those cells only."""
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        if arr.num_chunks == 1:
+            arr = arr.chunk(0)
+        elif arr.num_chunks > 1:  # each chunk on its own: no copy of the column
+            return pa.chunked_array([csv_cells(chunk) for chunk in arr.chunks], pa.string())
+        else:
+            arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
         cells = csv_cells(arr.dictionary)
         return pc.fill_null(pc.take(cells, arr.indices), text(""))
@@ -343,6 +348,8 @@ class _Factor:
 def _factor(arr) -> _Factor | None:
     """A dictionary column, or one with nothing but nulls, as a _Factor; None for others."""
     if isinstance(arr, pa.ChunkedArray):
+        if not pa.types.is_dictionary(arr.type) and arr.null_count < len(arr):
+            return None
         arr = arr.combine_chunks()
     if arr.null_count == len(arr):
         return _Factor(np.zeros(len(arr), dtype=np.int64), string_array([""]))
@@ -430,9 +437,11 @@ def csv_chunks(names: list[str], columns: list[pa.Array]) -> list:
         cells[-1] = pc.binary_join_element_wise(cells[-1], empty, crlf)  # each row + CRLF
         rows = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, sep)
         width = np.int64 if large else np.int32
-        offsets = np.frombuffer(rows.buffers()[1], dtype=width)[rows.offset :]
-        data = rows.buffers()[2]
-        chunks.append(memoryview(data)[offsets[0] : offsets[len(rows)]])
+        for part in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
+            if len(part):
+                offsets = np.frombuffer(part.buffers()[1], dtype=width)[part.offset :]
+                data = part.buffers()[2]
+                chunks.append(memoryview(data)[offsets[0] : offsets[len(part)]])
     return chunks
 
 

@@ -120,7 +120,7 @@ class Batch:
             "precision_localisation": engine.Coded(np.where(located, 0, -1), _PRECISION),
             "rayon_precision_m": _number(res["rayon_precision_m"], integer=True),
         }
-        columns = [c.slice(start, n).combine_chunks() for c in self.table.columns]
+        columns = [c.slice(start, n) for c in self.table.columns]  # chunked: no copy
         for name in engine.RESULT_COLUMNS:
             value = results[name] if name in results else res[name]
             columns.append(self._dictionary(value) if isinstance(value, engine.Coded) else value)
