@@ -188,12 +188,10 @@ def _decimal_comma(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     ), comma
 
 
-def _words(texts: list[str], dtype=np.uint32, right: bool = False) -> np.ndarray:
-    """Texts of a word's bytes each (NUL-padded, on the left when `right`) as words: written
-    into rows of bytes with one store each."""
-    size = np.dtype(dtype).itemsize
-    pad = bytes.rjust if right else bytes.ljust
-    return np.frombuffer(b"".join(pad(t.encode("ascii"), size, b"\0") for t in texts), dtype)
+def _words(texts: list[str]) -> np.ndarray:
+    """Texts of at most 4 bytes each (NUL-padded) as 32-bit words: written into rows of bytes
+    with one store each."""
+    return np.frombuffer(b"".join(t.encode("ascii").ljust(4, b"\0") for t in texts), np.uint32)
 
 
 _MAX_FIXED = 10_000  # whole part below: its digits, sign and quote fit the row's first word
@@ -205,12 +203,21 @@ class _Fixed:
     the comma, the significant decimals and the closing quote."""
 
     def __init__(self) -> None:
-        texts = [
-            '"' * quoted + "-" * negative + str(w)
-            for w in range(_MAX_FIXED) for negative in (0, 1) for quoted in (0, 1)
-        ]  # fmt: skip
-        self.head = _words(texts, np.uint64, right=True)  # by whole * 4 + negative * 2 + quoted
-        self.start = (8 - np.array([len(t) for t in texts])).astype(np.int8)
+        # by whole * 4 + negative * 2 + quoted: '"' * quoted + "-" * negative + str(whole),
+        # right-aligned in 8 bytes (numpy: 40,000 texts)
+        key = np.arange(_MAX_FIXED * 4)
+        whole, negative, quoted = key // 4, (key // 2) % 2, key % 2
+        digits = 1 + np.searchsorted(10 ** np.arange(1, 4), whole, side="right")
+        head = np.zeros((len(key), 8), dtype=np.uint8)
+        for k in range(4):  # the k-th digit from the right
+            shown = k < digits
+            head[shown, 7 - k] = ord("0") + (whole[shown] // 10**k) % 10
+        rows = np.arange(len(key))
+        head[rows[negative == 1], (7 - digits)[negative == 1]] = ord("-")
+        quote_at = 7 - digits - negative
+        head[rows[quoted == 1], quote_at[quoted == 1]] = _QUOTE
+        self.head = head.view(np.uint64).ravel()
+        self.start = (8 - digits - negative - quoted).astype(np.int8)
         kept = [len(f"{i:03d}".rstrip("0")) for i in range(1000)]
         self.kept = np.array(kept, dtype=np.int8)  # significant decimals of a group of 3
         # the comma and the first three decimals; or, when the last three are zeros, the
