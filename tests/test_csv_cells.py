@@ -190,3 +190,30 @@ def test_columns_in_chunks_are_written_chunk_by_chunk_with_the_same_bytes():
     ):
         got = b"".join(bytes(c) for c in tables.csv_chunks(names, cols))
         assert got == b"".join(bytes(c) for c in tables.csv_chunks(names, plain))
+
+
+def test_the_labels_of_a_file_s_pieces_are_written_once(monkeypatch):
+    """Pieces of one file share their dictionary's labels (the same Arrow array): their
+    cells are made once; other labels, even equal ones, are their own."""
+    labels = pa.array([f"=code {i}" if i % 7 == 0 else f"{i:05d}" for i in range(3000)])
+    made = []
+    real = tables.csv_cells
+
+    def counting(arr):
+        if len(arr) == len(labels):
+            made.append(1)
+        return real(arr)
+
+    monkeypatch.setattr(tables, "csv_cells", counting)
+    rng = np.random.default_rng(2)
+    pieces = []
+    for _ in range(5):
+        codes = rng.integers(0, len(labels), 400)
+        pieces.append(pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), labels))
+    for piece in pieces:
+        expected = [real(labels)[i].as_py() for i in piece.indices.to_pylist()]
+        assert real(piece).to_pylist() == expected  # csv_cells takes the cached labels
+    assert len(made) == 1
+    other = pa.array([f"{i:05d}" for i in range(3000)])
+    real(pa.DictionaryArray.from_arrays(pa.array([0, 1], pa.int32()), other))
+    assert len(made) == 2

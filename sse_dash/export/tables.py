@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import math
 import re
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -295,7 +296,7 @@ def csv_cells(arr: pa.Array) -> pa.Array:
         else:
             arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
-        cells = csv_cells(arr.dictionary)
+        cells = _label_cells(arr.dictionary)
         return pc.fill_null(pc.take(cells, arr.indices), text(""))
     if pa.types.is_boolean(arr.type):
         arr = pc.if_else(arr, text("oui"), text("non"))
@@ -343,6 +344,31 @@ def _quoted(arr: pa.Array, need: np.ndarray) -> pa.Array:
 _MAX_32_BIT = 2**31 - 1  # bytes a string array with 32-bit offsets can hold
 
 
+_LABELS: dict[tuple, tuple[pa.Array, pa.Array]] = {}
+_LABELS_KEPT = 64
+_LABELS_LOCK = threading.Lock()
+
+
+def _label_cells(labels: pa.Array, with_empty: bool = False) -> pa.Array:
+    """csv_cells of a dictionary column's labels (then "" when `with_empty`, the cell of a
+    null), made once for all the pieces of a file: its columns share their labels (the
+    address check's 35,000 commune codes). Kept by the labels' buffers, with the labels
+    themselves, so that no other array can take those buffers while they are kept."""
+    buffers = tuple(0 if b is None else b.address for b in labels.buffers())
+    key = (str(labels.type), len(labels), labels.offset, buffers, with_empty)
+    got = _LABELS.get(key)
+    if got is None:
+        cells = csv_cells(labels)
+        if with_empty:
+            cells = pa.concat_arrays([cells, string_array([""])])
+        got = (labels, cells)
+        with _LABELS_LOCK:
+            _LABELS[key] = got
+            while len(_LABELS) > _LABELS_KEPT:
+                del _LABELS[next(iter(_LABELS))]
+    return got[1]
+
+
 class _Factor:
     """Consecutive coded columns that share their codes (a QPV's code and its name): the
     codes (a null as the last label) and each column's CSV cells per label."""
@@ -369,7 +395,7 @@ def _factor(arr) -> _Factor | None:
     codes = codes.astype(np.int64)
     if indices.null_count:
         codes[~_bits(indices.buffers()[0], indices.offset, len(arr))] = size
-    labels = pa.concat_arrays([csv_cells(arr.dictionary), string_array([""])])
+    labels = _label_cells(arr.dictionary, with_empty=True)
     return _Factor(codes, labels)
 
 
