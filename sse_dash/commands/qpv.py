@@ -122,18 +122,18 @@ def _fast(args, src: Path, out: Path) -> bool:
     same file as the general path, written piece by piece. False when the file needs the
     general path."""
 
+    import pyarrow.csv  # noqa: F401 - first: the reading thread starts parsing at once
+
     from sse_dash.qpvcheck import fast  # numpy: pyproj, shapely come with the index
 
     # the file is read and its coordinates parsed while the QPV index is imported and loaded
-    data = src.read_bytes()
-    pending = fast.read_started(data, lambda: explicit_mapping(args), reader.CLI, _progress)
+    pending = fast.read_started(src, lambda: explicit_mapping(args), reader.CLI, _progress)
     fast.keep_freed_memory()
     fast.one_thread_per_query()
     got = fast.check_csv(
-        src, data, explicit_mapping(args), reader.CLI, config.warehouse_path(), _progress,
+        src, None, explicit_mapping(args), reader.CLI, config.warehouse_path(), _progress,
         pending=pending,
     )  # fmt: skip
-    del data  # the Arrow table holds the rows now
     if got is None:
         return False
     describe, mapping, batch = got

@@ -387,7 +387,7 @@ def summarise(ref, status, located, res) -> dict:
 
 def check_csv(
     src: Path,
-    data: bytes,
+    data: bytes | None,
     explicit: mp.ColumnMapping | None,
     limits: reader.Limits,
     ref_path,
@@ -396,16 +396,17 @@ def check_csv(
 ):
     """The whole fast path up to the output columns: (describe line, mapping, Batch), or None
     when the file needs the general path. `ref_path`: the warehouse; `pending`: the reading
-    of `data` already under way (read_started, given the same `explicit`)."""
+    of the file already under way (read_started, given the same `explicit`), else `data` is
+    read here."""
     from sse_dash.qpvcheck import engine
 
     warming = _warm(ref_path)
     got = pending() if pending is not None else read(data, explicit, limits, progress)
     if got is None:
         return None
-    table, names, sep, mapping, located = got
+    table, names, sep, mapping, located, bom = got
     sep_name = reader.SEPARATOR_NAMES.get(sep, repr(sep))
-    encoding = "UTF-8 (BOM)" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
+    encoding = "UTF-8 (BOM)" if bom else "UTF-8"
     from sse_dash import fmt
 
     describe = (
@@ -420,8 +421,8 @@ def check_csv(
 
 def read(data: bytes, explicit: mp.ColumnMapping | None, limits: reader.Limits, progress=None):
     """The file read (reader.read_arrow), its coordinate columns chosen (mapping_for) and
-    parsed (locate): (table, names, separator, mapping, located), or None when the file
-    needs the general path."""
+    parsed (locate): (table, names, separator, mapping, located, has a BOM), or None when the
+    file needs the general path."""
     got = reader.read_arrow(data, limits)
     if got is None:
         return None
@@ -429,19 +430,21 @@ def read(data: bytes, explicit: mp.ColumnMapping | None, limits: reader.Limits, 
     mapping = mapping_for(table, names, explicit)
     if mapping is None:
         return None
-    return table, names, sep, mapping, locate(table, names, mapping, progress)
+    located = locate(table, names, mapping, progress)
+    return table, names, sep, mapping, located, data.startswith(b"\xef\xbb\xbf")
 
 
-def read_started(data: bytes, explicit, limits: reader.Limits, progress=None):
-    """`read` in a thread, started now: the file is parsed while the QPV index's libraries
-    (pyproj, shapely) are imported and the index loaded. `explicit`: a function giving the
-    mapping asked for (raising the user's error in the reading's place). Returns the
-    function that waits for the answer and gives it (or raises)."""
+def read_started(src: Path, explicit, limits: reader.Limits, progress=None):
+    """`read` of the file `src` in a thread, started now: the file is read and parsed while
+    the QPV index's libraries (pyproj, shapely) are imported and the index loaded. `explicit`:
+    a function giving the mapping asked for (raising the user's error in the reading's place).
+    Returns the function that waits for the answer and gives it (or raises)."""
     got: dict = {}
 
     def work() -> None:
         try:
-            got["value"] = read(data, explicit(), limits, progress)
+            # the file's bytes live only during the reading: the Arrow table holds the rows
+            got["value"] = read(src.read_bytes(), explicit(), limits, progress)
         except BaseException as exc:  # noqa: BLE001 - raised again by the caller's thread
             got["error"] = exc
 
