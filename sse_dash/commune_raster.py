@@ -24,8 +24,8 @@ from sse_dash.style import ZONES
 
 UNKNOWN = -2  # cell crossed by a boundary (or point outside every grid): test exactly
 NONE = -1  # no commune there
-CELL_DEG = 0.002  # ≈ 150 m × 220 m in metropolitan France
-MAX_CELLS = 45_000_000  # per zone while building (a bigger zone gets bigger cells)
+CELL_DEG = 0.001  # ≈ 75 m × 110 m in metropolitan France
+MAX_CELLS = 150_000_000  # per zone while building (a bigger zone gets bigger cells)
 
 
 def build(
